@@ -1,0 +1,323 @@
+package dev.upkeep;
+
+import dev.upkeep.internal.Json;
+import dev.upkeep.patch.Change;
+import dev.upkeep.policy.Rejection;
+import dev.upkeep.publish.ChangeRequest;
+import dev.upkeep.publish.PublishResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one run or plan did: per policy the candidates, the selection and why; per file the
+ * changes with line numbers; the commit, branch and pull request. Immutable.
+ *
+ * <p>Renders as JSON ({@link #toJson()}, schema {@value #SCHEMA}), Markdown for a pull-request
+ * comment ({@link #toMarkdown()}) and plain text ({@link #toText()}).
+ *
+ * @param dryRun true for {@code plan()}: nothing was written
+ * @param policies one entry per policy, in the order they were added
+ * @param files the changed files, sorted by path
+ * @param findings everything noticed and not acted on
+ * @param publish what the publisher did; empty for a plan or when nothing was published
+ * @param changeRequest the pull request opened or updated, if any
+ * @param elapsed how long the run took
+ */
+public record UpdateReport(
+    boolean dryRun,
+    List<PolicyReport> policies,
+    List<FileReport> files,
+    List<Finding> findings,
+    Optional<PublishResult> publish,
+    Optional<ChangeRequest> changeRequest,
+    Duration elapsed) {
+
+  /** The identifier of the JSON schema {@link #toJson()} follows; see {@code docs/report.md}. */
+  public static final String SCHEMA = "https://upkeep.dev/schema/report/v1";
+
+  /** Copies the lists so the report is immutable. */
+  public UpdateReport {
+    policies = List.copyOf(policies);
+    files = List.copyOf(files);
+    findings = List.copyOf(findings);
+    Objects.requireNonNull(publish, "publish");
+    Objects.requireNonNull(changeRequest, "changeRequest");
+    Objects.requireNonNull(elapsed, "elapsed");
+  }
+
+  /** Whether any file changed (or, for a plan, would change). */
+  public boolean changed() {
+    return !files.isEmpty();
+  }
+
+  /** Whether any policy failed or any finding is an error. */
+  public boolean hasErrors() {
+    return policies.stream().anyMatch(p -> p.status() == PolicyReport.Status.FAILED)
+        || findings.stream().anyMatch(f -> f.severity() == Finding.Severity.ERROR);
+  }
+
+  /** The report of the policy named {@code name}. */
+  public Optional<PolicyReport> policy(String name) {
+    return policies.stream().filter(p -> p.policy().equals(name)).findFirst();
+  }
+
+  /** The changes to {@code file} (relative, {@code /}-separated), if it changed. */
+  public Optional<FileReport> file(String file) {
+    return files.stream().filter(f -> f.file().equals(file)).findFirst();
+  }
+
+  /** Every selection, by policy name. */
+  public Map<String, Selection> selections() {
+    Map<String, Selection> out = new LinkedHashMap<>();
+    policies.forEach(p -> p.selection().ifPresent(s -> out.put(p.policy(), s)));
+    return out;
+  }
+
+  /** Every change across all files, in file order. */
+  public List<Change> changes() {
+    List<Change> out = new ArrayList<>();
+    files.forEach(f -> out.addAll(f.changes()));
+    return out;
+  }
+
+  /** The commit made, if any. */
+  public Optional<String> commit() {
+    return publish.flatMap(PublishResult::commit);
+  }
+
+  /**
+   * Says, for each policy, why it selected what it did and why every other tag was not chosen,
+   * grouped by reason with up to {@code perReason} example tags each.
+   */
+  public String explain(int perReason) {
+    StringBuilder out = new StringBuilder();
+    for (PolicyReport p : policies) {
+      out.append(p.policy())
+          .append(" (")
+          .append(p.artifact())
+          .append(", ")
+          .append(p.rule())
+          .append("): ")
+          .append(p.reason())
+          .append('\n');
+      p.decision()
+          .ifPresent(
+              d -> {
+                Map<Rejection.Reason, List<Rejection>> byReason = new LinkedHashMap<>();
+                d.rejections()
+                    .forEach(
+                        r -> byReason.computeIfAbsent(r.reason(), k -> new ArrayList<>()).add(r));
+                byReason.forEach(
+                    (reason, list) -> {
+                      out.append("  ")
+                          .append(list.size())
+                          .append(' ')
+                          .append(reason.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                          .append(":\n");
+                      list.stream()
+                          .limit(perReason)
+                          .forEach(r -> out.append("    ").append(r.detail()).append('\n'));
+                      if (list.size() > perReason) {
+                        out.append("    ... and ")
+                            .append(list.size() - perReason)
+                            .append(" more\n");
+                      }
+                    });
+              });
+    }
+    return out.toString();
+  }
+
+  /** The report as JSON, following {@link #SCHEMA}. */
+  public String toJson() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("schema", SCHEMA);
+    root.put("dryRun", dryRun);
+    root.put("changed", changed());
+    root.put("elapsedMillis", elapsed.toMillis());
+    List<Object> ps = new ArrayList<>();
+    for (PolicyReport p : policies) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("policy", p.policy());
+      m.put("artifact", p.artifact().toString());
+      m.put("rule", p.rule());
+      m.put("status", p.status().name().toLowerCase(Locale.ROOT));
+      m.put("candidates", p.candidates());
+      m.put("tag", p.selection().map(Selection::tag));
+      m.put("digest", p.selection().flatMap(Selection::digest));
+      m.put("reason", p.reason());
+      Map<String, Object> rejected = new LinkedHashMap<>();
+      p.rejectionCounts().forEach((k, v) -> rejected.put(k.name().toLowerCase(Locale.ROOT), v));
+      m.put("rejected", rejected);
+      ps.add(m);
+    }
+    root.put("policies", ps);
+    List<Object> fs = new ArrayList<>();
+    for (FileReport f : files) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", f.file());
+      List<Object> cs = new ArrayList<>();
+      for (Change c : f.changes()) {
+        Map<String, Object> cm = new LinkedHashMap<>();
+        cm.put("policy", c.policy());
+        cm.put("field", c.field().name().toLowerCase(Locale.ROOT));
+        cm.put("line", c.line());
+        cm.put("column", c.column());
+        cm.put("old", c.oldValue());
+        cm.put("new", c.newValue());
+        cs.add(cm);
+      }
+      m.put("changes", cs);
+      m.put("diff", f.diff());
+      fs.add(m);
+    }
+    root.put("files", fs);
+    List<Object> fi = new ArrayList<>();
+    for (Finding f : findings) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
+      m.put("file", f.file().isEmpty() ? null : f.file());
+      m.put("line", f.line() > 0 ? f.line() : null);
+      m.put("message", f.message());
+      fi.add(m);
+    }
+    root.put("findings", fi);
+    root.put(
+        "publish",
+        publish.map(
+            r -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("remote", r.remote());
+              m.put("baseBranch", r.baseBranch());
+              m.put("branch", r.branch());
+              m.put("commit", r.commit());
+              m.put("pushed", r.pushed());
+              m.put("attempts", r.attempts());
+              return m;
+            }));
+    root.put(
+        "changeRequest",
+        changeRequest.map(
+            c -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("number", c.number());
+              m.put("url", c.url().toString());
+              m.put("created", c.created());
+              return m;
+            }));
+    return Json.write(root);
+  }
+
+  /**
+   * The report as Markdown for a pull-request body or comment: a table of policies (artifact, old
+   * and new version), the changed files with their diffs, and the findings.
+   */
+  public String toMarkdown() {
+    StringBuilder out = new StringBuilder();
+    out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
+    out.append("| policy | artifact | rule | result |\n|---|---|---|---|\n");
+    for (PolicyReport p : policies) {
+      out.append("| `")
+          .append(md(p.policy()))
+          .append("` | `")
+          .append(md(p.artifact().toString()))
+          .append("` | ")
+          .append(md(p.rule()))
+          .append(" | ")
+          .append(p.selection().map(s -> "`" + md(s.tag()) + "`").orElse(md(p.reason())))
+          .append(" |\n");
+    }
+    if (!files.isEmpty()) {
+      out.append("\n| file | line | old | new |\n|---|---|---|---|\n");
+      for (FileReport f : files) {
+        for (Change c : f.changes()) {
+          out.append("| `")
+              .append(md(f.file()))
+              .append("` | ")
+              .append(c.line())
+              .append(" | `")
+              .append(md(c.oldValue()))
+              .append("` | `")
+              .append(md(c.newValue()))
+              .append("` |\n");
+        }
+      }
+      out.append("\n<details><summary>diff</summary>\n\n```diff\n");
+      files.forEach(f -> out.append(f.diff()));
+      out.append("```\n\n</details>\n");
+    } else {
+      out.append("\nNo file changes.\n");
+    }
+    if (!findings.isEmpty()) {
+      out.append("\n**Findings**\n\n");
+      findings.forEach(f -> out.append("- ").append(md(f.toString())).append('\n'));
+    }
+    publish
+        .flatMap(PublishResult::commit)
+        .ifPresent(
+            c ->
+                out.append("\nCommit `")
+                    .append(c, 0, Math.min(12, c.length()))
+                    .append("` on `")
+                    .append(md(publish.get().branch()))
+                    .append("`.\n"));
+    return out.toString();
+  }
+
+  /** The report as plain text for a terminal: selections, changes, findings, commit. */
+  public String toText() {
+    StringBuilder out = new StringBuilder();
+    for (PolicyReport p : policies) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-32s %-10s %s%n",
+              p.policy(),
+              p.status().name().toLowerCase(Locale.ROOT),
+              p.selection().map(Selection::tag).orElse("") + "  (" + p.reason() + ")"));
+    }
+    for (FileReport f : files) {
+      for (Change c : f.changes()) {
+        out.append(f.file())
+            .append(':')
+            .append(c.line())
+            .append(": ")
+            .append(c.oldValue())
+            .append(" -> ")
+            .append(c.newValue())
+            .append('\n');
+      }
+    }
+    findings.forEach(f -> out.append(f).append('\n'));
+    publish.ifPresent(
+        r -> {
+          if (r.commit().isPresent()) {
+            out.append("commit ")
+                .append(r.commit().get())
+                .append(r.pushed() ? " pushed to " + r.branch() : " (not pushed)")
+                .append('\n');
+          } else {
+            out.append("no commit: nothing to change\n");
+          }
+        });
+    changeRequest.ifPresent(
+        c ->
+            out.append(c.created() ? "opened " : "updated ")
+                .append("pull request #")
+                .append(c.number())
+                .append(' ')
+                .append(c.url())
+                .append('\n'));
+    return out.toString();
+  }
+
+  private static String md(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+}

@@ -1,0 +1,342 @@
+package dev.upkeep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upkeep.patch.Change;
+import dev.upkeep.patch.ManifestPatcher;
+import dev.upkeep.patch.Patch;
+import dev.upkeep.patch.PatchException;
+import dev.upkeep.policy.VersionPolicy;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.source.RegistryException;
+import dev.upkeep.source.RegistrySource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpdatePipelineTest {
+
+  static final ArtifactRef APP = ArtifactRef.parse("oci://registry.test/charts/app");
+  static final ArtifactRef WEB = ArtifactRef.parse("registry.test/org/web");
+
+  /** Tags per repository; counts how often each was listed. */
+  static class MapSource implements RegistrySource {
+    final Map<String, List<String>> tags = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    MapSource with(ArtifactRef ref, String... t) {
+      tags.put(ref.repository(), List.of(t));
+      return this;
+    }
+
+    @Override
+    public List<String> listTags(ArtifactRef ref) {
+      calls.computeIfAbsent(ref.repository(), k -> new AtomicInteger()).incrementAndGet();
+      List<String> t = tags.get(ref.repository());
+      if (t == null) {
+        throw new RegistryException("registry.test: repository " + ref.repository() + " not found");
+      }
+      return t;
+    }
+
+    @Override
+    public Optional<String> digest(ArtifactRef ref, String tag) {
+      return Optional.of("sha256:" + "0".repeat(63) + tag.length());
+    }
+  }
+
+  /** Highest dotted-number tag matching a prefix; enough to drive the pipeline. */
+  record PrefixPolicy(String prefix) implements VersionPolicy {
+    static final Comparator<String> ORDER =
+        Comparator.comparing(
+            (String t) ->
+                java.util.Arrays.stream(t.split("\\.")).mapToInt(Integer::parseInt).toArray(),
+            java.util.Arrays::compare);
+
+    @Override
+    public Optional<String> select(Collection<String> tags) {
+      return tags.stream().filter(t -> t.startsWith(prefix)).max(ORDER);
+    }
+
+    @Override
+    public boolean isDowngrade(String from, String to) {
+      return ORDER.compare(to, from) < 0;
+    }
+
+    @Override
+    public String describe() {
+      return "prefix " + prefix;
+    }
+  }
+
+  /** Rewrites {@code version: X # {policy}} lines; fails on a line reading {@code !!broken}. */
+  static final class LinePatcher implements ManifestPatcher {
+    static final Pattern LINE = Pattern.compile("(?m)^(\\s*version: )(\\S+)( # \\{(\\S+)\\})$");
+
+    @Override
+    public Patch patch(Path file, String content, Map<String, Selection> selections) {
+      if (content.contains("!!broken")) {
+        throw new PatchException(file, 1, "does not parse");
+      }
+      List<Change> changes = new ArrayList<>();
+      StringBuilder out = new StringBuilder();
+      Matcher m = LINE.matcher(content);
+      int at = 0;
+      while (m.find()) {
+        Selection s = selections.get(m.group(4));
+        if (s == null || s.tag().equals(m.group(2))) {
+          continue;
+        }
+        int line =
+            (int) content.substring(0, m.start(2)).chars().filter(c -> c == '\n').count() + 1;
+        changes.add(
+            new Change(
+                m.group(4),
+                Change.Field.TAG,
+                line,
+                m.group(1).length() + 1,
+                m.group(2),
+                s.tag(),
+                new Change.Edit(m.start(2), m.group(2).length(), s.tag())));
+        out.append(content, at, m.start(2)).append(s.tag());
+        at = m.end(2);
+      }
+      out.append(content.substring(at));
+      return new Patch(out.toString(), changes);
+    }
+  }
+
+  static UpdatePipeline.Builder pipeline(MapSource source, Path dir) {
+    return UpdatePipeline.builder()
+        .source(source)
+        .policy("dev", APP, new PrefixPolicy("1."))
+        .policy("staging", APP, new PrefixPolicy("1.2."))
+        .patcher(new LinePatcher())
+        .publisher(GitPublisher.inPlace(dir));
+  }
+
+  static Path write(Path dir, String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
+  void updatesEachValueAsItsPolicyAllowsAndChangesNoOtherByte(@TempDir Path dir)
+      throws IOException {
+    MapSource source = new MapSource().with(APP, "1.0.0", "1.2.3", "1.2.9", "1.4.0", "2.0.0");
+    Path dev = write(dir, "dev/app.yaml", "# dev\nversion: 1.0.0 # {dev}\r\nother: 1\n");
+    Path staging = write(dir, "staging/app.yml", "version: 1.2.3 # {staging}");
+    write(dir, "prod/app.yaml", "version: 1.2.3\n");
+
+    UpdateReport report = pipeline(source, dir).build().run();
+
+    assertThat(Files.readString(dev)).isEqualTo("# dev\nversion: 1.4.0 # {dev}\r\nother: 1\n");
+    assertThat(Files.readString(staging)).isEqualTo("version: 1.2.9 # {staging}");
+    assertThat(report.files())
+        .extracting(FileReport::file)
+        .containsExactly("dev/app.yaml", "staging/app.yml");
+    assertThat(report.file("dev/app.yaml").orElseThrow().changes())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.line()).isEqualTo(2);
+              assertThat(c.oldValue()).isEqualTo("1.0.0");
+              assertThat(c.newValue()).isEqualTo("1.4.0");
+            });
+    assertThat(report.file("dev/app.yaml").orElseThrow().diff())
+        .contains("-version: 1.0.0 # {dev}\r\n+version: 1.4.0 # {dev}\r\n");
+    assertThat(report.policy("staging").orElseThrow().selection().orElseThrow().tag())
+        .isEqualTo("1.2.9");
+  }
+
+  @Test
+  void listsTheTagsOfAnArtifactOnceWhenSeveralPoliciesShareIt(@TempDir Path dir) {
+    MapSource source = new MapSource().with(APP, "1.0.0", "1.2.3");
+    pipeline(source, dir).build().plan();
+    assertThat(source.calls.get(APP.repository())).hasValue(1);
+  }
+
+  @Test
+  void planWritesNothing(@TempDir Path dir) throws IOException {
+    Path dev = write(dir, "dev/app.yaml", "version: 1.0.0 # {dev}\n");
+    UpdateReport report = pipeline(new MapSource().with(APP, "1.0.0", "1.4.0"), dir).build().plan();
+    assertThat(report.dryRun()).isTrue();
+    assertThat(report.changed()).isTrue();
+    assertThat(report.file("dev/app.yaml").orElseThrow().changes().get(0).newValue())
+        .isEqualTo("1.4.0");
+    assertThat(Files.readString(dev)).isEqualTo("version: 1.0.0 # {dev}\n");
+  }
+
+  @Test
+  void neverMovesAValueToAnOlderVersionUnlessAllowed(@TempDir Path dir) throws IOException {
+    Path dev = write(dir, "dev/app.yaml", "version: 1.9.0 # {dev}\nversion: 1.0.0 # {web}\n");
+    MapSource source = new MapSource().with(APP, "1.0.0", "1.4.0").with(WEB, "1.2.0");
+    UpdateReport report =
+        UpdatePipeline.builder()
+            .source(source)
+            .policy("dev", APP, new PrefixPolicy("1."))
+            .policy("web", WEB, new PrefixPolicy("1."))
+            .patcher(new LinePatcher())
+            .publisher(GitPublisher.inPlace(dir))
+            .build()
+            .run();
+    assertThat(Files.readString(dev)).isEqualTo("version: 1.9.0 # {dev}\nversion: 1.2.0 # {web}\n");
+    assertThat(report.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.file()).isEqualTo("dev/app.yaml");
+              assertThat(f.line()).isEqualTo(1);
+              assertThat(f.message()).contains("downgrade");
+            });
+  }
+
+  @Test
+  void movesToAnOlderVersionWhenThePolicyAllowsIt(@TempDir Path dir) throws IOException {
+    Path dev = write(dir, "dev/app.yaml", "version: 1.9.0 # {dev}\n");
+    UpdatePipeline.builder()
+        .source(new MapSource().with(APP, "1.4.0"))
+        .policy("dev", APP, new PrefixPolicy("1."), PolicyOptions.defaults().allowingDowngrade())
+        .patcher(new LinePatcher())
+        .publisher(GitPublisher.inPlace(dir))
+        .build()
+        .run();
+    assertThat(Files.readString(dev)).isEqualTo("version: 1.4.0 # {dev}\n");
+  }
+
+  @Nested
+  class WhenSomethingIsWrong {
+    @Test
+    void aManifestThatDoesNotParseFailsTheRunAndNoFileIsWritten(@TempDir Path dir)
+        throws IOException {
+      Path good = write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "b.yaml", "!!broken\n");
+      UpdatePipeline p = pipeline(new MapSource().with(APP, "1.4.0"), dir).build();
+      assertThatThrownBy(p::run).isInstanceOf(PatchException.class).hasMessageContaining("b.yaml");
+      assertThat(Files.readString(good)).isEqualTo("version: 1.0.0 # {dev}\n");
+    }
+
+    @Test
+    void aLenientRunReportsTheBrokenManifestAndUpdatesTheOthers(@TempDir Path dir)
+        throws IOException {
+      Path good = write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "b.yaml", "!!broken\n");
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir).strict(false).build().run();
+      assertThat(Files.readString(good)).isEqualTo("version: 1.4.0 # {dev}\n");
+      assertThat(report.hasErrors()).isTrue();
+      assertThat(report.findings()).anySatisfy(f -> assertThat(f.file()).isEqualTo("b.yaml"));
+    }
+
+    @Test
+    void aRegistryFailureFailsOnlyItsPolicies(@TempDir Path dir) throws IOException {
+      Path dev = write(dir, "a.yaml", "version: 1.0.0 # {dev}\nversion: 1.0.0 # {web}\n");
+      UpdateReport report =
+          UpdatePipeline.builder()
+              .source(new MapSource().with(APP, "1.4.0"))
+              .policy("dev", APP, new PrefixPolicy("1."))
+              .policy("web", WEB, new PrefixPolicy("1."))
+              .patcher(new LinePatcher())
+              .publisher(GitPublisher.inPlace(dir))
+              .build()
+              .run();
+      assertThat(report.policy("web").orElseThrow().status()).isEqualTo(PolicyReport.Status.FAILED);
+      assertThat(report.policy("web").orElseThrow().reason()).contains("org/web not found");
+      assertThat(report.hasErrors()).isTrue();
+      assertThat(Files.readString(dev))
+          .isEqualTo("version: 1.4.0 # {dev}\nversion: 1.0.0 # {web}\n");
+    }
+
+    @Test
+    void noMatchingTagIsReportedWithTheRuleAndTheCount(@TempDir Path dir) {
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "3.0.0", "3.1.0"), dir).build().plan();
+      assertThat(report.policy("staging").orElseThrow().reason())
+          .isEqualTo(
+              "no tag of oci://registry.test/charts/app satisfies prefix 1.2. (checked 2 tags)");
+      assertThat(report.changed()).isFalse();
+    }
+
+    @Test
+    void aNonUtf8FileIsSkippedWithAWarning(@TempDir Path dir) throws IOException {
+      Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
+      UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();
+      assertThat(report.findings())
+          .singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("not valid UTF-8"));
+    }
+  }
+
+  @Nested
+  class Builder {
+    @Test
+    void refusesAPipelineWithoutItsRequiredParts() {
+      assertThatThrownBy(() -> UpdatePipeline.builder().build())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("patcher");
+      assertThatThrownBy(
+              () ->
+                  UpdatePipeline.builder()
+                      .policy("a", APP, new PrefixPolicy("1"))
+                      .policy("a", APP, new PrefixPolicy("1")))
+          .hasMessage("policy \"a\" is already defined");
+      assertThatThrownBy(() -> UpdatePipeline.builder().concurrency(0))
+          .hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void refusesAPolicyNoSourceSupports(@TempDir Path dir) {
+      RegistrySource none =
+          new MapSource() {
+            @Override
+            public boolean supports(ArtifactRef ref) {
+              return false;
+            }
+          };
+      assertThatThrownBy(
+              () ->
+                  UpdatePipeline.builder()
+                      .source(none)
+                      .policy("dev", APP, new PrefixPolicy("1."))
+                      .patcher(new LinePatcher())
+                      .publisher(GitPublisher.inPlace(dir))
+                      .build())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessage(
+              "no registry source supports oci://registry.test/charts/app of policy \"dev\"");
+    }
+  }
+
+  @Test
+  void rendersTheReportAsJsonAndMarkdown(@TempDir Path dir) throws IOException {
+    write(dir, "dev/app.yaml", "version: 1.0.0 # {dev}\n");
+    UpdateReport report =
+        pipeline(new MapSource().with(APP, "1.0.0", "1.4.0", "junk"), dir).build().plan();
+    assertThat(report.toJson())
+        .contains("\"schema\": \"" + UpdateReport.SCHEMA + "\"")
+        .contains("\"policy\": \"dev\"")
+        .contains("\"tag\": \"1.4.0\"")
+        .contains("\"old\": \"1.0.0\"")
+        .contains("\"new\": \"1.4.0\"");
+    assertThat(report.toMarkdown())
+        .contains("| `dev` | `oci://registry.test/charts/app` | prefix 1. | `1.4.0` |")
+        .contains("| `dev/app.yaml` | 1 | `1.0.0` | `1.4.0` |");
+  }
+}
