@@ -1,0 +1,130 @@
+package dev.upkeep.flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upkeep.ArtifactRef;
+import dev.upkeep.ConfigurationException;
+import dev.upkeep.FileReport;
+import dev.upkeep.Selection;
+import dev.upkeep.patch.Change;
+import dev.upkeep.publish.TreeChanges;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class FluxCommitMessageTest {
+
+  static final String HELM_RELEASE =
+      "apiVersion: helm.toolkit.fluxcd.io/v2\n"
+          + "kind: HelmRelease\n"
+          + "metadata:\n"
+          + "  name: podinfo\n"
+          + "  namespace: apps\n"
+          + "spec:\n"
+          + "  chart:\n"
+          + "    spec:\n"
+          + "      version: 6.5.4 # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n";
+
+  static TreeChanges changes() {
+    Change c =
+        new Change(
+            "flux-system:podinfo",
+            Change.Field.TAG,
+            9,
+            16,
+            "6.5.0",
+            "6.5.4",
+            new Change.Edit(0, 5, "6.5.4"));
+    return new TreeChanges(
+        List.of(new FileReport("clusters/dev/podinfo.yaml", List.of(c))),
+        Map.of(
+            "flux-system:podinfo",
+            Selection.of(
+                "flux-system:podinfo", ArtifactRef.parse("oci://ghcr.io/x/podinfo"), "6.5.4")));
+  }
+
+  static String render(String template, Map<String, String> values) {
+    return FluxCommitMessage.of(template, "flux-system", "fleet", values)
+        .render(changes(), file -> HELM_RELEASE);
+  }
+
+  @Test
+  void rendersTheTemplateFromFluxsDocumentation() {
+    String template =
+        "Automated image update\n\n"
+            + "Automation name: {{ .AutomationObject }}\n\n"
+            + "Files:\n"
+            + "{{ range $filename, $_ := .Changed.FileChanges -}}\n"
+            + "- {{ $filename }}\n"
+            + "{{ end -}}\n\n"
+            + "Objects:\n"
+            + "{{ range $resource, $changes := .Changed.Objects -}}\n"
+            + "- {{ $resource.Kind }} {{ $resource.Name }}\n"
+            + "  Changes:\n"
+            + "{{- range $_, $change := $changes }}\n"
+            + "    - {{ $change.OldValue }} -> {{ $change.NewValue }}\n"
+            + "{{ end -}}\n"
+            + "{{ end -}}\n";
+    assertThat(render(template, Map.of()))
+        .isEqualTo(
+            "Automated image update\n\n"
+                + "Automation name: flux-system/fleet\n\n"
+                + "Files:\n"
+                + "- clusters/dev/podinfo.yaml\n"
+                + "Objects:\n"
+                + "- HelmRelease podinfo\n"
+                + "  Changes:\n"
+                + "    - 6.5.0 -> 6.5.4\n");
+  }
+
+  @Test
+  void offersValuesSettersAndTheChangeList() {
+    String template =
+        "[{{ .Values.env | upper }}] {{ len .Changed.Changes }} change(s)"
+            + "{{ range .Changed.Changes }} {{ .Setter }}={{ .NewValue }}{{ end }}"
+            + "{{ if .Values.missing }} never{{ else }} by {{ .AutomationObject.Name }}{{ end }}";
+    assertThat(render(template, Map.of("env", "dev")))
+        .isEqualTo("[DEV] 1 change(s) flux-system:podinfo:tag=6.5.4 by fleet");
+  }
+
+  @Test
+  void usesFluxsDefaultMessageWithoutATemplate() {
+    assertThat(render("", Map.of())).isEqualTo("Update from image update automation");
+  }
+
+  @Nested
+  class RejectsClearly {
+    @Test
+    void theRemovedUpdatedField() {
+      assertThatThrownBy(() -> render("{{ range .Updated.Images }}{{ end }}", Map.of()))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("removed '.Updated' field; use '.Changed' instead");
+    }
+
+    @Test
+    void unknownFieldsAndFunctions() {
+      assertThatThrownBy(() -> render("{{ .Commit }}", Map.of()))
+          .hasMessageContaining("unknown field .Commit");
+      assertThatThrownBy(() -> render("{{ .Values.env | b64enc }}", Map.of()))
+          .hasMessageContaining("function \"b64enc\" is not supported");
+    }
+
+    @Test
+    void unbalancedActions() {
+      assertThatThrownBy(() -> render("{{ range .Changed.Changes }}x", Map.of()))
+          .hasMessageContaining("missing {{end}}");
+      assertThatThrownBy(() -> render("x{{ end }}", Map.of()))
+          .hasMessageContaining("unexpected {{end}} at position 1");
+      assertThatThrownBy(() -> render("{{ .Values.x ", Map.of()))
+          .hasMessageContaining("unclosed action");
+    }
+
+    @Test
+    void undefinedVariables() {
+      assertThatThrownBy(() -> render("{{ $nope }}", Map.of()))
+          .hasMessageContaining("undefined variable $nope");
+    }
+  }
+}
