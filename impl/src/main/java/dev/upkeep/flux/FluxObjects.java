@@ -1,0 +1,224 @@
+package dev.upkeep.flux;
+
+import dev.upkeep.Finding;
+import dev.upkeep.patch.ManifestFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * The Flux objects defined in a repository: {@code ImageRepository}, {@code ImagePolicy}, {@code
+ * ImageUpdateAutomation}, {@code OCIRepository}, {@code HelmRepository} and {@code HelmRelease} of
+ * the API versions Upkeep understands. Immutable.
+ */
+public final class FluxObjects {
+
+  /** The kinds and the API versions of each that Upkeep reads. */
+  static final Map<String, Set<String>> SUPPORTED =
+      Map.of(
+          "ImageRepository",
+              Set.of("image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1"),
+          "ImagePolicy", Set.of("image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1"),
+          "ImageUpdateAutomation",
+              Set.of("image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1"),
+          "OCIRepository",
+              Set.of("source.toolkit.fluxcd.io/v1beta2", "source.toolkit.fluxcd.io/v1"),
+          "HelmRepository",
+              Set.of("source.toolkit.fluxcd.io/v1beta2", "source.toolkit.fluxcd.io/v1"),
+          "HelmRelease",
+              Set.of(
+                  "helm.toolkit.fluxcd.io/v2beta1",
+                  "helm.toolkit.fluxcd.io/v2beta2",
+                  "helm.toolkit.fluxcd.io/v2"));
+
+  private static final long MAX_FILE_BYTES = 4L << 20;
+
+  private final List<FluxObject> objects;
+  private final List<Finding> findings;
+
+  private FluxObjects(List<FluxObject> objects, List<Finding> findings) {
+    this.objects = List.copyOf(objects);
+    this.findings = List.copyOf(findings);
+  }
+
+  /** Reads every YAML file under {@code root} that mentions a Flux toolkit API. */
+  public static FluxObjects scan(Path root) {
+    return scan(root, ManifestFiles.yamlFiles());
+  }
+
+  /** Reads the files {@code files} lists under {@code root} that mention a Flux toolkit API. */
+  public static FluxObjects scan(Path root, ManifestFiles files) {
+    List<FluxObject> objects = new ArrayList<>();
+    List<Finding> findings = new ArrayList<>();
+    Map<Path, Optional<String>> namespaces = new HashMap<>();
+    for (Path rel : files.list(root)) {
+      String name = rel.toString().replace('\\', '/');
+      String content;
+      try {
+        Path file = root.resolve(rel);
+        if (Files.size(file) > MAX_FILE_BYTES) {
+          continue;
+        }
+        content = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException | java.io.UncheckedIOException e) {
+        findings.add(Finding.warning(name, 0, "cannot read: " + e.getMessage()));
+        continue;
+      }
+      if (!content.contains("toolkit.fluxcd.io")) {
+        continue;
+      }
+      parse(root, rel, name, content, objects, findings, namespaces);
+    }
+    return new FluxObjects(objects, findings);
+  }
+
+  private static LoadSettings settings() {
+    return LoadSettings.builder()
+        .setMaxAliasesForCollections(50)
+        .setCodePointLimit(
+            MAX_FILE_BYTES > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) MAX_FILE_BYTES)
+        .setAllowDuplicateKeys(false)
+        .build();
+  }
+
+  private static void parse(
+      Path root,
+      Path rel,
+      String name,
+      String content,
+      List<FluxObject> objects,
+      List<Finding> findings,
+      Map<Path, Optional<String>> namespaces) {
+    List<Node> nodes = new ArrayList<>();
+    List<Object> docs = new ArrayList<>();
+    try {
+      new Compose(settings()).composeAllFromString(content).forEach(nodes::add);
+      new Load(settings()).loadAllFromString(content).forEach(docs::add);
+    } catch (RuntimeException e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      findings.add(
+          Finding.warning(
+              name,
+              0,
+              "not valid YAML, Flux objects in it are ignored: "
+                  + reason.lines().findFirst().orElse("")));
+      return;
+    }
+    for (int i = 0; i < docs.size(); i++) {
+      if (!(docs.get(i) instanceof Map<?, ?>)) {
+        continue;
+      }
+      Map<?, ?> doc = (Map<?, ?>) docs.get(i);
+      String apiVersion = String.valueOf(doc.get("apiVersion"));
+      String kind = String.valueOf(doc.get("kind"));
+      int line =
+          i < nodes.size() && nodes.get(i) != null
+              ? nodes.get(i).getStartMark().map(m -> m.getLine() + 1).orElse(1)
+              : 1;
+      if (!SUPPORTED.containsKey(kind) || !apiVersion.contains("toolkit.fluxcd.io")) {
+        continue;
+      }
+      if (!SUPPORTED.get(kind).contains(apiVersion)) {
+        findings.add(
+            Finding.warning(
+                name,
+                line,
+                "ignoring "
+                    + kind
+                    + " of unsupported apiVersion \""
+                    + apiVersion
+                    + "\" (supported: "
+                    + SUPPORTED.get(kind).stream().sorted().collect(Collectors.joining(", "))
+                    + ")"));
+        continue;
+      }
+      Map<?, ?> metadata =
+          doc.get("metadata") instanceof Map<?, ?> ? (Map<?, ?>) doc.get("metadata") : Map.of();
+      Object objName = metadata.get("name");
+      if (objName == null) {
+        findings.add(Finding.warning(name, line, kind + " without metadata.name is ignored"));
+        continue;
+      }
+      Object ns = metadata.get("namespace");
+      String namespace =
+          ns != null
+              ? String.valueOf(ns)
+              : kustomizeNamespace(root, rel.getParent(), namespaces).orElse("default");
+      Map<String, Object> spec = new HashMap<>();
+      if (doc.get("spec") instanceof Map<?, ?>) {
+        ((Map<?, ?>) doc.get("spec"))
+            .forEach((k, v) -> spec.put(String.valueOf(k), v == null ? "" : v));
+      }
+      objects.add(
+          new FluxObject(apiVersion, kind, namespace, String.valueOf(objName), spec, name, line));
+    }
+  }
+
+  /** The {@code namespace:} of the nearest {@code kustomization.yaml} at or above {@code dir}. */
+  private static Optional<String> kustomizeNamespace(
+      Path root, Path dir, Map<Path, Optional<String>> cache) {
+    if (dir == null) {
+      return Optional.empty();
+    }
+    Optional<String> cached = cache.get(dir);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<String> found = Optional.empty();
+    for (String n : List.of("kustomization.yaml", "kustomization.yml", "Kustomization")) {
+      Path k = root.resolve(dir).resolve(n);
+      if (Files.isRegularFile(k)) {
+        try {
+          Object doc =
+              new Load(settings()).loadFromString(Files.readString(k, StandardCharsets.UTF_8));
+          if (doc instanceof Map<?, ?> && ((Map<?, ?>) doc).get("namespace") != null) {
+            found = Optional.of(String.valueOf(((Map<?, ?>) doc).get("namespace")));
+          }
+        } catch (IOException | RuntimeException e) {
+          // An unreadable kustomization gives no namespace; the objects fall back further up.
+        }
+        break;
+      }
+    }
+    if (found.isEmpty()) {
+      found = kustomizeNamespace(root, dir.getParent(), cache);
+    }
+    cache.put(dir, found);
+    return found;
+  }
+
+  /** Every object found, in file order. */
+  public List<FluxObject> all() {
+    return objects;
+  }
+
+  /** The objects of one kind. */
+  public List<FluxObject> ofKind(String kind) {
+    return objects.stream().filter(o -> o.kind().equals(kind)).collect(Collectors.toList());
+  }
+
+  /** The object of {@code kind} named {@code namespace/name}. */
+  public Optional<FluxObject> find(String kind, String namespace, String name) {
+    return objects.stream()
+        .filter(
+            o -> o.kind().equals(kind) && o.namespace().equals(namespace) && o.name().equals(name))
+        .findFirst();
+  }
+
+  /** Problems met while reading: unparsable files, unsupported API versions. */
+  public List<Finding> findings() {
+    return findings;
+  }
+}
