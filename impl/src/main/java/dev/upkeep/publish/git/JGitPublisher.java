@@ -24,6 +24,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -289,25 +290,23 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
 
   private void refuseForeignCommits(Repository repo, ObjectId base, ObjectId pushHead)
       throws IOException {
+    List<RevCommit> onBranch =
+        repo.getObjectDatabase().getShallowCommits().isEmpty()
+            ? commitsNotIn(repo, pushHead, base)
+            : commitsNotInShallow(repo, pushHead, base);
     List<String> foreign = new ArrayList<>();
-    int total = 0;
-    try (RevWalk walk = new RevWalk(repo)) {
-      walk.markStart(walk.parseCommit(pushHead));
-      walk.markUninteresting(walk.parseCommit(base));
-      for (RevCommit c : walk) {
-        total++;
-        PersonIdent a = c.getAuthorIdent();
-        if (!a.getEmailAddress().equalsIgnoreCase(authorEmail)) {
-          foreign.add(
-              c.abbreviate(7).name()
-                  + " by "
-                  + a.getName()
-                  + " <"
-                  + a.getEmailAddress()
-                  + ">: \""
-                  + c.getShortMessage()
-                  + "\"");
-        }
+    for (RevCommit c : onBranch) {
+      PersonIdent a = c.getAuthorIdent();
+      if (!a.getEmailAddress().equalsIgnoreCase(authorEmail)) {
+        foreign.add(
+            c.abbreviate(7).name()
+                + " by "
+                + a.getName()
+                + " <"
+                + a.getEmailAddress()
+                + ">: \""
+                + c.getShortMessage()
+                + "\"");
       }
     }
     if (!foreign.isEmpty()) {
@@ -319,7 +318,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
               + ": "
               + foreign.size()
               + " of its "
-              + total
+              + onBranch.size()
               + " commits not on \""
               + baseBranch
               + "\" are not by the automation's author "
@@ -327,6 +326,68 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
               + " ("
               + String.join("; ", foreign)
               + "); merge or move that work, or use Strategy.STACK");
+    }
+  }
+
+  private static List<RevCommit> commitsNotIn(Repository repo, ObjectId head, ObjectId base)
+      throws IOException {
+    List<RevCommit> out = new ArrayList<>();
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.markStart(walk.parseCommit(head));
+      walk.markUninteresting(walk.parseCommit(base));
+      for (RevCommit c : walk) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The same for a shallow clone, reading parents from the commit objects themselves (a shallow
+   * clone's walk pretends the boundary commits have none). Commits whose objects were not fetched
+   * make it refuse: a person's commit could hide among them.
+   */
+  private List<RevCommit> commitsNotInShallow(Repository repo, ObjectId head, ObjectId base)
+      throws IOException {
+    try (ObjectReader reader = repo.newObjectReader()) {
+      java.util.Set<ObjectId> baseSide = new java.util.HashSet<>();
+      java.util.ArrayDeque<ObjectId> todo = new java.util.ArrayDeque<>(List.of(base));
+      while (!todo.isEmpty()) {
+        ObjectId id = todo.pop();
+        if (baseSide.add(id.copy()) && reader.has(id)) {
+          for (RevCommit p : RevCommit.parse(reader.open(id).getCachedBytes()).getParents()) {
+            todo.push(p.getId());
+          }
+        }
+      }
+      List<RevCommit> out = new ArrayList<>();
+      java.util.Set<ObjectId> seen = new java.util.HashSet<>();
+      todo.push(head);
+      while (!todo.isEmpty()) {
+        ObjectId id = todo.pop();
+        if (baseSide.contains(id) || !seen.add(id.copy())) {
+          continue;
+        }
+        if (!reader.has(id)) {
+          throw new PublishException(
+              "refusing to rebuild \""
+                  + pushBranch
+                  + "\" of "
+                  + remote.display()
+                  + ": its history is cut off at "
+                  + id.abbreviate(7).name()
+                  + " by the fetch depth "
+                  + depth
+                  + ", so Upkeep cannot tell whether only its own commits would be dropped;"
+                  + " raise depth(...) or leave it at 0");
+        }
+        RevCommit c = RevCommit.parse(reader.open(id).getCachedBytes());
+        out.add(c);
+        for (RevCommit p : c.getParents()) {
+          todo.push(p.getId());
+        }
+      }
+      return out;
     }
   }
 

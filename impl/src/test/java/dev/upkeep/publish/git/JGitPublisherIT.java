@@ -173,6 +173,28 @@ class JGitPublisherIT {
     }
 
     @Test
+    void worksFromAShallowClone() {
+      remote.commit("main", Map.of("a.txt", "1\n"), "Jane Doe", "One");
+      remote.commit("main", Map.of("a.txt", "2\n"), "Jane Doe", "Two");
+      remote.createBranch("develop", "main");
+      String human = remote.commit("develop", Map.of("b.txt", "x\n"), "Jane Doe", "Three");
+      JGitPublisher p = publisher().depth(1).build();
+
+      String first = p.publish(Updates.replace("6.5.3", "6.5.4", DEV)).commit().orElseThrow();
+      remote.commit("develop", Map.of("c.txt", "y\n"), "Jane Doe", "Four");
+      PublishResult second = p.publish(Updates.replace("6.5.4", "6.5.5", DEV));
+
+      List<GitRemoteFixture.Commit> log = remote.log("develop");
+      assertThat(log).hasSize(7);
+      assertThat(log.get(2).id()).isEqualTo(first);
+      assertThat(log.get(2).parents()).containsExactly(human);
+      assertThat(log.get(0).id()).isEqualTo(second.commit().orElseThrow());
+      assertThat(Path.of(work.toString(), "clone", ".git", "shallow").toFile().exists())
+          .as("the clone is shallow")
+          .isTrue();
+    }
+
+    @Test
     void stacksASecondRunOnTheFirstAndReusesTheClone() {
       JGitPublisher p = publisher().build();
       String first = p.publish(Updates.replace("6.5.3", "6.5.4", DEV)).commit().orElseThrow();
@@ -245,6 +267,34 @@ class JGitPublisherIT {
           .hasMessageContaining("Jane Doe <jane.doe@example.test>: \"Try 7\"")
           .hasMessageContaining("Strategy.STACK");
       assertThat(remote.head("develop")).contains(human);
+    }
+
+    @Test
+    void rebuildsFromAShallowCloneWhenTheBranchIsTheBasePlusItsOwnCommit() {
+      JGitPublisher p = publisher().strategy(JGitPublisher.Strategy.REBUILD).depth(1).build();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      String main = remote.commit("main", Map.of("a.txt", "1\n"), "Jane Doe", "Main moves");
+
+      PublishResult result = p.publish(Updates.replace("6.5.3", "6.5.5", DEV));
+
+      assertThat(result.pushed()).isTrue();
+      assertThat(remote.log("develop").get(0).parents()).containsExactly(main);
+    }
+
+    @Test
+    void refusesWhenAShallowFetchHidesWhoCommittedOnTheBranch() {
+      remote.createBranch("develop", "main");
+      remote.commit("develop", Map.of("b.txt", "x\n"), "Jane Doe", "Mine");
+      remote.commit("develop", Map.of("c.txt", "y\n"), "Upkeep Bot", "Looks like ours");
+      remote.commit("main", Map.of("a.txt", "1\n"), "Jane Doe", "Main moves");
+      String head = remote.head("develop").orElseThrow();
+      JGitPublisher p = publisher().strategy(JGitPublisher.Strategy.REBUILD).depth(1).build();
+
+      assertThatThrownBy(() -> p.publish(Updates.replace("6.5.3", "6.5.4", DEV)))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("history is cut off")
+          .hasMessageContaining("fetch depth 1");
+      assertThat(remote.head("develop")).contains(head);
     }
 
     @Test
