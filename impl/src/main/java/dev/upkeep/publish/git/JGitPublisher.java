@@ -525,10 +525,46 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     return message == null ? "" : RemoteAccess.redact(message);
   }
 
-  /** Releases the SSH client, if one was started. */
+  /**
+   * Releases the SSH client, if one was started, and deletes the temporary work directory, if this
+   * publisher made one; a configured work directory is kept for the next run.
+   */
   @Override
   public void close() {
     remote.close();
+    Path dir = temporaryWorkDirectory;
+    if (dir != null) {
+      try {
+        WorkDirectoryLock lock = WorkDirectoryLock.acquire(dir, lockTimeout);
+        try {
+          deleteTree(dir.resolve("clone"));
+        } finally {
+          lock.close();
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot delete the temporary work directory {0}: {1}", dir, e);
+      }
+      try {
+        Files.deleteIfExists(dir.resolve("upkeep.lock"));
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot delete the temporary work directory {0}: {1}", dir, e);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      List<Path> all = new ArrayList<>();
+      walk.forEach(all::add);
+      java.util.Collections.reverse(all);
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   @Override

@@ -101,6 +101,18 @@ class JGitPublisherIT {
     }
 
     @Test
+    void deletesItsTemporaryWorkDirectoryWhenClosed() {
+      JGitPublisher p = JGitPublisher.builder(remote.url()).pushBranch("develop").build();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      Path dir = p.workDirectory();
+      assertThat(dir.resolve("clone/.git")).isDirectory();
+
+      p.close();
+
+      assertThat(dir).doesNotExist();
+    }
+
+    @Test
     void reportsTheRemoteWithoutCredentials() {
       PublishResult result = publisher().build().publish(Updates.replace("6.5.3", "6.5.4", DEV));
 

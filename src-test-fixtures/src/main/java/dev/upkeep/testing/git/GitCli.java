@@ -157,6 +157,14 @@ public final class GitCli {
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+              if (exc instanceof java.nio.file.NoSuchFileException) {
+                return FileVisitResult.CONTINUE; // removed meanwhile, e.g. a lock file
+              }
+              throw exc;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException exc)
                 throws IOException {
               Files.deleteIfExists(dir);
