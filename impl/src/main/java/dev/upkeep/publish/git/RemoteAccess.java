@@ -71,20 +71,9 @@ final class RemoteAccess implements AutoCloseable {
     return url.replaceAll("(://[^/@:]*):[^/@]*@", "$1:***@");
   }
 
-  URIish uri() {
-    return uri;
-  }
-
   /** The URL as shown in results and messages: without credentials. */
   String display() {
     return uri.toString();
-  }
-
-  boolean usesSsh() {
-    String scheme = uri.getScheme();
-    return scheme == null
-        ? uri.getHost() != null
-        : scheme.startsWith("ssh") || "git+ssh".equals(scheme);
   }
 
   Transport open(Repository repo) throws NotSupportedException, TransportException {

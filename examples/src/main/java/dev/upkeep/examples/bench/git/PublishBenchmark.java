@@ -31,6 +31,10 @@ import java.util.Map;
  * [files] [changed] [rounds]}
  */
 public final class PublishBenchmark {
+  // Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+  private static final java.util.logging.Logger QUIET =
+      java.util.logging.Logger.getLogger("dev.upkeep");
+
   private PublishBenchmark() {}
 
   /** Runs the benchmark and prints the figures. */
@@ -40,7 +44,7 @@ public final class PublishBenchmark {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int warmup = 2;
     // The publisher logs each push at INFO; keep the figures readable.
-    java.util.logging.Logger.getLogger("dev.upkeep").setLevel(java.util.logging.Level.WARNING);
+    QUIET.setLevel(java.util.logging.Level.WARNING);
     Path scratch = Files.createTempDirectory("upkeep-bench-git-");
     try (GitRemoteFixture remote = GitRemoteFixture.create()) {
       long t0 = System.nanoTime();
