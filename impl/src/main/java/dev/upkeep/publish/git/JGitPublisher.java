@@ -603,6 +603,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     private String username;
     private char[] password;
     private Path sshKey;
+    private String sshKeyMaterial;
     private Path knownHosts;
     private Path sshHome;
     private int depth;
@@ -728,6 +729,15 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     }
 
     /**
+     * The SSH private key as text (OpenSSH or PEM, without a passphrase), for keys kept in a secret
+     * store rather than a file. Only the parsed key is kept, never the text.
+     */
+    public Builder sshKeyMaterial(String privateKey) {
+      this.sshKeyMaterial = Objects.requireNonNull(privateKey, "privateKey");
+      return this;
+    }
+
+    /**
      * The known-hosts file the SSH server's key must be listed in; {@code ~/.ssh/known_hosts}
      * unless set. Unknown hosts are always refused.
      */
@@ -825,7 +835,16 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         pass = secret[0].toCharArray();
       }
       CommitTemplate.of(template);
-      RemoteAccess access = new RemoteAccess(uri, user, pass, sshKey, knownHosts, sshHome, timeout);
+      RemoteAccess access =
+          new RemoteAccess(
+              uri,
+              user,
+              pass,
+              sshKey,
+              sshKeyMaterial == null ? null : RemoteAccess.keyPairs(sshKeyMaterial),
+              knownHosts,
+              sshHome,
+              timeout);
       return new JGitPublisher(this, access);
     }
 

@@ -1,11 +1,20 @@
 package dev.upkeep.publish.git;
 
 import dev.upkeep.ConfigurationException;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Repository;
@@ -27,6 +36,7 @@ final class RemoteAccess implements AutoCloseable {
   private final String username;
   private final char[] password;
   private final Path sshKey;
+  private final List<KeyPair> sshKeyPairs;
   private final Path knownHosts;
   private final Path sshHome;
   private final Duration timeout;
@@ -37,6 +47,7 @@ final class RemoteAccess implements AutoCloseable {
       String username,
       char[] password,
       Path sshKey,
+      List<KeyPair> sshKeyPairs,
       Path knownHosts,
       Path sshHome,
       Duration timeout) {
@@ -44,6 +55,7 @@ final class RemoteAccess implements AutoCloseable {
     this.username = username;
     this.password = password;
     this.sshKey = sshKey;
+    this.sshKeyPairs = sshKeyPairs == null ? null : List.copyOf(sshKeyPairs);
     this.knownHosts = knownHosts;
     this.sshHome = sshHome;
     this.timeout = timeout;
@@ -63,6 +75,35 @@ final class RemoteAccess implements AutoCloseable {
       return u;
     } catch (URISyntaxException e) {
       throw new ConfigurationException("invalid git remote \"" + redact(url) + "\"", e);
+    }
+  }
+
+  /**
+   * Reads private keys (OpenSSH or PEM) from text held in memory.
+   *
+   * @throws ConfigurationException without repeating the text
+   */
+  static List<KeyPair> keyPairs(String material) {
+    try (InputStream in = new ByteArrayInputStream(material.getBytes(StandardCharsets.UTF_8))) {
+      List<KeyPair> keys = new ArrayList<>();
+      Iterable<KeyPair> read =
+          SecurityUtils.loadKeyPairIdentities(
+              null, NamedResource.ofName("ssh key material"), in, null);
+      if (read != null) {
+        read.forEach(keys::add);
+      }
+      if (keys.isEmpty()) {
+        throw new ConfigurationException("the SSH key material holds no private key");
+      }
+      return keys;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      if (e instanceof ConfigurationException) {
+        throw (ConfigurationException) e;
+      }
+      throw new ConfigurationException(
+          "the SSH key material is not an unencrypted OpenSSH or PEM private key ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
   }
 
@@ -105,6 +146,10 @@ final class RemoteAccess implements AutoCloseable {
           }
           if (sshKey != null) {
             b.setDefaultIdentities(dir -> List.of(sshKey));
+            b.setPreferredAuthentications("publickey");
+          }
+          if (sshKeyPairs != null) {
+            b.setDefaultKeysProvider(dir -> sshKeyPairs);
             b.setPreferredAuthentications("publickey");
           }
           if (knownHosts != null) {

@@ -84,6 +84,23 @@ class SshPublishIT {
   }
 
   @Test
+  void pushesWithKeyMaterialHeldInMemory() throws Exception {
+    JGitPublisher.Builder b = publisher().sshKeyMaterial(Files.readString(key));
+    b.sshKey(null);
+    try (JGitPublisher p = b.build()) {
+      assertThat(p.publish(Updates.replace("6.5.3", "6.5.4", DEV)).pushed()).isTrue();
+    }
+  }
+
+  @Test
+  void rejectsKeyMaterialThatIsNotAKeyWithoutRepeatingIt() {
+    assertThatThrownBy(() -> publisher().sshKeyMaterial("hunter2-not-a-key").build())
+        .isInstanceOf(dev.upkeep.ConfigurationException.class)
+        .hasMessageContaining("SSH key material")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
   void refusesAServerWhoseKeyIsNotInKnownHosts() throws Exception {
     Files.writeString(knownHosts, "");
     try (JGitPublisher p = publisher().build()) {
