@@ -61,7 +61,8 @@ final class Clone implements AutoCloseable {
   }
 
   /** Opens the clone in {@code workTree}, creating an empty repository the first time. */
-  static Clone open(Path workTree) throws IOException {
+  static Clone open(Path directory) throws IOException {
+    Path workTree = directory.toAbsolutePath().normalize();
     Files.createDirectories(workTree);
     Path dotGit = workTree.resolve(Constants.DOT_GIT);
     boolean fresh = !Files.isDirectory(dotGit);
@@ -263,7 +264,16 @@ final class Clone implements AutoCloseable {
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       DirCacheEditor editor = index.editor();
       for (String path : paths) {
-        Path file = workTree.resolve(path);
+        Path file = workTree.resolve(path).normalize();
+        if (path.isEmpty()
+            || Path.of(path).isAbsolute()
+            || !file.startsWith(workTree)
+            || file.equals(workTree)
+            || workTree.relativize(file).startsWith(Constants.DOT_GIT)) {
+          throw new dev.upkeep.publish.PublishException(
+              "the update reported \"" + path + "\", which is not a file inside the work tree");
+        }
+        path = workTree.relativize(file).toString().replace('\\', '/');
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
           editor.add(new DirCacheEditor.DeletePath(path));
           continue;

@@ -520,6 +520,23 @@ class JGitPublisherIT {
     }
 
     @Test
+    void refusesToCommitAPathOutsideTheWorkTree() {
+      JGitPublisher p = publisher().build();
+
+      for (String bad : List.of("../outside.yaml", ".git/config", "/etc/passwd")) {
+        assertThatThrownBy(
+                () ->
+                    p.publish(
+                        tree ->
+                            new TreeChanges(
+                                List.of(new dev.upkeep.FileReport(bad, List.of())), Map.of())))
+            .isInstanceOf(PublishException.class)
+            .hasMessageContaining("not a file inside the work tree");
+      }
+      assertThat(remote.branches()).containsExactly("main");
+    }
+
+    @Test
     void rejectsAnUnknownTemplateVariableAtBuildTime() {
       assertThatThrownBy(() -> publisher().messageTemplate("Bump ${version}").build())
           .isInstanceOf(ConfigurationException.class)
