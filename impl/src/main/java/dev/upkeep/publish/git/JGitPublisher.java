@@ -1,0 +1,749 @@
+package dev.upkeep.publish.git;
+
+import dev.upkeep.ConfigurationException;
+import dev.upkeep.FileReport;
+import dev.upkeep.publish.CommitMessage;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.publish.PublishException;
+import dev.upkeep.publish.PublishResult;
+import dev.upkeep.publish.TreeChanges;
+import dev.upkeep.publish.WorkTreeUpdate;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * Publishes updates with JGit: keeps a clone of the remote in a work directory, commits the changed
+ * files as a configured author, and pushes them to a branch with a lease, so a commit a person
+ * pushed in the meantime is never overwritten.
+ *
+ * <pre>{@code
+ * GitPublisher publisher = JGitPublisher.builder("https://github.com/org/fleet.git")
+ *     .baseBranch("main")
+ *     .pushBranch("develop")
+ *     .author("Upkeep", "upkeep@example.com")
+ *     .token(System.getenv("GITHUB_TOKEN"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Branch strategies: {@link Strategy#STACK} (the default) adds one commit on top of the push
+ * branch, or of the base branch when the push branch does not exist yet, and pushes it as a
+ * fast-forward. {@link Strategy#REBUILD} resets a dedicated automation branch to the base branch
+ * plus one fresh commit, and refuses when someone other than the configured author committed on it.
+ *
+ * <p>A push that is refused because the branch moved is retried on a fresh fetch (the update is
+ * applied again) up to {@link Builder#retries} times. Credentials are kept in memory only: never in
+ * the clone's {@code .git/config}, in results or in messages. Instances are immutable and
+ * thread-safe; runs that share a work directory, in this process or another, take turns.
+ */
+public final class JGitPublisher implements GitPublisher, AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(JGitPublisher.class.getName());
+
+  /** How the push branch is built. */
+  public enum Strategy {
+    /**
+     * Add one commit on top of the push branch (or the base branch when the push branch does not
+     * exist) and push it as a fast-forward. Safe for a branch people share, such as {@code
+     * develop}.
+     */
+    STACK,
+    /**
+     * Reset the push branch to the base branch plus one fresh commit, so it never goes stale and
+     * never piles up old update commits. For a branch only the automation writes to: refuses when
+     * it carries a commit by another author.
+     */
+    REBUILD
+  }
+
+  private final RemoteAccess remote;
+  private final String baseBranch;
+  private final String pushBranch;
+  private final Strategy strategy;
+  private final String authorName;
+  private final String authorEmail;
+  private final String committerName;
+  private final String committerEmail;
+  private final CommitTemplate template;
+  private final CommitMessage commitMessage;
+  private final String automation;
+  private final boolean signOff;
+  private final CommitSigning signing;
+  private final int depth;
+  private final int retries;
+  private final Duration lockTimeout;
+  private final Path configuredWorkDirectory;
+  private volatile Path temporaryWorkDirectory;
+
+  private JGitPublisher(Builder b, RemoteAccess remote) {
+    this.remote = remote;
+    this.baseBranch = b.baseBranch;
+    this.pushBranch = b.pushBranch == null ? b.baseBranch : b.pushBranch;
+    this.strategy = b.strategy;
+    this.authorName = b.authorName;
+    this.authorEmail = b.authorEmail;
+    this.committerName = b.committerName == null ? b.authorName : b.committerName;
+    this.committerEmail = b.committerEmail == null ? b.authorEmail : b.committerEmail;
+    this.template = CommitTemplate.of(b.template);
+    this.commitMessage = b.commitMessage;
+    this.automation = b.automation;
+    this.signOff = b.signOff;
+    this.signing = b.signing;
+    this.depth = b.depth;
+    this.retries = b.retries;
+    this.lockTimeout = b.lockTimeout;
+    this.configuredWorkDirectory = b.workDirectory;
+  }
+
+  /**
+   * Starts a publisher for {@code remoteUrl}: {@code https://host/org/repo.git}, {@code
+   * ssh://git@host/org/repo.git}, {@code git@host:org/repo.git}, {@code git://...}, {@code
+   * file:///...} or a local path. A password or token written into the URL is taken out of it and
+   * used as the HTTPS credential.
+   */
+  public static Builder builder(String remoteUrl) {
+    return new Builder(remoteUrl);
+  }
+
+  @Override
+  public <T> T inspect(Function<Path, T> reader) {
+    Objects.requireNonNull(reader, "reader");
+    return locked(
+        "cannot prepare a work tree of",
+        clone -> {
+          prepare(clone, false);
+          return reader.apply(clone.workTree());
+        });
+  }
+
+  @Override
+  public PublishResult publish(WorkTreeUpdate update) {
+    Objects.requireNonNull(update, "update");
+    return locked("cannot publish to", clone -> publish(clone, update));
+  }
+
+  private PublishResult publish(Clone clone, WorkTreeUpdate update) throws IOException {
+    {
+      for (int attempt = 1; ; attempt++) {
+        Start start = prepare(clone, true);
+        clone.markDirty();
+        TreeChanges changes = update.apply(clone.workTree());
+        if (changes.isEmpty()) {
+          clone.checkout(start.commit, true);
+          return new PublishResult(
+              remote.display(), baseBranch, pushBranch, Optional.empty(), false, attempt);
+        }
+        List<String> paths = new ArrayList<>();
+        for (FileReport f : changes.files()) {
+          paths.add(f.file());
+        }
+        ObjectId tree = clone.stage(paths);
+        Repository repo = clone.repository();
+        if (tree.equals(treeOf(repo, start.commit)) || alreadyRebuilt(repo, start, tree)) {
+          clone.checkout(start.commit, true);
+          return new PublishResult(
+              remote.display(), baseBranch, pushBranch, Optional.empty(), false, attempt);
+        }
+        RevCommit commit = commit(clone, changes, start.commit);
+        Outcome outcome = push(clone, commit, start);
+        if (outcome == Outcome.PUSHED) {
+          LOG.log(
+              Level.INFO,
+              "pushed {0} to {1} of {2} (attempt {3})",
+              commit.name(),
+              pushBranch,
+              remote.display(),
+              attempt);
+          return new PublishResult(
+              remote.display(), baseBranch, pushBranch, Optional.of(commit.name()), true, attempt);
+        }
+        if (attempt > retries) {
+          throw new PublishException(
+              "cannot push to \""
+                  + pushBranch
+                  + "\" of "
+                  + remote.display()
+                  + ": the branch kept moving while Upkeep pushed ("
+                  + attempt
+                  + " attempts); nothing was overwritten, try again later");
+        }
+        LOG.log(
+            Level.INFO,
+            "\"{0}\" of {1} moved since the fetch; fetching again (attempt {2})",
+            pushBranch,
+            remote.display(),
+            attempt + 1);
+      }
+    }
+  }
+
+  private interface CloneWork<T> {
+    T run(Clone clone) throws IOException;
+  }
+
+  /** Runs {@code work} on the clone while holding the work directory's lock. */
+  private <T> T locked(String what, CloneWork<T> work) {
+    WorkDirectoryLock lock = WorkDirectoryLock.acquire(workDirectory(), lockTimeout);
+    try (Clone clone = Clone.open(cloneDirectory())) {
+      return work.run(clone);
+    } catch (IOException e) {
+      throw failure(what, e);
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** Where the clone lives: the configured work directory, or a temporary one made on first use. */
+  Path workDirectory() {
+    if (configuredWorkDirectory != null) {
+      return configuredWorkDirectory;
+    }
+    Path dir = temporaryWorkDirectory;
+    if (dir == null) {
+      synchronized (this) {
+        dir = temporaryWorkDirectory;
+        if (dir == null) {
+          try {
+            dir = Files.createTempDirectory("upkeep-git-");
+          } catch (IOException e) {
+            throw new PublishException("cannot create a temporary work directory", e);
+          }
+          temporaryWorkDirectory = dir;
+        }
+      }
+    }
+    return dir;
+  }
+
+  private Path cloneDirectory() {
+    return workDirectory().resolve("clone");
+  }
+
+  /** The commit a run builds on, and the heads it saw. */
+  private static final class Start {
+    final ObjectId base;
+    final ObjectId pushHead;
+    final ObjectId commit;
+
+    Start(ObjectId base, ObjectId pushHead, ObjectId commit) {
+      this.base = base;
+      this.pushHead = pushHead;
+      this.commit = commit;
+    }
+  }
+
+  private enum Outcome {
+    PUSHED,
+    MOVED
+  }
+
+  private Start prepare(Clone clone, boolean forPublish) throws IOException {
+    List<String> branches =
+        pushBranch.equals(baseBranch) ? List.of(baseBranch) : List.of(baseBranch, pushBranch);
+    Map<String, ObjectId> heads;
+    try {
+      heads = clone.fetch(remote, branches, depth);
+    } catch (TransportException e) {
+      throw new PublishException(
+          "cannot fetch from " + remote.display() + ": " + clean(e.getMessage()), e);
+    }
+    ObjectId base = heads.get(baseBranch);
+    if (base == null) {
+      throw new PublishException(
+          "the remote " + remote.display() + " has no branch \"" + baseBranch + "\" to build on");
+    }
+    ObjectId pushHead = heads.get(pushBranch);
+    ObjectId start;
+    if (strategy == Strategy.STACK || pushBranch.equals(baseBranch)) {
+      start = pushHead != null ? pushHead : base;
+    } else {
+      if (forPublish && pushHead != null) {
+        refuseForeignCommits(clone.repository(), base, pushHead);
+      }
+      start = base;
+    }
+    clone.checkout(start, false);
+    return new Start(base, pushHead, start);
+  }
+
+  private void refuseForeignCommits(Repository repo, ObjectId base, ObjectId pushHead)
+      throws IOException {
+    List<String> foreign = new ArrayList<>();
+    int total = 0;
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.markStart(walk.parseCommit(pushHead));
+      walk.markUninteresting(walk.parseCommit(base));
+      for (RevCommit c : walk) {
+        total++;
+        PersonIdent a = c.getAuthorIdent();
+        if (!a.getEmailAddress().equalsIgnoreCase(authorEmail)) {
+          foreign.add(
+              c.abbreviate(7).name()
+                  + " by "
+                  + a.getName()
+                  + " <"
+                  + a.getEmailAddress()
+                  + ">: \""
+                  + c.getShortMessage()
+                  + "\"");
+        }
+      }
+    }
+    if (!foreign.isEmpty()) {
+      throw new PublishException(
+          "refusing to rebuild \""
+              + pushBranch
+              + "\" of "
+              + remote.display()
+              + ": "
+              + foreign.size()
+              + " of its "
+              + total
+              + " commits not on \""
+              + baseBranch
+              + "\" are not by the automation's author "
+              + authorEmail
+              + " ("
+              + String.join("; ", foreign)
+              + "); merge or move that work, or use Strategy.STACK");
+    }
+  }
+
+  /** REBUILD on a branch that already is the base plus an identical update: nothing to push. */
+  private boolean alreadyRebuilt(Repository repo, Start start, ObjectId tree) throws IOException {
+    if (strategy != Strategy.REBUILD || start.pushHead == null) {
+      return false;
+    }
+    try (RevWalk walk = new RevWalk(repo)) {
+      RevCommit head = walk.parseCommit(start.pushHead);
+      return head.getParentCount() == 1
+          && head.getParent(0).equals(start.base)
+          && head.getTree().equals(tree);
+    }
+  }
+
+  private static ObjectId treeOf(Repository repo, ObjectId commit) throws IOException {
+    try (RevWalk walk = new RevWalk(repo)) {
+      return walk.parseCommit(commit).getTree().getId();
+    }
+  }
+
+  private RevCommit commit(Clone clone, TreeChanges changes, ObjectId parent) throws IOException {
+    String message =
+        commitMessage != null
+            ? commitMessage.render(changes, clone.workTree())
+            : template.render(changes, automation, baseBranch, pushBranch);
+    message = message.strip() + "\n";
+    PersonIdent committer = new PersonIdent(committerName, committerEmail);
+    if (signOff) {
+      message =
+          message
+              + "\nSigned-off-by: "
+              + committer.getName()
+              + " <"
+              + committer.getEmailAddress()
+              + ">\n";
+    }
+    PersonIdent author =
+        new PersonIdent(
+            authorName, authorEmail, committer.getWhenAsInstant(), committer.getZoneId());
+    try {
+      var cmd =
+          clone
+              .git()
+              .commit()
+              .setAuthor(author)
+              .setCommitter(committer)
+              .setMessage(message)
+              .setNoVerify(true)
+              .setAllowEmpty(true)
+              .setSign(Boolean.FALSE);
+      if (signing != null) {
+        signing.configure(cmd);
+      }
+      RevCommit c = cmd.call();
+      if (!c.getParent(0).equals(parent)) {
+        throw new IOException("the commit's parent is not " + parent.name());
+      }
+      clone.clearDirty();
+      return c;
+    } catch (GitAPIException e) {
+      throw new PublishException(
+          "cannot commit to \"" + pushBranch + "\" of " + remote.display() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private Outcome push(Clone clone, RevCommit commit, Start start) throws IOException {
+    Repository repo = clone.repository();
+    String ref = Constants.R_HEADS + pushBranch;
+    boolean force = strategy == Strategy.REBUILD && !pushBranch.equals(baseBranch);
+    ObjectId expected = start.pushHead == null ? ObjectId.zeroId() : start.pushHead;
+    RemoteRefUpdate update = new RemoteRefUpdate(repo, null, commit, ref, force, null, expected);
+    PushResult result;
+    try (Transport t = remote.open(repo)) {
+      result = t.push(NullProgressMonitorHolder.MONITOR, List.of(update));
+    } catch (TransportException e) {
+      throw new PublishException(
+          "cannot push to \""
+              + pushBranch
+              + "\" of "
+              + remote.display()
+              + ": "
+              + clean(e.getMessage()),
+          e);
+    }
+    RemoteRefUpdate u = result.getRemoteUpdate(ref);
+    RemoteRefUpdate.Status status =
+        u == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : u.getStatus();
+    switch (status) {
+      case OK:
+        return Outcome.PUSHED;
+      case REJECTED_NONFASTFORWARD:
+      case REJECTED_REMOTE_CHANGED:
+        return Outcome.MOVED;
+      default:
+        String why = u == null || u.getMessage() == null ? "" : u.getMessage();
+        String said = remoteMessages(result);
+        throw new PublishException(
+            "the remote "
+                + remote.display()
+                + " rejected the push to \""
+                + pushBranch
+                + "\" ("
+                + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (why.isEmpty() ? "" : ": " + why)
+                + ")"
+                + (said.isEmpty() ? "" : "; the remote said: " + said));
+    }
+  }
+
+  private static String remoteMessages(PushResult result) {
+    String m = result.getMessages();
+    if (m == null) {
+      return "";
+    }
+    return m.replace("\r", "").strip().replace("\n", " | ");
+  }
+
+  private PublishException failure(String what, IOException e) {
+    return new PublishException(
+        what
+            + " "
+            + remote.display()
+            + " (branch \""
+            + pushBranch
+            + "\"): "
+            + clean(e.getMessage()),
+        e);
+  }
+
+  /** JGit messages name the URL; ours has no credentials, but be sure. */
+  private static String clean(String message) {
+    return message == null ? "" : RemoteAccess.redact(message);
+  }
+
+  /** Releases the SSH client, if one was started. */
+  @Override
+  public void close() {
+    remote.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JGitPublisher["
+        + remote.display()
+        + " "
+        + baseBranch
+        + " -> "
+        + pushBranch
+        + ", "
+        + strategy.name().toLowerCase(Locale.ROOT)
+        + "]";
+  }
+
+  private static final class NullProgressMonitorHolder {
+    static final org.eclipse.jgit.lib.ProgressMonitor MONITOR =
+        org.eclipse.jgit.lib.NullProgressMonitor.INSTANCE;
+  }
+
+  /** Configures a {@link JGitPublisher}; required inputs are in {@link JGitPublisher#builder}. */
+  public static final class Builder {
+    private final String remoteUrl;
+    private String baseBranch = "main";
+    private String pushBranch;
+    private Strategy strategy = Strategy.STACK;
+    private String authorName = "Upkeep";
+    private String authorEmail = "upkeep@localhost";
+    private String committerName;
+    private String committerEmail;
+    private String template = CommitTemplate.DEFAULT;
+    private CommitMessage commitMessage;
+    private String automation = "upkeep";
+    private boolean signOff;
+    private CommitSigning signing;
+    private String username;
+    private char[] password;
+    private Path sshKey;
+    private Path knownHosts;
+    private Path sshHome;
+    private int depth;
+    private int retries = 3;
+    private Duration timeout = Duration.ofSeconds(60);
+    private Duration lockTimeout = Duration.ofMinutes(5);
+    private Path workDirectory;
+
+    private Builder(String remoteUrl) {
+      this.remoteUrl = Objects.requireNonNull(remoteUrl, "remoteUrl");
+    }
+
+    /** The branch updates are built from; {@code main} unless set. */
+    public Builder baseBranch(String branch) {
+      this.baseBranch = branch;
+      return this;
+    }
+
+    /**
+     * The branch to push to, created from the base branch when it does not exist; the base branch
+     * itself unless set.
+     */
+    public Builder pushBranch(String branch) {
+      this.pushBranch = branch;
+      return this;
+    }
+
+    /** How the push branch is built; {@link Strategy#STACK} unless set. */
+    public Builder strategy(Strategy strategy) {
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /**
+     * Who the commits are by; {@code Upkeep <upkeep@localhost>} unless set. {@link
+     * Strategy#REBUILD} recognises its own commits by this e-mail address.
+     */
+    public Builder author(String name, String email) {
+      this.authorName = name;
+      this.authorEmail = email;
+      return this;
+    }
+
+    /**
+     * Who commits; the author unless set. The {@code Signed-off-by} trailer names the committer.
+     */
+    public Builder committer(String name, String email) {
+      this.committerName = name;
+      this.committerEmail = email;
+      return this;
+    }
+
+    /**
+     * The commit message template, with {@code ${name}} variables: {@code summary} (e.g. "Update
+     * podinfo to 6.5.4"), {@code changes} (one line per changed value: file, line, old and new
+     * value, policy), {@code files}, {@code updated.count}, {@code files.count}, {@code
+     * automation}, {@code base}, {@code branch}, and {@code policy.NAME.tag}, {@code .image},
+     * {@code .digest}, {@code .artifact} for each selection. Values are inserted verbatim; {@code
+     * $${x}} writes a literal {@code ${x}}. Unknown variables fail {@link #build()}.
+     */
+    public Builder messageTemplate(String template) {
+      this.template = template;
+      return this;
+    }
+
+    /** Writes messages with {@code message} instead of the template (e.g. Flux's templates). */
+    public Builder commitMessage(CommitMessage message) {
+      this.commitMessage = message;
+      return this;
+    }
+
+    /** The name {@code ${automation}} renders; {@code upkeep} unless set. */
+    public Builder automation(String name) {
+      this.automation = name;
+      return this;
+    }
+
+    /** Whether to end messages with a {@code Signed-off-by:} trailer for the committer. */
+    public Builder signOff(boolean signOff) {
+      this.signOff = signOff;
+      return this;
+    }
+
+    /**
+     * Signs commits with the SSH private key in {@code privateKey} (Git's {@code gpg.format=ssh});
+     * verify them with {@code git verify-commit} and an allowed-signers file.
+     */
+    public Builder signWithSshKey(Path privateKey) {
+      this.signing = CommitSigning.ssh(privateKey);
+      return this;
+    }
+
+    /**
+     * Signs commits with an OpenPGP secret key from an ASCII-armored or binary key file (as {@code
+     * gpg --export-secret-keys} writes it).
+     *
+     * @param passphrase the key's passphrase, or null for a key without one
+     */
+    public Builder signWithOpenPgpKey(Path secretKey, char[] passphrase) {
+      this.signing = CommitSigning.openPgp(secretKey, passphrase);
+      return this;
+    }
+
+    /** HTTPS credentials: a user name and a password or token. */
+    public Builder credentials(String username, String password) {
+      this.username = Objects.requireNonNull(username, "username");
+      this.password = Objects.requireNonNull(password, "password").toCharArray();
+      return this;
+    }
+
+    /**
+     * An HTTPS access token (GitHub, GitLab, Gitea), sent as the password of user {@code
+     * x-access-token}.
+     */
+    public Builder token(String token) {
+      return credentials("x-access-token", token);
+    }
+
+    /** The SSH private key (ed25519, ECDSA or RSA, without a passphrase) to authenticate with. */
+    public Builder sshKey(Path privateKey) {
+      this.sshKey = privateKey;
+      return this;
+    }
+
+    /**
+     * The known-hosts file the SSH server's key must be listed in; {@code ~/.ssh/known_hosts}
+     * unless set. Unknown hosts are always refused.
+     */
+    public Builder knownHosts(Path file) {
+      this.knownHosts = file;
+      return this;
+    }
+
+    /** The home directory SSH looks for {@code .ssh/} in; the user's home unless set. */
+    public Builder sshHome(Path directory) {
+      this.sshHome = directory;
+      return this;
+    }
+
+    /** Fetch at most {@code depth} commits of history; 0 (the default) fetches all of it. */
+    public Builder depth(int depth) {
+      this.depth = depth;
+      return this;
+    }
+
+    /** How often to fetch again and retry a push refused because the branch moved; 3 unless set. */
+    public Builder retries(int retries) {
+      this.retries = retries;
+      return this;
+    }
+
+    /** The network timeout of each fetch and push; 60 seconds unless set. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How long a run waits for another run using the same work directory; 5 minutes unless set. */
+    public Builder lockTimeout(Duration timeout) {
+      this.lockTimeout = Objects.requireNonNull(timeout, "lockTimeout");
+      return this;
+    }
+
+    /**
+     * The directory the publisher keeps its clone in ({@code clone/}) and reuses across runs; a
+     * fresh temporary directory per publisher unless set.
+     */
+    public Builder workDirectory(Path directory) {
+      this.workDirectory = directory.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Validates and builds the publisher.
+     *
+     * @throws ConfigurationException naming the setting that is wrong
+     */
+    public JGitPublisher build() {
+      requireBranch("base branch", baseBranch);
+      if (pushBranch != null) {
+        requireBranch("push branch", pushBranch);
+      }
+      if (strategy == Strategy.REBUILD && (pushBranch == null || pushBranch.equals(baseBranch))) {
+        throw new ConfigurationException(
+            "strategy REBUILD needs a push branch other than the base branch \""
+                + baseBranch
+                + "\"; it would reset the base branch");
+      }
+      requireText("author name", authorName);
+      requireText("author e-mail", authorEmail);
+      if (committerName != null || committerEmail != null) {
+        requireText("committer name", committerName);
+        requireText("committer e-mail", committerEmail);
+      }
+      requireText("automation name", automation);
+      if (depth < 0) {
+        throw new ConfigurationException("depth must be >= 0, got " + depth);
+      }
+      if (retries < 0) {
+        throw new ConfigurationException("retries must be >= 0, got " + retries);
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new ConfigurationException("timeout must be positive, got " + timeout);
+      }
+      if (sshKey != null && !Files.isReadable(sshKey)) {
+        throw new ConfigurationException("cannot read the SSH key file " + sshKey);
+      }
+      if (knownHosts != null && !Files.isReadable(knownHosts)) {
+        throw new ConfigurationException("cannot read the known-hosts file " + knownHosts);
+      }
+      if (signing != null) {
+        signing.validate();
+      }
+      String[] secret = new String[1];
+      URIish uri = RemoteAccess.parse(remoteUrl, secret);
+      String user = username;
+      char[] pass = password;
+      if (pass == null && secret[0] != null) {
+        user = uri.getUser();
+        pass = secret[0].toCharArray();
+      }
+      CommitTemplate.of(template);
+      RemoteAccess access = new RemoteAccess(uri, user, pass, sshKey, knownHosts, sshHome, timeout);
+      return new JGitPublisher(this, access);
+    }
+
+    private static void requireBranch(String what, String name) {
+      if (name == null
+          || name.isBlank()
+          || !org.eclipse.jgit.lib.Repository.isValidRefName(Constants.R_HEADS + name)) {
+        throw new ConfigurationException("invalid " + what + " name \"" + name + "\"");
+      }
+    }
+
+    private static void requireText(String what, String value) {
+      if (value == null || value.isBlank()) {
+        throw new ConfigurationException(what + " must not be blank");
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.upkeep.publish.git;
+
+import dev.upkeep.ConfigurationException;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jgit.errors.NotSupportedException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+
+/**
+ * How to reach the remote: its URL without credentials, the credentials kept beside it (never in a
+ * URL that could be stored in {@code .git/config} or logged), and the SSH settings.
+ */
+final class RemoteAccess implements AutoCloseable {
+
+  private final URIish uri;
+  private final String username;
+  private final char[] password;
+  private final Path sshKey;
+  private final Path knownHosts;
+  private final Path sshHome;
+  private final Duration timeout;
+  private volatile SshdSessionFactory ssh;
+
+  RemoteAccess(
+      URIish uri,
+      String username,
+      char[] password,
+      Path sshKey,
+      Path knownHosts,
+      Path sshHome,
+      Duration timeout) {
+    this.uri = uri;
+    this.username = username;
+    this.password = password;
+    this.sshKey = sshKey;
+    this.knownHosts = knownHosts;
+    this.sshHome = sshHome;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Parses a remote URL; a password or token written into it is taken out and returned in {@code
+   * secret[0]} so it never travels with the URL.
+   */
+  static URIish parse(String url, String[] secret) {
+    try {
+      URIish u = new URIish(url);
+      if (u.getPass() != null) {
+        secret[0] = u.getPass();
+        u = u.setPass(null);
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      throw new ConfigurationException("invalid git remote \"" + redact(url) + "\"", e);
+    }
+  }
+
+  /** {@code url} with any password replaced, for messages. */
+  static String redact(String url) {
+    return url.replaceAll("(://[^/@:]*):[^/@]*@", "$1:***@");
+  }
+
+  URIish uri() {
+    return uri;
+  }
+
+  /** The URL as shown in results and messages: without credentials. */
+  String display() {
+    return uri.toString();
+  }
+
+  boolean usesSsh() {
+    String scheme = uri.getScheme();
+    return scheme == null
+        ? uri.getHost() != null
+        : scheme.startsWith("ssh") || "git+ssh".equals(scheme);
+  }
+
+  Transport open(Repository repo) throws NotSupportedException, TransportException {
+    Transport t = Transport.open(repo, uri);
+    t.setTimeout((int) Math.max(1, timeout.toSeconds()));
+    if (password != null) {
+      t.setCredentialsProvider(credentials());
+    }
+    if (t instanceof SshTransport) {
+      ((SshTransport) t).setSshSessionFactory(sshFactory());
+    }
+    return t;
+  }
+
+  CredentialsProvider credentials() {
+    return new UsernamePasswordCredentialsProvider(username == null ? "" : username, password);
+  }
+
+  private SshdSessionFactory sshFactory() {
+    SshdSessionFactory f = ssh;
+    if (f == null) {
+      synchronized (this) {
+        f = ssh;
+        if (f == null) {
+          SshdSessionFactoryBuilder b = new SshdSessionFactoryBuilder();
+          if (sshHome != null) {
+            File home = sshHome.toFile();
+            b.setHomeDirectory(home).setSshDirectory(new File(home, ".ssh"));
+          }
+          if (sshKey != null) {
+            b.setDefaultIdentities(dir -> List.of(sshKey));
+            b.setPreferredAuthentications("publickey");
+          }
+          if (knownHosts != null) {
+            b.setDefaultKnownHostsFiles(dir -> List.of(knownHosts));
+          }
+          // No ~/.ssh/config of the machine: what this publisher was told is what it does.
+          b.setConfigFile(dir -> null);
+          f = b.build(null);
+          ssh = f;
+        }
+      }
+    }
+    return f;
+  }
+
+  @Override
+  public void close() {
+    SshdSessionFactory f = ssh;
+    if (f != null) {
+      f.close();
+    }
+  }
+}
