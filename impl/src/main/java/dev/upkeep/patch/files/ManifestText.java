@@ -1,0 +1,65 @@
+package dev.upkeep.patch.files;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+
+/**
+ * Reads a manifest's text the way the walk's rules require: a regular file (never through a
+ * symbolic link), no larger than a limit, valid UTF-8 without NUL bytes. A leading byte order mark
+ * is kept as the character {@code U+FEFF} so that writing the text back restores the same bytes.
+ */
+public final class ManifestText {
+
+  /** The default size limit: 4 MiB, larger than any Kubernetes object the API server accepts. */
+  public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
+
+  private ManifestText() {}
+
+  /**
+   * The file's text, or empty when it is a symbolic link, not a regular file, larger than {@code
+   * maxBytes}, or binary (a NUL byte or bytes that are not UTF-8).
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public static Optional<String> read(Path file, long maxBytes) {
+    try {
+      BasicFileAttributes attributes =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile() || attributes.size() > maxBytes) {
+        return Optional.empty();
+      }
+      return decode(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** The bytes as text, or empty when they hold a NUL byte or are not UTF-8. */
+  public static Optional<String> decode(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b == 0) {
+        return Optional.empty();
+      }
+    }
+    try {
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+}
