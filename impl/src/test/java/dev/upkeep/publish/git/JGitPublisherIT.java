@@ -171,6 +171,200 @@ class JGitPublisherIT {
   }
 
   @Nested
+  class Rebuild {
+    JGitPublisher rebuild() {
+      return publisher().strategy(JGitPublisher.Strategy.REBUILD).build();
+    }
+
+    @Test
+    void resetsAStaleAutomationBranchToTheBasePlusOneFreshCommit() {
+      JGitPublisher p = rebuild();
+      String stale = p.publish(Updates.replace("6.5.3", "6.5.4", DEV)).commit().orElseThrow();
+      String main =
+          remote.commit("main", Map.of("README.md", "fleet\n"), "Jane Doe", "Document the fleet");
+
+      PublishResult result = p.publish(Updates.replace("6.5.3", "6.5.5", DEV));
+
+      List<GitRemoteFixture.Commit> log = remote.log("develop");
+      assertThat(log.get(0).id()).isEqualTo(result.commit().orElseThrow());
+      assertThat(log.get(0).parents()).containsExactly(main);
+      assertThat(log).extracting(GitRemoteFixture.Commit::id).doesNotContain(stale);
+      assertThat(remote.readFile("develop", "README.md")).contains("fleet\n");
+      assertThat(remote.readFile("develop", DEV).orElseThrow()).contains("6.5.5");
+    }
+
+    @Test
+    void pushesNothingWhenTheBranchAlreadyHoldsTheSameUpdateOnTheCurrentBase() {
+      JGitPublisher p = rebuild();
+      String first = p.publish(Updates.replace("6.5.3", "6.5.4", DEV)).commit().orElseThrow();
+
+      PublishResult again = p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+
+      assertThat(again.commit()).isEmpty();
+      assertThat(again.pushed()).isFalse();
+      assertThat(remote.head("develop")).contains(first);
+    }
+
+    @Test
+    void refusesWhenAPersonCommittedOnTheAutomationBranch() {
+      JGitPublisher p = rebuild();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      String human =
+          remote.commit("develop", Map.of(PROD, "spec:\n  version: 7.0.0\n"), "Jane Doe", "Try 7");
+
+      assertThatThrownBy(() -> p.publish(Updates.replace("6.5.3", "6.5.5", DEV)))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("refusing to rebuild \"develop\"")
+          .hasMessageContaining("Jane Doe <jane.doe@example.test>: \"Try 7\"")
+          .hasMessageContaining("Strategy.STACK");
+      assertThat(remote.head("develop")).contains(human);
+    }
+
+    @Test
+    void refusesAtBuildTimeWithoutASeparatePushBranch() {
+      assertThatThrownBy(
+              () ->
+                  JGitPublisher.builder(remote.url())
+                      .strategy(JGitPublisher.Strategy.REBUILD)
+                      .build())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("REBUILD needs a push branch");
+    }
+  }
+
+  @Nested
+  class Lease {
+    @Test
+    void neverLosesACommitAPersonPushedBetweenFetchAndPush() {
+      remote.createBranch("develop", "main");
+      Updates.CountingUpdate bump = Updates.replace("6.5.3", "6.5.4", DEV);
+      String[] human = new String[1];
+
+      PublishResult result =
+          publisher()
+              .build()
+              .publish(
+                  tree -> {
+                    if (human[0] == null) {
+                      human[0] =
+                          remote.commit(
+                              "develop", Map.of("notes.txt", "mine\n"), "Jane Doe", "My notes");
+                    }
+                    return bump.apply(tree);
+                  });
+
+      assertThat(result.attempts()).isEqualTo(2);
+      assertThat(bump.calls).hasValue(2);
+      List<GitRemoteFixture.Commit> log = remote.log("develop");
+      assertThat(log.get(0).id()).isEqualTo(result.commit().orElseThrow());
+      assertThat(log.get(0).parents()).containsExactly(human[0]);
+      assertThat(remote.readFile("develop", "notes.txt")).contains("mine\n");
+    }
+
+    @Test
+    void aRebuildNeverOverwritesACommitPushedBetweenFetchAndPush() {
+      JGitPublisher p = publisher().strategy(JGitPublisher.Strategy.REBUILD).build();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      Updates.CountingUpdate bump = Updates.replace("6.5.3", "6.5.5", DEV);
+      String[] human = new String[1];
+
+      assertThatThrownBy(
+              () ->
+                  p.publish(
+                      tree -> {
+                        if (human[0] == null) {
+                          human[0] =
+                              remote.commit(
+                                  "develop", Map.of("notes.txt", "mine\n"), "Jane Doe", "Notes");
+                        }
+                        return bump.apply(tree);
+                      }))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("refusing to rebuild");
+      assertThat(remote.head("develop")).contains(human[0]);
+    }
+
+    @Test
+    void givesUpAfterTheConfiguredRetriesAndLeavesTheBranchAsThePersonLeftIt() {
+      remote.createBranch("develop", "main");
+      Updates.CountingUpdate bump = Updates.replace("6.5.3", "6.5.4", DEV);
+      int[] n = new int[1];
+      String[] last = new String[1];
+      JGitPublisher p = publisher().retries(2).build();
+
+      assertThatThrownBy(
+              () ->
+                  p.publish(
+                      tree -> {
+                        last[0] =
+                            remote.commit(
+                                "develop", Map.of("n.txt", ++n[0] + "\n"), "Jane Doe", "Edit");
+                        return bump.apply(tree);
+                      }))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("kept moving")
+          .hasMessageContaining("3 attempts");
+      assertThat(bump.calls).hasValue(3);
+      assertThat(remote.head("develop")).contains(last[0]);
+    }
+  }
+
+  @Nested
+  class Locking {
+    @Test
+    void runsSharingAWorkDirectoryTakeTurnsAndBothLand() throws Exception {
+      JGitPublisher a = publisher().build();
+      JGitPublisher b = publisher().build();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var fa = pool.submit(() -> a.publish(Updates.replace("6.5.3", "6.5.4", DEV)));
+        var fb = pool.submit(() -> b.publish(Updates.replace("6.5.3", "6.5.4", PROD)));
+        fa.get();
+        fb.get();
+      } finally {
+        pool.shutdown();
+      }
+
+      assertThat(remote.readFile("develop", DEV).orElseThrow()).contains("6.5.4");
+      assertThat(remote.readFile("develop", PROD).orElseThrow()).contains("6.5.4");
+      assertThat(remote.log("develop")).hasSize(3);
+    }
+
+    @Test
+    void aRunWaitingTooLongForTheWorkDirectoryFailsWithoutTouchingTheRemote() throws Exception {
+      JGitPublisher slow = publisher().build();
+      JGitPublisher impatient = publisher().lockTimeout(java.time.Duration.ofMillis(200)).build();
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      Thread t =
+          new Thread(
+              () ->
+                  slow.inspect(
+                      tree -> {
+                        inside.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return null;
+                      }));
+      t.start();
+      inside.await();
+      try {
+        assertThatThrownBy(() -> impatient.publish(Updates.replace("6.5.3", "6.5.4", DEV)))
+            .isInstanceOf(PublishException.class)
+            .hasMessageContaining("is in use by another run");
+      } finally {
+        release.countDown();
+        t.join();
+      }
+      assertThat(remote.branches()).containsExactly("main");
+    }
+  }
+
+  @Nested
   class Inspect {
     @Test
     void showsThePushBranchAndWritesNothing() {
