@@ -62,6 +62,9 @@ public final class GitRemoteFixture implements AutoCloseable {
       GitRemoteFixture fixture = new GitRemoteFixture(root);
       fixture.git.run(
           root, "init", "-q", "--bare", "--initial-branch=main", fixture.bare.toString());
+      // No background gc: it races with assertions and with deleting the directory.
+      fixture.git.run(fixture.bare, "config", "gc.auto", "0");
+      fixture.git.run(fixture.bare, "config", "receive.autogc", "false");
       return fixture;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for a git remote", e);

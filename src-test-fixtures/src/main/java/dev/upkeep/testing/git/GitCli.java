@@ -157,6 +157,15 @@ public final class GitCli {
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+              // A background "git gc --auto" may remove its lock files while we walk.
+              if (exc instanceof java.nio.file.NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+              }
+              throw exc;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException exc)
                 throws IOException {
               Files.deleteIfExists(dir);
