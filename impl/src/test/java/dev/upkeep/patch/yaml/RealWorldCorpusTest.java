@@ -102,7 +102,8 @@ class RealWorldCorpusTest {
                           new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
                       Path name = file.getFileName();
                       Patch p = patcher.patch(name, original, selectionsFor(original));
-                      checkPatch(original, p);
+                      checkEdits(original, p);
+                      checkForms(original, p);
                       Patch again = patcher.patch(name, p.content(), selectionsFor(original));
                       assertThat(again.changes()).as("patching twice changes nothing").isEmpty();
                       assertThat(again.content()).isEqualTo(p.content());
@@ -136,7 +137,7 @@ class RealWorldCorpusTest {
   }
 
   /** Only the edits' characters differ, each edit replaces exactly the old value in its quotes. */
-  static void checkPatch(String original, Patch p) {
+  static void checkEdits(String original, Patch p) {
     StringBuilder rebuilt = new StringBuilder();
     int at = 0;
     for (Change c : p.changes()) {
@@ -150,6 +151,17 @@ class RealWorldCorpusTest {
       } else {
         assertThat(written).isEqualTo(c.oldValue());
       }
+      assertThat(lineAt(original, e.offset())).contains("$");
+      rebuilt.append(original, at, e.offset()).append(e.replacement());
+      at = e.offset() + e.length();
+    }
+    rebuilt.append(original.substring(at));
+    assertThat(p.content()).isEqualTo(rebuilt.toString());
+  }
+
+  /** Each new value has its marker's form. */
+  static void checkForms(String original, Patch p) {
+    for (Change c : p.changes()) {
       switch (c.field()) {
         case IMAGE:
           assertThat(c.newValue()).contains(":9.9.9-upkeep");
@@ -166,13 +178,8 @@ class RealWorldCorpusTest {
         default:
           break;
       }
-      String lineText = lineAt(original, e.offset());
-      assertThat(lineText).contains("$imagepolicy");
-      rebuilt.append(original, at, e.offset()).append(e.replacement());
-      at = e.offset() + e.length();
+      assertThat(lineAt(original, c.edit().offset())).contains("$imagepolicy");
     }
-    rebuilt.append(original.substring(at));
-    assertThat(p.content()).isEqualTo(rebuilt.toString());
   }
 
   private static String lineAt(String text, int offset) {
