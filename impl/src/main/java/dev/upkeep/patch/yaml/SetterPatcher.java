@@ -226,4 +226,25 @@ public final class SetterPatcher implements ManifestPatcher {
       return new ImageParts(rest, digest);
     }
   }
+
+  /**
+   * The values the markers in {@code content} point at, in file order, without changing anything:
+   * what {@code upkeep verify} and {@code promote} compare. Markers that cannot apply and malformed
+   * markers are left out.
+   *
+   * @throws PatchException when {@code content} does not parse
+   */
+  public List<MarkedValue> values(Path file, String content) {
+    List<MarkedValue> out = new ArrayList<>();
+    for (MarkerScan.Site site : MarkerScan.scan(file, content)) {
+      Marker m = site.marker();
+      if (m.problem != null || site.notApplicable() != null) {
+        continue;
+      }
+      MarkerScan.Target t = site.target();
+      Field field = m.field == Field.TAG && isRange(t) ? Field.RANGE : m.field;
+      out.add(new MarkedValue(m.policy, field, t.line(), t.column(), t.value()));
+    }
+    return out;
+  }
 }
