@@ -43,6 +43,45 @@ public final class ManifestText {
     }
   }
 
+  /**
+   * Replaces {@code file}'s content atomically: the text goes to a temporary file in the same
+   * directory, which is then moved over the file, so a crash leaves either the old or the new
+   * bytes, never half a file. The file's POSIX permissions are kept.
+   *
+   * @throws UncheckedIOException when the file is a symbolic link or cannot be written
+   */
+  public static void write(Path file, String content) {
+    try {
+      if (Files.isSymbolicLink(file)) {
+        throw new IOException("refusing to replace the symbolic link " + file);
+      }
+      Path dir = file.toAbsolutePath().getParent();
+      Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".upkeep-tmp");
+      try {
+        Files.write(temp, content.getBytes(StandardCharsets.UTF_8));
+        try {
+          Files.setPosixFilePermissions(
+              temp, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+        } catch (UnsupportedOperationException | java.nio.file.NoSuchFileException e) {
+          // not a POSIX file system, or a new file: the default permissions stay
+        }
+        try (java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+        Files.move(
+            temp,
+            file,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
   /** The bytes as text, or empty when they hold a NUL byte or are not UTF-8. */
   public static Optional<String> decode(byte[] bytes) {
     for (byte b : bytes) {

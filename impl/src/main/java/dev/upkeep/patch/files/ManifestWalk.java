@@ -1,0 +1,285 @@
+package dev.upkeep.patch.files;
+
+import dev.upkeep.Finding;
+import dev.upkeep.Selection;
+import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.patch.ManifestPatcher;
+import dev.upkeep.patch.Patch;
+import dev.upkeep.patch.PatchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The repository walk: which files are manifests, and reading and patching them safely.
+ *
+ * <p>Rules, as Flux's image automation scans a checkout:
+ *
+ * <ul>
+ *   <li>only files named {@code *.yaml} or {@code *.yml}, under an optional sub-path;
+ *   <li>never {@code .git}, never anything the {@code .gitignore} files (or other ignore files
+ *       named with {@link Builder#ignoreFiles}) exclude, never anything matching the {@code
+ *       .gitignore}-style patterns given with {@link Builder#exclude};
+ *   <li>symbolic links are never followed, whether to files or directories: a target inside the
+ *       repository is visited at its own path, a target outside is never read, and an atomic write
+ *       can never replace a link with a file;
+ *   <li>files larger than {@link Builder#maxFileBytes} (default 4 MiB) are skipped, and so are
+ *       binary files (a NUL byte, or bytes that are not UTF-8) when read.
+ * </ul>
+ *
+ * <p>{@link #patch} reads every listed file, keeps only those holding the patcher's literal markers
+ * (its {@link ManifestPatcher#mayApply} test: {@code $imagepolicy}, the same cheap pre-filter Flux
+ * applies) and parses and patches those. Memory stays flat in the number of files: only patched
+ * files are kept. Instances are immutable and thread-safe.
+ */
+public final class ManifestWalk implements ManifestFiles {
+
+  private final String path;
+  private final List<String> excludes;
+  private final List<String> ignoreFiles;
+  private final long maxFileBytes;
+
+  private ManifestWalk(Builder b) {
+    this.path = b.path;
+    this.excludes = List.copyOf(b.excludes);
+    this.ignoreFiles = List.copyOf(b.ignoreFiles);
+    this.maxFileBytes = b.maxFileBytes;
+  }
+
+  /** A walk over the whole repository with the default rules. */
+  public static ManifestWalk create() {
+    return builder().build();
+  }
+
+  /** A builder for a walk with a sub-path, excludes or a different size limit. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The manifests under {@code root} (and the configured sub-path), relative to {@code root},
+   * sorted.
+   *
+   * @throws UncheckedIOException when the tree cannot be read
+   */
+  @Override
+  public List<Path> list(Path root) {
+    Path base = root.resolve(path).normalize();
+    if (!base.startsWith(root.normalize())) {
+      throw new IllegalArgumentException("path \"" + path + "\" leads outside " + root);
+    }
+    if (!Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    IgnoreRules rules = new IgnoreRules(excludes, ignoreFiles);
+    List<Path> found = new ArrayList<>();
+    try {
+      // the ignore files of the directories above the sub-path apply too
+      Path dir = root;
+      rules.enter(root, "");
+      int levels = 1;
+      for (Path part : root.relativize(base)) {
+        if (part.toString().isEmpty()) {
+          continue;
+        }
+        dir = dir.resolve(part);
+        String relative = slashed(root.relativize(dir));
+        if (relative.equals(".git") || rules.ignored(relative, true)) {
+          return List.of();
+        }
+        rules.enter(dir, relative);
+        levels++;
+      }
+      Path start = dir;
+      Files.walkFileTree(
+          start,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+              if (d.equals(start)) {
+                return FileVisitResult.CONTINUE;
+              }
+              String relative = slashed(root.relativize(d));
+              if (d.getFileName().toString().equals(".git") || rules.ignored(relative, true)) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              rules.enter(d, relative);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              if (e != null) {
+                throw e;
+              }
+              if (!d.equals(start)) {
+                rules.leave();
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+              String name = f.getFileName().toString();
+              if (attrs.isRegularFile()
+                  && (name.endsWith(".yaml") || name.endsWith(".yml"))
+                  && attrs.size() <= maxFileBytes) {
+                Path relative = root.relativize(f);
+                if (!rules.ignored(slashed(relative), false)) {
+                  found.add(relative);
+                }
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+      for (int i = 0; i < levels; i++) {
+        rules.leave();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files under " + base, e);
+    }
+    Collections.sort(found);
+    return found;
+  }
+
+  /**
+   * The text of {@code file} (relative to {@code root}), or empty when the walk's rules skip it: a
+   * symbolic link, too large, or binary.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public Optional<String> read(Path root, Path file) {
+    return ManifestText.read(root.resolve(file), maxFileBytes);
+  }
+
+  /**
+   * Lists, reads, pre-filters and patches every manifest under {@code root}; writes nothing. A file
+   * that does not parse becomes an error finding and the walk goes on.
+   *
+   * @throws UncheckedIOException when the tree or a file cannot be read
+   */
+  public WalkResult patch(
+      Path root, ManifestPatcher patcher, Map<String, Selection> selectionsByPolicy) {
+    Objects.requireNonNull(patcher, "patcher");
+    Objects.requireNonNull(selectionsByPolicy, "selectionsByPolicy");
+    List<Path> files = list(root);
+    List<FilePatch> patched = new ArrayList<>();
+    List<Finding> findings = new ArrayList<>();
+    int parsed = 0;
+    for (Path file : files) {
+      Optional<String> text = read(root, file);
+      if (text.isEmpty()) {
+        findings.add(
+            new Finding(
+                Finding.Severity.INFO, slashed(file), 0, "skipped: binary or not UTF-8 text"));
+        continue;
+      }
+      String content = text.get();
+      if (!patcher.mayApply(content)) {
+        continue;
+      }
+      parsed++;
+      try {
+        Patch patch = patcher.patch(file, content, selectionsByPolicy);
+        findings.addAll(patch.findings());
+        if (patch.changed()) {
+          patched.add(new FilePatch(file, content, patch));
+        }
+      } catch (PatchException e) {
+        findings.add(new Finding(Finding.Severity.ERROR, slashed(file), e.line(), reason(e, file)));
+      }
+    }
+    return new WalkResult(patched, findings, files.size(), parsed);
+  }
+
+  private static String reason(PatchException e, Path file) {
+    String message = e.getMessage();
+    String prefix = file + (e.line() > 0 ? ":" + e.line() : "") + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
+  static String slashed(Path relative) {
+    StringBuilder out = new StringBuilder();
+    for (Path part : relative) {
+      if (out.length() > 0) {
+        out.append('/');
+      }
+      out.append(part);
+    }
+    return out.toString();
+  }
+
+  /** Configures a {@link ManifestWalk}. */
+  public static final class Builder {
+    private String path = "";
+    private final List<String> excludes = new ArrayList<>();
+    private final List<String> ignoreFiles = new ArrayList<>(List.of(".gitignore"));
+    private long maxFileBytes = ManifestText.DEFAULT_MAX_BYTES;
+
+    private Builder() {}
+
+    /**
+     * Walks only below {@code relativePath} of the repository (Flux's {@code spec.update.path});
+     * the default is the whole repository.
+     */
+    public Builder path(String relativePath) {
+      Objects.requireNonNull(relativePath, "relativePath");
+      Path p = Path.of(relativePath).normalize();
+      if (p.isAbsolute() || p.startsWith("..")) {
+        throw new IllegalArgumentException(
+            "path \"" + relativePath + "\" must be relative and stay inside the repository");
+      }
+      this.path = p.toString();
+      return this;
+    }
+
+    /**
+     * Adds {@code .gitignore}-style patterns of files and directories to leave out, e.g. {@code
+     * charts/}, {@code *.tmpl.yaml}, {@code /clusters/legacy}; {@code !pattern} takes a path back
+     * in.
+     */
+    public Builder exclude(String... patterns) {
+      for (String p : patterns) {
+        excludes.add(Objects.requireNonNull(p, "pattern"));
+      }
+      return this;
+    }
+
+    /**
+     * The names of the ignore files read in every directory, replacing the default {@code
+     * .gitignore}; none to read no ignore files.
+     */
+    public Builder ignoreFiles(String... names) {
+      ignoreFiles.clear();
+      for (String n : names) {
+        ignoreFiles.add(Objects.requireNonNull(n, "name"));
+      }
+      return this;
+    }
+
+    /** Files larger than this are skipped; the default is 4 MiB. */
+    public Builder maxFileBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxFileBytes must be > 0, got " + bytes);
+      }
+      this.maxFileBytes = bytes;
+      return this;
+    }
+
+    /** The walk. */
+    public ManifestWalk build() {
+      return new ManifestWalk(this);
+    }
+  }
+}
