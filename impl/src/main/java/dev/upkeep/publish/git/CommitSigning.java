@@ -80,6 +80,7 @@ abstract class CommitSigning {
 
   /** Signs with a key read from a file, so no GnuPG home or agent is needed. */
   private static final class OpenPgpSigning extends CommitSigning implements Signer {
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private final Path file;
     private final char[] passphrase;
 
@@ -90,7 +91,20 @@ abstract class CommitSigning {
 
     @Override
     void validate() {
-      secretKey();
+      PGPSecretKey key = secretKey();
+      try {
+        privateKey(key);
+      } catch (PGPException e) {
+        throw new ConfigurationException(
+            "cannot unlock the OpenPGP key in " + file + ": wrong or missing passphrase", e);
+      }
+    }
+
+    private PGPPrivateKey privateKey(PGPSecretKey key) throws PGPException {
+      return key.extractPrivateKey(
+          new JcePBESecretKeyDecryptorBuilder()
+              .setProvider(BC)
+              .build(passphrase == null ? new char[0] : passphrase));
     }
 
     @Override
@@ -130,17 +144,12 @@ abstract class CommitSigning {
         throws IOException {
       PGPSecretKey key = secretKey();
       try {
-        BouncyCastleProvider bc = new BouncyCastleProvider();
-        PGPPrivateKey privateKey =
-            key.extractPrivateKey(
-                new JcePBESecretKeyDecryptorBuilder()
-                    .setProvider(bc)
-                    .build(passphrase == null ? new char[0] : passphrase));
+        PGPPrivateKey privateKey = privateKey(key);
         PGPSignatureGenerator generator =
             new PGPSignatureGenerator(
                 new JcaPGPContentSignerBuilder(
                         key.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
-                    .setProvider(bc),
+                    .setProvider(BC),
                 key.getPublicKey());
         generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
         generator.update(data);
