@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pushes {@link OciArtifact}s to a real registry over the distribution-spec push API (blob uploads,
@@ -29,6 +31,7 @@ public final class RegistryUpload implements PushTarget {
   private final String host;
   private final String authorization;
   private final HttpClient http;
+  private final Set<String> uploaded = ConcurrentHashMap.newKeySet();
 
   private RegistryUpload(String host, String authorization, HttpClient http) {
     this.host = host;
@@ -69,8 +72,8 @@ public final class RegistryUpload implements PushTarget {
   @Override
   public String push(String repository, String tag, OciArtifact artifact) {
     for (OciArtifact child : artifact.children()) {
-      putManifest(repository, child.digest(), child.manifest());
       uploadBlobs(repository, child);
+      putManifest(repository, child.digest(), child.manifest());
     }
     uploadBlobs(repository, artifact);
     return putManifest(repository, tag, artifact.manifest());
@@ -79,8 +82,12 @@ public final class RegistryUpload implements PushTarget {
   private void uploadBlobs(String repository, OciArtifact artifact) {
     for (Blob blob : artifact.blobs()) {
       String blobPath = "/v2/" + repository + "/blobs/" + blob.digest();
+      if (uploaded.contains(blobPath)) {
+        continue;
+      }
       if (send(request(blobPath).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode()
           == 200) {
+        uploaded.add(blobPath);
         continue;
       }
       HttpResponse<String> start =
@@ -101,6 +108,7 @@ public final class RegistryUpload implements PushTarget {
               .header("Content-Type", "application/octet-stream")
               .PUT(HttpRequest.BodyPublishers.ofByteArray(blob.content()));
       check(send(auth(b)), 201, "upload blob " + blob.digest() + " to " + repository);
+      uploaded.add(blobPath);
     }
   }
 
