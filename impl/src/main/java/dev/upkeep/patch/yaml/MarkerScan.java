@@ -132,6 +132,7 @@ final class MarkerScan {
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final Map<String, Long> anchors = new HashMap<>();
   private long expanded;
+  private Map<Integer, List<Integer>> byLine;
   private int flowDepth;
 
   private MarkerScan(Path file, String content) {
@@ -317,6 +318,25 @@ final class MarkerScan {
     node.endLine = end.getLine();
   }
 
+  /** The nodes that end on {@code line}, or are block scalars that start on it, in order. */
+  private List<Integer> onLine(int line) {
+    if (byLine == null) {
+      byLine = new HashMap<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        Node n = nodes.get(i);
+        byLine.computeIfAbsent(n.endLine, k -> new ArrayList<>()).add(i);
+        if (n.kind == Kind.SCALAR && isBlockScalar(n.scalar) && n.startLine != n.endLine) {
+          byLine.computeIfAbsent(n.startLine, k -> new ArrayList<>()).add(i);
+        }
+      }
+    }
+    List<Integer> found = byLine.getOrDefault(line, List.of());
+    if (found.size() > 1) {
+      found.sort(null);
+    }
+    return found;
+  }
+
   private List<Site> resolve() {
     List<Site> sites = new ArrayList<>();
     if (comments.isEmpty()) {
@@ -346,7 +366,7 @@ final class MarkerScan {
 
   private Site site(int line, int commentCp, int commentLine, Marker marker, Offsets offsets) {
     int best = -1;
-    for (int i = 0; i < nodes.size(); i++) {
+    for (int i : onLine(commentLine)) {
       Node n = nodes.get(i);
       if (n.kind == Kind.SCALAR
           && isBlockScalar(n.scalar)
