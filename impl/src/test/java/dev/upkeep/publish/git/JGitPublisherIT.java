@@ -74,6 +74,33 @@ class JGitPublisherIT {
     }
 
     @Test
+    void commitsAsTheCommitterWithASignedOffByTrailerAndACustomTemplate() {
+      publisher()
+          .committer("CI", "ci@upkeep.test")
+          .signOff(true)
+          .messageTemplate("chore(${automation}): ${summary}")
+          .automation("fleet")
+          .build()
+          .publish(Updates.replace("6.5.3", "6.5.4", DEV));
+
+      GitRemoteFixture.Commit commit = remote.log("develop").get(0);
+      assertThat(commit.authorEmail()).isEqualTo("bot@upkeep.test");
+      assertThat(commit.committerName()).isEqualTo("CI");
+      assertThat(commit.message())
+          .isEqualTo("chore(fleet): Update podinfo to 6.5.4\n\nSigned-off-by: CI <ci@upkeep.test>");
+    }
+
+    @Test
+    void usesACommitMessageWriterInsteadOfTheTemplate() {
+      publisher()
+          .commitMessage((changes, tree) -> "Flux-style: " + changes.changeCount() + " change")
+          .build()
+          .publish(Updates.replace("6.5.3", "6.5.4", DEV));
+
+      assertThat(remote.log("develop").get(0).message()).isEqualTo("Flux-style: 1 change");
+    }
+
+    @Test
     void reportsTheRemoteWithoutCredentials() {
       PublishResult result = publisher().build().publish(Updates.replace("6.5.3", "6.5.4", DEV));
 
