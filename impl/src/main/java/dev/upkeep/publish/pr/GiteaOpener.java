@@ -1,0 +1,184 @@
+package dev.upkeep.publish.pr;
+
+import dev.upkeep.publish.ChangeRequest;
+import dev.upkeep.publish.ChangeRequestException;
+import dev.upkeep.publish.ChangeRequestOpener;
+import dev.upkeep.publish.ChangeRequestSpec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens or updates a pull request on Gitea or Forgejo (Codeberg included) through the REST API
+ * {@code https://HOST/api/v1}.
+ *
+ * <p>It pages through the open pull requests for one from the push branch into the target branch
+ * and updates its title and body; only when there is none does it open one, and asks the reviewers
+ * then. Labels, which the API takes by id, are looked up by name and added either way. Immutable
+ * and thread-safe.
+ */
+public final class GiteaOpener implements ChangeRequestOpener {
+  private static final int PAGE = 50;
+  private static final int MAX_PAGES = 20;
+
+  private final String repository;
+  private final RestClient client;
+  private final List<String> labels;
+  private final List<String> reviewers;
+
+  private GiteaOpener(Builder b) {
+    this.repository = b.repository;
+    this.labels = List.copyOf(b.labels);
+    this.reviewers = List.copyOf(b.reviewers);
+    this.client =
+        new RestClient(
+            "Gitea",
+            b.repository,
+            b.apiUrl,
+            Map.of("Authorization", "token " + b.token),
+            b.timeout);
+  }
+
+  /**
+   * Starts an opener for {@code repository} ({@code owner/name}) on the server whose API root is
+   * {@code apiUrl} ({@code https://codeberg.org/api/v1}), with an access token that may write
+   * issues and the repository.
+   */
+  public static Builder builder(URI apiUrl, String repository, String token) {
+    return new Builder(apiUrl, repository, token);
+  }
+
+  @Override
+  public ChangeRequest openOrUpdate(ChangeRequestSpec spec) {
+    String repo = "/repos/" + repository;
+    // Resolve labels first, so an unknown label fails before anything is opened.
+    List<String> allLabels = OpenerSettings.union(labels, spec.labels());
+    List<Long> labelIds = allLabels.isEmpty() ? List.of() : labelIds(repo, allLabels);
+    Object pr = findOpen(repo, spec);
+    boolean created;
+    if (pr != null) {
+      long number = RestClient.number(pr, "number", "Gitea");
+      Map<String, Object> patch = new LinkedHashMap<>();
+      patch.put("title", spec.title());
+      patch.put("body", spec.body());
+      pr = client.send("PATCH", repo + "/pulls/" + number, patch);
+      created = false;
+    } else {
+      Map<String, Object> create = new LinkedHashMap<>();
+      create.put("head", spec.sourceBranch());
+      create.put("base", spec.targetBranch());
+      create.put("title", spec.title());
+      create.put("body", spec.body());
+      pr = client.send("POST", repo + "/pulls", create);
+      created = true;
+    }
+    long number = RestClient.number(pr, "number", "Gitea");
+    if (!labelIds.isEmpty()) {
+      client.send("POST", repo + "/issues/" + number + "/labels", Map.of("labels", labelIds));
+    }
+    List<String> allReviewers = OpenerSettings.union(reviewers, spec.reviewers());
+    if (created && !allReviewers.isEmpty()) {
+      client.send(
+          "POST",
+          repo + "/pulls/" + number + "/requested_reviewers",
+          Map.of("reviewers", allReviewers));
+    }
+    return new ChangeRequest(number, URI.create(RestClient.text(pr, "html_url")), created);
+  }
+
+  private Object findOpen(String repo, ChangeRequestSpec spec) {
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      List<?> prs =
+          RestClient.list(client.get(repo + "/pulls?state=open&limit=" + PAGE + "&page=" + page));
+      for (Object pr : prs) {
+        if (spec.sourceBranch().equals(RestClient.text(RestClient.field(pr, "head"), "ref"))
+            && spec.targetBranch().equals(RestClient.text(RestClient.field(pr, "base"), "ref"))) {
+          return pr;
+        }
+      }
+      if (prs.size() < PAGE) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private List<Long> labelIds(String repo, List<String> names) {
+    Map<String, Long> byName = new HashMap<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      List<?> found = RestClient.list(client.get(repo + "/labels?limit=" + PAGE + "&page=" + page));
+      for (Object l : found) {
+        byName.put(RestClient.text(l, "name"), RestClient.number(l, "id", "Gitea"));
+      }
+      if (found.size() < PAGE) {
+        break;
+      }
+    }
+    List<Long> ids = new ArrayList<>();
+    for (String name : names) {
+      Long id = byName.get(name);
+      if (id == null) {
+        throw new ChangeRequestException(
+            "Gitea repository " + repository + " has no label \"" + name + "\"; create it first");
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  @Override
+  public String toString() {
+    return "GiteaOpener[" + repository + "]";
+  }
+
+  /** Configures a {@link GiteaOpener}. */
+  public static final class Builder {
+    private final URI apiUrl;
+    private final String repository;
+    private final String token;
+    private List<String> labels = List.of();
+    private List<String> reviewers = List.of();
+    private Duration timeout = Duration.ofSeconds(30);
+
+    private Builder(URI apiUrl, String repository, String token) {
+      this.apiUrl = apiUrl;
+      this.repository = repository;
+      this.token = token;
+    }
+
+    /** Labels (by name) to add to every pull request, besides those of the spec. */
+    public Builder labels(List<String> labels) {
+      this.labels = List.copyOf(labels);
+      return this;
+    }
+
+    /** User names to ask for review when a pull request is opened, besides those of the spec. */
+    public Builder reviewers(List<String> reviewers) {
+      this.reviewers = List.copyOf(reviewers);
+      return this;
+    }
+
+    /** The timeout of each API request; 30 seconds unless set. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Validates and builds the opener.
+     *
+     * @throws dev.upkeep.ConfigurationException naming the setting that is wrong
+     */
+    public GiteaOpener build() {
+      OpenerSettings.apiUrl(apiUrl);
+      OpenerSettings.repository(repository, false);
+      OpenerSettings.token(token);
+      OpenerSettings.timeout(timeout);
+      return new GiteaOpener(this);
+    }
+  }
+}

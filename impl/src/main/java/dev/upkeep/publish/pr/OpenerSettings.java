@@ -1,0 +1,66 @@
+package dev.upkeep.publish.pr;
+
+import dev.upkeep.ConfigurationException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks and helpers the three openers share. */
+final class OpenerSettings {
+  private OpenerSettings() {}
+
+  static URI apiUrl(URI url) {
+    if (url == null
+        || url.getHost() == null
+        || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
+      throw new ConfigurationException("API URL must be an http(s) URL, got \"" + url + "\"");
+    }
+    if (url.getUserInfo() != null) {
+      throw new ConfigurationException(
+          "API URL must not carry credentials; pass the token to the builder");
+    }
+    return url;
+  }
+
+  static String repository(String repository, boolean nested) {
+    if (repository == null
+        || !repository.matches(nested ? "[^/\\s]+(/[^/\\s]+)+" : "[^/\\s]+/[^/\\s]+")) {
+      throw new ConfigurationException(
+          "repository must be written "
+              + (nested ? "\"group/project\"" : "\"owner/name\"")
+              + ", got \""
+              + repository
+              + "\"");
+    }
+    return repository;
+  }
+
+  static String token(String token) {
+    if (token == null || token.isBlank()) {
+      throw new ConfigurationException("token must not be blank");
+    }
+    return token;
+  }
+
+  static Duration timeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new ConfigurationException("timeout must be positive, got " + timeout);
+    }
+    return timeout;
+  }
+
+  static List<String> union(List<String> a, List<String> b) {
+    Set<String> all = new LinkedHashSet<>(a);
+    all.addAll(b);
+    return new ArrayList<>(all);
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
