@@ -51,10 +51,12 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>It binds 127.0.0.1 on a free port, speaks plain HTTP, and stops on {@link #close()}. Tests can
- * make it misbehave the way real registries do: {@linkplain #inject(Fault) faults} (429 with {@code
- * Retry-After}, 5xx, slow or truncated answers, HTML), {@linkplain #latency latency}, {@linkplain
- * #pagination broken pagination}, {@linkplain #requireTokenAuth token} or {@linkplain
+ * <p>It binds 127.0.0.1 on a free port, speaks plain HTTP, and stops on {@link #close()}. It sets
+ * {@code sun.net.httpserver.nodelay=true} (when unset) so answers are not held back ~40 ms by
+ * Nagle's algorithm; that takes effect if no JDK {@code HttpServer} ran earlier in the JVM. Tests
+ * can make it misbehave the way real registries do: {@linkplain #inject(Fault) faults} (429 with
+ * {@code Retry-After}, 5xx, slow or truncated answers, HTML), {@linkplain #latency latency},
+ * {@linkplain #pagination broken pagination}, {@linkplain #requireTokenAuth token} or {@linkplain
  * #requireBasicAuth basic} authentication, and {@linkplain #redirectContentTo redirects} to another
  * host. Every request is {@linkplain #requests() recorded}.
  *
@@ -113,6 +115,11 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
    * @throws UncheckedIOException when no port can be bound
    */
   public static FakeOciRegistry start() {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK, adding about 40 ms to every answer. Read once, when the JDK server first loads.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     try {
       HttpServer server =
           HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 200);
