@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -61,6 +62,8 @@ public final class PipelineRun {
   public UpdateReport execute() {
     long started = System.nanoTime();
     List<PolicyReport> policies = resolve();
+    long resolved = System.nanoTime();
+    AtomicLong patchNanos = new AtomicLong();
     List<Finding> findings = new ArrayList<>();
     for (PolicyReport p : policies) {
       if (p.status() == PolicyReport.Status.FAILED) {
@@ -75,20 +78,32 @@ public final class PipelineRun {
     if (selections.isEmpty()) {
       // Nothing to write: no need to prepare a work tree at all.
     } else if (dryRun) {
-      last.set(pipeline.publisher().inspect(root -> patchTree(root, selections, false)));
+      last.set(
+          pipeline
+              .publisher()
+              .inspect(
+                  root -> {
+                    long t = System.nanoTime();
+                    TreePatch patch = patchTree(root, selections, false);
+                    patchNanos.addAndGet(System.nanoTime() - t);
+                    return patch;
+                  }));
     } else {
       PublishResult result =
           pipeline
               .publisher()
               .publish(
                   root -> {
+                    long t = System.nanoTime();
                     TreePatch patch = patchTree(root, selections, true);
+                    patchNanos.addAndGet(System.nanoTime() - t);
                     last.set(patch);
                     return new TreeChanges(patch.files, selections);
                   });
       published = Optional.of(result);
       notify(l -> l.published(result));
     }
+    long publishedAt = System.nanoTime();
     TreePatch patch = last.get();
     patch.files.forEach(f -> notify(l -> l.filePatched(f)));
     findings.addAll(patch.findings);
@@ -102,20 +117,25 @@ public final class PipelineRun {
             findings,
             published,
             Optional.empty(),
-            Duration.ofNanos(System.nanoTime() - started));
+            Duration.ofNanos(System.nanoTime() - started),
+            UpdateReport.Timings.none());
     Optional<ChangeRequest> request = openChangeRequest(report);
-    if (request.isPresent()) {
-      report =
-          new UpdateReport(
-              dryRun,
-              policies,
-              patch.files,
-              findings,
-              published,
-              request,
-              Duration.ofNanos(System.nanoTime() - started));
-    }
-    return report;
+    long finished = System.nanoTime();
+    UpdateReport.Timings timings =
+        new UpdateReport.Timings(
+            Duration.ofNanos(resolved - started),
+            Duration.ofNanos(patchNanos.get()),
+            Duration.ofNanos(publishedAt - resolved - patchNanos.get()),
+            Duration.ofNanos(finished - publishedAt));
+    return new UpdateReport(
+        dryRun,
+        policies,
+        patch.files,
+        findings,
+        published,
+        request,
+        Duration.ofNanos(finished - started),
+        timings);
   }
 
   private Optional<ChangeRequest> openChangeRequest(UpdateReport report) {
