@@ -45,9 +45,13 @@ class FleetIT {
   void seedTheFleet(FakeOciRegistry registry, GitRemoteFixture remote) throws IOException {
     this.registry = registry;
     this.remote = remote;
-    for (String v : List.of("1.0.0", "1.2.3", "1.2.4", "1.2.5", "1.3.0", "2.0.0")) {
+    for (String v : List.of("1.0.0", "1.2.3", "1.2.4", "1.2.5", "2.0.0")) {
       registry.pushChart("charts/podinfo", v);
     }
+    registry.pushChart(
+        "charts/podinfo",
+        "1.3.0",
+        Map.of("artifacthub.io/changes", "- kind: added\n  description: a readiness probe\n"));
     seeded = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(FLEET)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().collect(Collectors.toList())) {
@@ -120,7 +124,9 @@ class FleetIT {
     assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
     assertThat(ok.out())
         .contains("ok     clusters/dev/podinfo.yaml:22  flux-system:podinfo-dev  1.2.3 -> 1.3.0")
-        .contains("all 2 changes verified");
+        .contains("all 2 changes verified")
+        .contains("release notes:")
+        .contains("description: a readiness probe");
 
     Path dev = checkout.resolve("clusters/dev/podinfo.yaml");
     Files.writeString(dev, Files.readString(dev).replace("\"1.3.0\"", "\"1.0.0\""));

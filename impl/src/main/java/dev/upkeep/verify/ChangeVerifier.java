@@ -199,42 +199,44 @@ public final class ChangeVerifier {
         && policy.policy().isDowngrade(oldVersion, version)) {
       problems.add(oldVersion + " -> " + version + " is a downgrade");
     }
-    if (artifact.isChart()
-        && source instanceof ChartInspector
-        && tags != null
-        && tags.contains(registryTag)) {
+    boolean exists = tags != null && tags.contains(registryTag);
+    if (exists && artifact.kind() == ArtifactRef.Kind.OCI && source instanceof ChartInspector) {
+      Optional<ChartMetadata> chart = Optional.empty();
       try {
-        Optional<ChartMetadata> chart = ((ChartInspector) source).chart(artifact, registryTag);
+        chart = ((ChartInspector) source).chart(artifact, registryTag);
         if (chart.isEmpty()) {
           problems.add(version + " vanished from " + artifact + " while it was checked");
-        } else {
-          if (!chart.get().name().equals(artifact.name())) {
-            problems.add(
-                "the chart at "
-                    + artifact
-                    + ":"
-                    + version
-                    + " is named \""
-                    + chart.get().name()
-                    + "\", not \""
-                    + artifact.name()
-                    + "\"");
-          }
-          if (!chart.get().version().equals(artifact.displayTag(registryTag))) {
-            problems.add(
-                "the chart at "
-                    + artifact
-                    + ":"
-                    + version
-                    + " says it is version \""
-                    + chart.get().version()
-                    + "\"");
-          }
-          releaseNotes =
-              chart.get().annotations().getOrDefault(ChartMetadata.CHANGES_ANNOTATION, "");
         }
       } catch (RuntimeException e) {
-        problems.add(e.getMessage());
+        // An image is not a chart: only a reference written as a chart (oci://) must be one.
+        if (artifact.isChart()) {
+          problems.add(e.getMessage());
+        }
+      }
+      if (chart.isPresent()) {
+        if (!chart.get().name().equals(artifact.name())) {
+          problems.add(
+              "the chart at "
+                  + artifact
+                  + ":"
+                  + version
+                  + " is named \""
+                  + chart.get().name()
+                  + "\", not \""
+                  + artifact.name()
+                  + "\"");
+        }
+        if (!chart.get().version().equals(registryTag.replace('_', '+'))) {
+          problems.add(
+              "the chart at "
+                  + artifact
+                  + ":"
+                  + version
+                  + " says it is version \""
+                  + chart.get().version()
+                  + "\"");
+        }
+        releaseNotes = chart.get().annotations().getOrDefault(ChartMetadata.CHANGES_ANNOTATION, "");
       }
     }
     return new VerifyReport.Check(

@@ -3,6 +3,8 @@ package dev.upkeep.source.oci;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartInspector;
+import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.net.URI;
@@ -65,9 +67,12 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe: one instance serves any number of concurrent calls.
  */
-public final class OciRegistrySource implements RegistrySource {
+public final class OciRegistrySource implements RegistrySource, ChartInspector {
   /** The registry host Docker Hub's API answers on. */
   static final String DOCKER_HUB_API = "registry-1.docker.io";
+
+  /** The config media type {@code helm push} gives a chart. */
+  static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
 
   /** Every manifest type a tag may point to; distribution hides OCI types from other clients. */
   static final String MANIFEST_ACCEPT =
@@ -303,6 +308,85 @@ public final class OciRegistrySource implements RegistrySource {
             .map(String::strip)
             .filter(d -> DIGEST.matcher(d).matches())
             .orElseGet(() -> sha256(get.body)));
+  }
+
+  /**
+   * The {@code Chart.yaml} metadata of chart version {@code tag}, read from the chart's OCI config
+   * blob, or empty when the tag does not exist.
+   *
+   * @throws RegistryException when the registry fails, or the artifact is not a Helm chart
+   */
+  @Override
+  public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
+    Objects.requireNonNull(tag, "tag");
+    String registryTag = tag.replace('+', '_');
+    RegistryHttp.Target t = target(ref, "cannot read chart \"" + tag + "\" of");
+    String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
+    RegistryHttp.Reply manifest = http.send(t, "GET", path, MANIFEST_ACCEPT);
+    if (manifest.status == 404) {
+      if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
+        throw t.fail(notFound(t, manifest));
+      }
+      return Optional.empty();
+    }
+    if (manifest.status != 200) {
+      throw t.fail(unexpected(t, manifest));
+    }
+    Map<?, ?> config =
+        object(t, manifest, "manifest").get("config") instanceof Map<?, ?>
+            ? (Map<?, ?>) object(t, manifest, "manifest").get("config")
+            : Map.of();
+    Object mediaType = config.get("mediaType");
+    if (!HELM_CONFIG.equals(mediaType)) {
+      throw t.fail(
+          ref
+              + ":"
+              + tag
+              + " is not a Helm chart: its config media type is \""
+              + mediaType
+              + "\", not \""
+              + HELM_CONFIG
+              + "\"");
+    }
+    Object configDigest = config.get("digest");
+    if (!(configDigest instanceof String) || !DIGEST.matcher((String) configDigest).matches()) {
+      throw t.fail(t.apiHost + " answered a chart manifest without a valid config digest");
+    }
+    RegistryHttp.Reply blob =
+        http.send(t, "GET", "/v2/" + t.ref.repository() + "/blobs/" + configDigest, HELM_CONFIG);
+    if (blob.status != 200) {
+      throw t.fail(unexpected(t, blob));
+    }
+    Map<?, ?> chart = object(t, blob, "chart config");
+    Map<String, String> annotations = new java.util.TreeMap<>();
+    if (chart.get("annotations") instanceof Map<?, ?>) {
+      ((Map<?, ?>) chart.get("annotations"))
+          .forEach((k, v) -> annotations.put(String.valueOf(k), String.valueOf(v)));
+    }
+    String digest =
+        manifest
+            .header("Docker-Content-Digest")
+            .map(String::strip)
+            .filter(d -> DIGEST.matcher(d).matches())
+            .orElseGet(() -> sha256(manifest.body));
+    return Optional.of(
+        new ChartMetadata(
+            String.valueOf(chart.get("name")),
+            String.valueOf(chart.get("version")),
+            annotations,
+            digest));
+  }
+
+  private static Map<?, ?> object(RegistryHttp.Target t, RegistryHttp.Reply r, String what) {
+    try {
+      Object parsed = Json.parse(r.text());
+      if (parsed instanceof Map<?, ?>) {
+        return (Map<?, ?>) parsed;
+      }
+    } catch (Json.MalformedException e) {
+      throw t.fail(t.apiHost + " answered a malformed " + what + " (" + e.getMessage() + ")");
+    }
+    throw t.fail(t.apiHost + " answered a " + what + " that is not a JSON object");
   }
 
   private RegistryHttp.Target target(ArtifactRef ref, String action) {
