@@ -32,10 +32,16 @@ public final class SemverPolicy implements VersionPolicy {
 
   private final String constraintText;
   private final Constraint constraint;
+  // Detail suffixes, built once: decide() may explain 100,000 tags.
+  private final String outsideSuffix;
+  private final String prereleaseSuffix;
 
   private SemverPolicy(String constraintText, Constraint constraint) {
     this.constraintText = constraintText;
     this.constraint = constraint;
+    this.outsideSuffix = " is outside " + ConstraintParser.quote(constraintText);
+    this.prereleaseSuffix =
+        " is a prerelease and " + ConstraintParser.quote(constraintText) + " names none";
   }
 
   /**
@@ -111,19 +117,12 @@ public final class SemverPolicy implements VersionPolicy {
               new Rejection(
                   tag,
                   Rejection.Reason.PRERELEASE,
-                  ConstraintParser.quote(tag)
-                      + " is a prerelease and "
-                      + ConstraintParser.quote(constraintText)
-                      + " names none"));
+                  ConstraintParser.quote(tag) + prereleaseSuffix));
           break;
         default:
           rejections.add(
               new Rejection(
-                  tag,
-                  Rejection.Reason.OUT_OF_RANGE,
-                  ConstraintParser.quote(tag)
-                      + " is outside "
-                      + ConstraintParser.quote(constraintText)));
+                  tag, Rejection.Reason.OUT_OF_RANGE, ConstraintParser.quote(tag) + outsideSuffix));
       }
     }
     return new Decision(
