@@ -393,7 +393,7 @@ final class ConstraintParser {
     return k == at ? original.substring(at, at + 1) : original.substring(at, k);
   }
 
-  private static boolean needsEscape(String s) {
+  static boolean needsEscape(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
