@@ -393,8 +393,21 @@ final class ConstraintParser {
     return k == at ? original.substring(at, at + 1) : original.substring(at, k);
   }
 
+  static boolean needsEscape(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Double-quotes {@code s}, escaping quotes, backslashes and control characters. */
   static String quote(String s) {
+    if (!needsEscape(s)) {
+      return '"' + s + '"';
+    }
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -32,10 +32,16 @@ public final class SemverPolicy implements VersionPolicy {
 
   private final String constraintText;
   private final Constraint constraint;
+  // Detail suffixes, built once: decide() may explain 100,000 tags.
+  private final String outsideSuffix;
+  private final String prereleaseSuffix;
 
   private SemverPolicy(String constraintText, Constraint constraint) {
     this.constraintText = constraintText;
     this.constraint = constraint;
+    this.outsideSuffix = " is outside " + ConstraintParser.quote(constraintText);
+    this.prereleaseSuffix =
+        " is a prerelease and " + ConstraintParser.quote(constraintText) + " names none";
   }
 
   /**
@@ -108,22 +114,11 @@ public final class SemverPolicy implements VersionPolicy {
           break;
         case PRERELEASE:
           rejections.add(
-              new Rejection(
-                  tag,
-                  Rejection.Reason.PRERELEASE,
-                  ConstraintParser.quote(tag)
-                      + " is a prerelease and "
-                      + ConstraintParser.quote(constraintText)
-                      + " names none"));
+              new Rejection(tag, Rejection.Reason.PRERELEASE, detail(tag, prereleaseSuffix)));
           break;
         default:
           rejections.add(
-              new Rejection(
-                  tag,
-                  Rejection.Reason.OUT_OF_RANGE,
-                  ConstraintParser.quote(tag)
-                      + " is outside "
-                      + ConstraintParser.quote(constraintText)));
+              new Rejection(tag, Rejection.Reason.OUT_OF_RANGE, detail(tag, outsideSuffix)));
       }
     }
     return new Decision(
@@ -178,6 +173,13 @@ public final class SemverPolicy implements VersionPolicy {
   }
 
   private static String notAVersion(String tag) {
-    return ConstraintParser.quote(tag) + " is not a MAJOR.MINOR.PATCH version";
+    return detail(tag, " is not a MAJOR.MINOR.PATCH version");
+  }
+
+  /** The quoted tag and {@code rest}, built as one string: there may be 100,000 of them. */
+  private static String detail(String tag, String rest) {
+    return ConstraintParser.needsEscape(tag)
+        ? ConstraintParser.quote(tag) + rest
+        : "\"" + tag + "\"" + rest;
   }
 }

@@ -20,6 +20,14 @@ final class Tags {
 
   /** Double-quotes {@code s}, escaping quotes, backslashes and control characters. */
   static String quote(String s) {
+    boolean plain = true;
+    for (int i = 0; i < s.length() && plain; i++) {
+      char c = s.charAt(i);
+      plain = c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+    }
+    if (plain) {
+      return '"' + s + '"';
+    }
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

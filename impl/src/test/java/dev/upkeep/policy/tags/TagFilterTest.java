@@ -95,6 +95,15 @@ class TagFilterTest {
     }
   }
 
+  /** source-controller OCIRepository {@code spec.ref.semverFilter}: a regex before semver. */
+  @Test
+  void ociRepositorySemverFilterSelectsTheLatestReleaseCandidate() {
+    VersionPolicy p = TagFilter.pattern(".*-rc.*").exclude().then(SemverPolicy.of(">= 6.1.x-0"));
+    assertThat(
+            p.select(List.of("6.1.0", "6.1.5", "6.2.0-rc.1", "6.2.0", "6.3.0-rc.2", "6.0.0-rc.9")))
+        .contains("6.3.0-rc.2");
+  }
+
   @Nested
   class Expansion {
 
