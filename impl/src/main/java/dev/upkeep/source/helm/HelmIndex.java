@@ -57,7 +57,7 @@ final class HelmIndex {
         LoadSettings.builder()
             .setLabel("index.yaml")
             .setCodePointLimit(Integer.MAX_VALUE)
-            .setUseMarks(true)
+            .setUseMarks(false) // twice as fast; messages lose line numbers, keep the problem
             .build();
     Iterator<Event> events = new Parse(settings).parseInputStream(in).iterator();
     expect(events, Event.ID.StreamStart);
