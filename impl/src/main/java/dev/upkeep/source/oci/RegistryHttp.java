@@ -10,6 +10,7 @@ import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.cloud.tools.jib.http.Authorization;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.internal.registry.RetryTiming;
 import dev.upkeep.source.RegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,15 +25,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 
 /**
@@ -463,11 +460,7 @@ final class RegistryHttp {
       } else {
         schemes.putIfAbsent(uri.getRawAuthority(), "http");
       }
-      if (r.status == 429
-          || r.status == 500
-          || r.status == 502
-          || r.status == 503
-          || r.status == 504) {
+      if (RetryTiming.isTransient(r.status)) {
         Optional<Duration> retryAfter = retryAfter(r);
         String what = r.status == 429 ? "rate-limited the request" : "failed with HTTP " + r.status;
         if (attempt >= settings.maxAttempts) {
@@ -562,33 +555,11 @@ final class RegistryHttp {
   }
 
   private Duration backoff(int attempt) {
-    long base = settings.initialBackoff.toMillis() << Math.min(20, Math.max(0, attempt - 1));
-    long capped = Math.min(base, settings.maxBackoff.toMillis());
-    // Half fixed, half random: spreads retries of many threads without collapsing to zero.
-    long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-    return Duration.ofMillis(jittered);
+    return RetryTiming.backoff(attempt, settings.initialBackoff, settings.maxBackoff);
   }
 
   static Optional<Duration> retryAfter(Reply r) {
-    Optional<String> value = r.header("Retry-After").map(String::strip);
-    if (value.isEmpty() || value.get().isEmpty()) {
-      return Optional.empty();
-    }
-    String v = value.get();
-    if (v.chars().allMatch(Character::isDigit)) {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-      } catch (NumberFormatException e) {
-        return Optional.of(Duration.ofDays(1));
-      }
-    }
-    try {
-      Instant until = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(Instant.now(), until);
-      return Optional.of(d.isNegative() ? Duration.ZERO : d);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+    return RetryTiming.retryAfter(r.header("Retry-After").orElse(null));
   }
 
   private void pause(Target t, Duration d) {
