@@ -351,12 +351,7 @@ final class MarkerScan {
       Mark mark = comment.getStartMark().orElseThrow();
       int line = mark.getLine() + 1;
       if (comment.getCommentType() == CommentType.BLOCK) {
-        sites.add(
-            new Site(
-                line,
-                marker,
-                null,
-                "marker on a line of its own is not applied; put it at the end of the value's line"));
+        sites.add(headComment(line, comment, marker, offsets));
         continue;
       }
       sites.add(site(line, mark.getIndex(), mark.getLine(), marker, offsets));
@@ -406,6 +401,51 @@ final class MarkerScan {
     if (n.role == Role.KEY) {
       return new Site(line, marker, null, onKey(n, best));
     }
+    return scalarSite(line, marker, n, offsets);
+  }
+
+  /**
+   * A marker on a line of its own. Flux's YAML reader makes it the head comment of the node that
+   * follows, and applies it when that node is a scalar item of a block sequence ({@code - value})
+   * with nothing but comments in between; anywhere else it does nothing.
+   */
+  private Site headComment(int line, CommentEvent comment, Marker marker, Offsets offsets) {
+    int commentEnd = comment.getEndMark().orElseThrow().getIndex();
+    for (Node n : nodes) {
+      if (n.startCp < commentEnd || (n.kind == Kind.BLOCK_START && !n.mapping)) {
+        continue;
+      }
+      if (n.kind == Kind.SCALAR
+          && n.role == Role.ITEM
+          && !n.inFlow
+          && !isBlockScalar(n.scalar)
+          && onlyCommentsBetween(offsets.charOffset(commentEnd), offsets.charOffset(n.startCp))) {
+        return scalarSite(line, marker, n, offsets);
+      }
+      break;
+    }
+    return new Site(
+        line,
+        marker,
+        null,
+        "marker on a line of its own is not applied; put it at the end of the value's line");
+  }
+
+  /** Whether the text holds only line ends, comment lines and the final {@code - } indicator. */
+  private boolean onlyCommentsBetween(int from, int to) {
+    String between = content.substring(from, to);
+    String[] lines = between.split("\r\n|\r|\n", -1);
+    for (int i = 1; i < lines.length; i++) {
+      String text = lines[i].strip();
+      boolean last = i == lines.length - 1;
+      if (last ? !text.equals("-") : !text.startsWith("#")) {
+        return false;
+      }
+    }
+    return lines.length > 1;
+  }
+
+  private Site scalarSite(int line, Marker marker, Node n, Offsets offsets) {
     ScalarEvent scalar = n.scalar;
     Style style =
         scalar.isDQuoted()

@@ -12,6 +12,7 @@ import dev.upkeep.patch.PatchException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +73,15 @@ public final class SetterPatcher implements ManifestPatcher {
     String where = file.toString();
     List<Change> changes = new ArrayList<>();
     List<Finding> findings = new ArrayList<>();
-    for (MarkerScan.Site site : MarkerScan.scan(file, content)) {
+    List<MarkerScan.Site> sites = MarkerScan.scan(file, content);
+    // Flux reads a value's line comment before its head comment: the later marker wins
+    Map<Integer, MarkerScan.Site> winners = new HashMap<>();
+    for (MarkerScan.Site site : sites) {
+      if (site.target() != null && site.marker().problem == null) {
+        winners.put(site.target().offset(), site);
+      }
+    }
+    for (MarkerScan.Site site : sites) {
       Marker m = site.marker();
       if (m.problem != null) {
         findings.add(Finding.warning(where, site.line(), m.problem));
@@ -82,6 +91,16 @@ public final class SetterPatcher implements ManifestPatcher {
         findings.add(
             Finding.warning(
                 where, site.line(), site.notApplicable() + " (policy \"" + m.policy + "\")"));
+        continue;
+      }
+      if (winners.get(site.target().offset()) != site) {
+        findings.add(
+            Finding.warning(
+                where,
+                site.line(),
+                "marker for policy \""
+                    + m.policy
+                    + "\" is overridden by the marker at the end of the value's line"));
         continue;
       }
       Selection selection = selectionsByPolicy.get(m.policy);

@@ -110,6 +110,9 @@ class ManifestWalkTest {
       Files.createSymbolicLink(root.resolve("outdir"), outside.resolve("dir"));
       assertThat(names(ManifestWalk.create().list(root))).containsExactly("real.yaml");
       assertThat(ManifestWalk.create().read(root, Path.of("out.yaml"))).isEmpty();
+      for (String link : List.of("out.yaml", "in.yaml", "outdir")) {
+        Files.delete(root.resolve(link));
+      }
     }
 
     @Test
@@ -194,6 +197,7 @@ class ManifestWalkTest {
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("l.yaml");
       assertThat(Files.readString(target)).isEqualTo("keep\n");
+      Files.delete(link);
     }
   }
 }

@@ -129,6 +129,7 @@ class GoldenCasesTest {
       return;
     }
     Patch patch = PATCHER.patch(file, input, selections);
+    assertThat(patch.content()).as("patched text").isEqualTo(expected);
     assertThat(patch.content().getBytes(StandardCharsets.UTF_8))
         .as("patched bytes")
         .isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
