@@ -112,7 +112,7 @@ final class PromoteCommand implements Callable<Integer> {
           UpdatePipeline.builder()
               .patcher(SetterPatcher.create())
               .publisher(publisher)
-              .files(Session.filesUnder(current.files(), to))
+              .files(dev.upkeep.patch.files.ManifestWalk.builder().path(to).build())
               .changeRequestTitle("Promote " + source + " to " + target);
       current.sources().forEach(pipeline::source);
       for (Promotion.Step step : byPolicy.values()) {

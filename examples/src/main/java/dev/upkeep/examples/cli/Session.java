@@ -8,7 +8,8 @@ import dev.upkeep.UpdateListener;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.flux.FluxAutomation;
-import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.flux.FluxObjects;
+import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.patch.yaml.InlineMarkers;
 import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
@@ -76,9 +77,11 @@ final class Session implements AutoCloseable {
   /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
   Loaded load(GitPublisher publisher) {
     return publisher.inspect(
-        root ->
-            new Loaded(
-                FluxAutomation.load(root), InlineMarkers.scan(root, ManifestFiles.yamlFiles())));
+        root -> {
+          ManifestWalk walk = ManifestWalk.create();
+          return new Loaded(
+              FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
+        });
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */
@@ -146,26 +149,17 @@ final class Session implements AutoCloseable {
           "the repository defines no policy: no ImagePolicy, no OCIRepository with ref.semver,"
               + " and no {\"$upkeep\": ...} marker");
     }
-    ManifestFiles files = ManifestFiles.yamlFiles();
     String path =
         options.path != null
             ? options.path
             : automation.map(FluxAutomation.Automation::updatePath).orElse(".");
-    b.files(filesUnder(files, path));
+    // The walk skips links, binary and huge files, and what .gitignore files exclude.
+    b.files(ManifestWalk.builder().path(path).build());
     if (System.console() != null) {
       b.listener(progress());
     }
     loaded.flux().findings().forEach(f -> err.println("upkeep: " + f));
     return b;
-  }
-
-  static ManifestFiles filesUnder(ManifestFiles files, String path) {
-    Path prefix = Path.of(path).normalize();
-    if (prefix.toString().isEmpty() || prefix.toString().equals(".")) {
-      return files;
-    }
-    return root ->
-        files.list(root).stream().filter(p -> p.startsWith(prefix)).collect(Collectors.toList());
   }
 
   private UpdateListener progress() {
