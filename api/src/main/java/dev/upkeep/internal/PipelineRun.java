@@ -47,6 +47,9 @@ import java.util.function.Consumer;
 public final class PipelineRun {
   private static final System.Logger LOG = System.getLogger(UpdatePipeline.class.getName());
 
+  /** Files larger than this are not read: no manifest is that large. */
+  static final long MAX_MANIFEST_BYTES = 16L << 20;
+
   private final UpdatePipeline pipeline;
   private final boolean dryRun;
   private final UpdateListener listener;
@@ -337,7 +340,21 @@ public final class PipelineRun {
       Path file = root.resolve(rel);
       String content;
       try {
-        content = decode(Files.readAllBytes(file));
+        if (Files.size(file) > MAX_MANIFEST_BYTES) {
+          findings.add(
+              new Finding(
+                  Finding.Severity.INFO,
+                  name,
+                  0,
+                  "larger than " + (MAX_MANIFEST_BYTES >> 20) + " MiB; not a manifest, skipped"));
+          continue;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (isBinary(bytes)) {
+          findings.add(new Finding(Finding.Severity.INFO, name, 0, "binary; skipped"));
+          continue;
+        }
+        content = decode(bytes);
       } catch (CharacterCodingException e) {
         findings.add(Finding.warning(name, 0, "not valid UTF-8; skipped"));
         continue;
@@ -396,6 +413,16 @@ public final class PipelineRun {
       return false;
     }
     return true;
+  }
+
+  /** A NUL byte in the first 8 KiB marks a binary file, as Git decides. */
+  private static boolean isBinary(byte[] bytes) {
+    for (int i = 0, n = Math.min(bytes.length, 8192); i < n; i++) {
+      if (bytes[i] == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {
