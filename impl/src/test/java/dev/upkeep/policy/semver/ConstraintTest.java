@@ -382,6 +382,8 @@ class ConstraintTest {
         "-1",
         "a",
         "",
+        // image-reflector-controller TestFactory_PolicerFromSpec
+        "*-*",
         // An empty alternative, a dangling comma or operator
         " ",
         "1.2 ||",

@@ -83,7 +83,12 @@ class SemverPolicyTest {
         arguments("1.0.x", List.of("v1.2.3", "v1.0.0", "v0.1.0"), "v1.0.0"),
         arguments("1.0.x", List.of("b1.2.3", "b1.0.0", "b0.1.0"), null),
         arguments("1.0.x", List.of(), null),
-        arguments("1.0.x", List.of("1.2.0"), null));
+        arguments("1.0.x", List.of("1.2.0"), null),
+        // image-reflector-controller TestImagePolicyReconciler_calculateImageFromRepoTags
+        arguments(
+            "1.0.x",
+            List.of("0.1.0", "0.1.1", "0.2.0", "1.0.0", "1.0.1", "1.0.2", "1.1.0-alpha"),
+            "1.0.2"));
   }
 
   @ParameterizedTest(name = "\"{0}\" over {1} selects {2}")

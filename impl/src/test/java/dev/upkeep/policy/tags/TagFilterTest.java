@@ -37,6 +37,27 @@ class TagFilterTest {
               new Rejection("rel1", Reason.FILTERED, "\"rel1\" does not match \"^ver\""));
     }
 
+    /** image-reflector-controller {@code TestImagePolicyReconciler_filterTags}. */
+    @Test
+    void controllerCaseSelectsTheTagWhoseExtractedVersionWins() {
+      VersionPolicy p =
+          TagFilter.pattern("^test-(.*)$").extract("$1").then(SemverPolicy.of(">=0.x"));
+      assertThat(
+              p.select(
+                  List.of(
+                      "test-0.1.0",
+                      "test-0.1.1",
+                      "dev-0.2.0",
+                      "1.0.0",
+                      "1.0.1",
+                      "1.0.2",
+                      "1.1.0-alpha")))
+          .contains("test-0.1.1");
+      assertThatThrownBy(() -> TagFilter.pattern("^test-(.*"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("invalid tag pattern \"^test-(.*\"");
+    }
+
     @Test
     void extractOrdersTheGroupButSelectsTheTag() {
       VersionPolicy p =
