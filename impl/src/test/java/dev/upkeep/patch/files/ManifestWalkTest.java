@@ -171,6 +171,32 @@ class ManifestWalkTest {
   }
 
   @Nested
+  class Reading {
+
+    @Test
+    void keepsTheByteOrderMarkAndAReplacementCharacterWrittenInTheFile() {
+      String text = "\uFEFFa: \"\uFFFD 😀\"\r\n";
+      assertThat(ManifestText.decode(text.getBytes(StandardCharsets.UTF_8))).contains(text);
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8OrHoldNul() {
+      assertThat(ManifestText.decode(new byte[] {'a', ':', ' ', (byte) 0xC3, '\n'})).isEmpty();
+      assertThat(ManifestText.decode(new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'})).isEmpty();
+      assertThat(ManifestText.decode(new byte[] {'a', 0, 'b'})).isEmpty();
+    }
+
+    @Test
+    void readsNothingButRegularFiles() throws IOException {
+      Files.createDirectories(root.resolve("dir.yaml"));
+      assertThat(ManifestText.read(root.resolve("dir.yaml"), 100)).isEmpty();
+      Path big = write("big.yaml", "a: 1234567890\n");
+      assertThat(ManifestText.read(big, 5)).isEmpty();
+      assertThat(ManifestText.read(big, 100)).contains("a: 1234567890\n");
+    }
+  }
+
+  @Nested
   class Writing {
 
     @Test
