@@ -110,6 +110,7 @@ class ManifestWalkTest {
       Files.createSymbolicLink(root.resolve("outdir"), outside.resolve("dir"));
       assertThat(names(ManifestWalk.create().list(root))).containsExactly("real.yaml");
       assertThat(ManifestWalk.create().read(root, Path.of("out.yaml"))).isEmpty();
+      assertThat(ManifestWalk.builder().path("outdir").build().list(root)).isEmpty();
       for (String link : List.of("out.yaml", "in.yaml", "outdir")) {
         Files.delete(root.resolve(link));
       }
