@@ -33,7 +33,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  * Parses a whole YAML stream (every document) with snakeyaml-engine's event parser, comments on,
  * and finds the marker comments and the values they sit on. The parse also enforces the limits:
  * nesting depth, alias expansion (an alias bomb is refused before anyone composes it), undefined
- * aliases and duplicate keys, which Flux's YAML reader refuses too.
+ * aliases and duplicate keys, which kubectl refuses too.
  */
 final class MarkerScan {
 
