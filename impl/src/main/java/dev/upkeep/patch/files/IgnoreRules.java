@@ -41,8 +41,19 @@ final class IgnoreRules {
 
   /** Reads the ignore files of {@code dir} ({@code relative} to the root, "" for the root). */
   void enter(Path dir, String relative) {
+    enter(dir, relative, null);
+  }
+
+  /**
+   * Like {@link #enter(Path, String)}; {@code names} are the directory's entries when already
+   * listed, so that a directory without ignore files costs no file system call.
+   */
+  void enter(Path dir, String relative, java.util.Set<String> names) {
     StringBuilder text = new StringBuilder();
     for (String name : ignoreFileNames) {
+      if (names != null && !names.contains(name)) {
+        continue;
+      }
       Path file = dir.resolve(name);
       if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         try {

@@ -3,14 +3,20 @@ package dev.upkeep.patch.files;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a manifest's text the way the walk's rules require: a regular file (never through a
@@ -22,6 +28,9 @@ public final class ManifestText {
   /** The default size limit: 4 MiB, larger than any Kubernetes object the API server accepts. */
   public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
 
+  private static final Set<OpenOption> READ_NO_FOLLOW =
+      Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
   private ManifestText() {}
 
   /**
@@ -32,12 +41,26 @@ public final class ManifestText {
    */
   public static Optional<String> read(Path file, long maxBytes) {
     try {
+      // lstat first: never open a link, a directory or a named pipe (which would block)
       BasicFileAttributes attributes =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attributes.isRegularFile() || attributes.size() > maxBytes) {
         return Optional.empty();
       }
-      return decode(Files.readAllBytes(file));
+      // O_NOFOLLOW as well, in case a link was swapped in since
+      try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
+        byte[] bytes = new byte[(int) Math.min(channel.size(), maxBytes)];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // read on until full or at the end
+        }
+        return decode(buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes);
+      }
+    } catch (FileSystemException e) {
+      if (Files.isSymbolicLink(file)) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException("cannot read " + file, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -84,19 +107,21 @@ public final class ManifestText {
 
   /** The bytes as text, or empty when they hold a NUL byte or are not UTF-8. */
   public static Optional<String> decode(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b == 0) {
-        return Optional.empty();
-      }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\u0000') >= 0) {
+      return Optional.empty();
     }
+    if (text.indexOf('\uFFFD') < 0) {
+      return Optional.of(text);
+    }
+    // a replacement character: either written in the file, or standing for bytes that are not UTF-8
     try {
-      return Optional.of(
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString());
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return Optional.of(text);
     } catch (CharacterCodingException e) {
       return Optional.empty();
     }

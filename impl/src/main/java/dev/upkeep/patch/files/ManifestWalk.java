@@ -8,18 +8,19 @@ import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The repository walk: which files are manifests, and reading and patching them safely.
@@ -95,54 +96,13 @@ public final class ManifestWalk implements ManifestFiles {
         }
         dir = dir.resolve(part);
         String relative = slashed(root.relativize(dir));
-        if (relative.equals(".git") || rules.ignored(relative, true)) {
+        if (relative.equals(".git") || Files.isSymbolicLink(dir) || rules.ignored(relative, true)) {
           return List.of();
         }
         rules.enter(dir, relative);
         levels++;
       }
-      Path start = dir;
-      Files.walkFileTree(
-          start,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-              if (d.equals(start)) {
-                return FileVisitResult.CONTINUE;
-              }
-              String relative = slashed(root.relativize(d));
-              if (d.getFileName().toString().equals(".git") || rules.ignored(relative, true)) {
-                return FileVisitResult.SKIP_SUBTREE;
-              }
-              rules.enter(d, relative);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-              if (e != null) {
-                throw e;
-              }
-              if (!d.equals(start)) {
-                rules.leave();
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-              String name = f.getFileName().toString();
-              if (attrs.isRegularFile()
-                  && (name.endsWith(".yaml") || name.endsWith(".yml"))
-                  && attrs.size() <= maxFileBytes) {
-                Path relative = root.relativize(f);
-                if (!rules.ignored(slashed(relative), false)) {
-                  found.add(relative);
-                }
-              }
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      visit(root, dir, "", rules, found, false);
       for (int i = 0; i < levels; i++) {
         rules.leave();
       }
@@ -151,6 +111,49 @@ public final class ManifestWalk implements ManifestFiles {
     }
     Collections.sort(found);
     return found;
+  }
+
+  /**
+   * Adds the manifests below {@code dir}; reads its ignore files first unless they are entered
+   * already (the start directory). Listing the directory tells whether it has any, so a directory
+   * without ignore files costs no extra file system call.
+   */
+  private void visit(
+      Path root, Path dir, String relativeDir, IgnoreRules rules, List<Path> found, boolean enter)
+      throws IOException {
+    List<Path> entries = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path entry : stream) {
+        entries.add(entry);
+        names.add(entry.getFileName().toString());
+      }
+    }
+    if (enter) {
+      rules.enter(dir, relativeDir, names);
+    }
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      BasicFileAttributes attrs =
+          Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isDirectory()) {
+        String relative = slashed(root.relativize(entry));
+        if (name.equals(".git") || rules.ignored(relative, true)) {
+          continue;
+        }
+        visit(root, entry, relative, rules, found, true);
+      } else if (attrs.isRegularFile()
+          && (name.endsWith(".yaml") || name.endsWith(".yml"))
+          && attrs.size() <= maxFileBytes) {
+        Path relative = root.relativize(entry);
+        if (!rules.ignored(slashed(relative), false)) {
+          found.add(relative);
+        }
+      }
+    }
+    if (enter) {
+      rules.leave();
+    }
   }
 
   /**

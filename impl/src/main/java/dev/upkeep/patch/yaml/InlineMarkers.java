@@ -3,6 +3,7 @@ package dev.upkeep.patch.yaml;
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.PatchException;
 import dev.upkeep.patch.files.ManifestText;
+import dev.upkeep.patch.files.ManifestWalk;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,10 @@ public final class InlineMarkers {
   public static List<InlinePolicy> scan(Path root, ManifestFiles files) {
     List<InlinePolicy> found = new ArrayList<>();
     for (Path file : files.list(root)) {
-      Optional<String> text = ManifestText.read(root.resolve(file), ManifestText.DEFAULT_MAX_BYTES);
+      Optional<String> text =
+          files instanceof ManifestWalk
+              ? ((ManifestWalk) files).read(root, file)
+              : ManifestText.read(root.resolve(file), ManifestText.DEFAULT_MAX_BYTES);
       if (text.isEmpty() || !text.get().contains(Marker.INLINE_KEY)) {
         continue;
       }

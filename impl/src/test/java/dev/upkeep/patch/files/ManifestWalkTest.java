@@ -110,6 +110,7 @@ class ManifestWalkTest {
       Files.createSymbolicLink(root.resolve("outdir"), outside.resolve("dir"));
       assertThat(names(ManifestWalk.create().list(root))).containsExactly("real.yaml");
       assertThat(ManifestWalk.create().read(root, Path.of("out.yaml"))).isEmpty();
+      assertThat(ManifestWalk.builder().path("outdir").build().list(root)).isEmpty();
       for (String link : List.of("out.yaml", "in.yaml", "outdir")) {
         Files.delete(root.resolve(link));
       }
@@ -167,6 +168,32 @@ class ManifestWalkTest {
           .singleElement()
           .extracting(InlinePolicy::name, InlinePolicy::file, InlinePolicy::line)
           .containsExactly("oci://ghcr.io/org/charts/app?semver=1.2.x", "apps/hr.yaml", 4);
+    }
+  }
+
+  @Nested
+  class Reading {
+
+    @Test
+    void keepsTheByteOrderMarkAndAReplacementCharacterWrittenInTheFile() {
+      String text = "\uFEFFa: \"\uFFFD 😀\"\r\n";
+      assertThat(ManifestText.decode(text.getBytes(StandardCharsets.UTF_8))).contains(text);
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8OrHoldNul() {
+      assertThat(ManifestText.decode(new byte[] {'a', ':', ' ', (byte) 0xC3, '\n'})).isEmpty();
+      assertThat(ManifestText.decode(new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'})).isEmpty();
+      assertThat(ManifestText.decode(new byte[] {'a', 0, 'b'})).isEmpty();
+    }
+
+    @Test
+    void readsNothingButRegularFiles() throws IOException {
+      Files.createDirectories(root.resolve("dir.yaml"));
+      assertThat(ManifestText.read(root.resolve("dir.yaml"), 100)).isEmpty();
+      Path big = write("big.yaml", "a: 1234567890\n");
+      assertThat(ManifestText.read(big, 5)).isEmpty();
+      assertThat(ManifestText.read(big, 100)).contains("a: 1234567890\n");
     }
   }
 
