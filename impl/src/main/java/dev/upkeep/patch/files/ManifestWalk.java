@@ -1,11 +1,7 @@
 package dev.upkeep.patch.files;
 
-import dev.upkeep.Finding;
-import dev.upkeep.Selection;
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.ManifestPatcher;
-import dev.upkeep.patch.Patch;
-import dev.upkeep.patch.PatchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -17,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -164,52 +159,6 @@ public final class ManifestWalk implements ManifestFiles {
    */
   public Optional<String> read(Path root, Path file) {
     return ManifestText.read(root.resolve(file), maxFileBytes);
-  }
-
-  /**
-   * Lists, reads, pre-filters and patches every manifest under {@code root}; writes nothing. A file
-   * that does not parse becomes an error finding and the walk goes on.
-   *
-   * @throws UncheckedIOException when the tree or a file cannot be read
-   */
-  public WalkResult patch(
-      Path root, ManifestPatcher patcher, Map<String, Selection> selectionsByPolicy) {
-    Objects.requireNonNull(patcher, "patcher");
-    Objects.requireNonNull(selectionsByPolicy, "selectionsByPolicy");
-    List<Path> files = list(root);
-    List<FilePatch> patched = new ArrayList<>();
-    List<Finding> findings = new ArrayList<>();
-    int parsed = 0;
-    for (Path file : files) {
-      Optional<String> text = read(root, file);
-      if (text.isEmpty()) {
-        findings.add(
-            new Finding(
-                Finding.Severity.INFO, slashed(file), 0, "skipped: binary or not UTF-8 text"));
-        continue;
-      }
-      String content = text.get();
-      if (!patcher.mayApply(content)) {
-        continue;
-      }
-      parsed++;
-      try {
-        Patch patch = patcher.patch(file, content, selectionsByPolicy);
-        findings.addAll(patch.findings());
-        if (patch.changed()) {
-          patched.add(new FilePatch(file, content, patch));
-        }
-      } catch (PatchException e) {
-        findings.add(new Finding(Finding.Severity.ERROR, slashed(file), e.line(), reason(e, file)));
-      }
-    }
-    return new WalkResult(patched, findings, files.size(), parsed);
-  }
-
-  private static String reason(PatchException e, Path file) {
-    String message = e.getMessage();
-    String prefix = file + (e.line() > 0 ? ":" + e.line() : "") + ": ";
-    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
   }
 
   static String slashed(Path relative) {

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.Finding;
 import dev.upkeep.Selection;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.UpdateReport;
 import dev.upkeep.patch.yaml.InlineMarkers;
 import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -129,31 +134,50 @@ class ManifestWalkTest {
   class Patching {
 
     @Test
-    void patchesOnlyFilesWithMarkersAndReportsBrokenAndBinaryOnes() throws IOException {
+    void thePipelinePatchesOnlyMarkedFilesAndReportsBrokenAndBinaryOnes() throws IOException {
       write("apps/a.yaml", MARKED);
       write("apps/plain.yaml", "a: 1\n");
       write("apps/template.yaml", "{{ .Values.x }}: [\n");
       write("apps/broken.yaml", "a: [1\n" + MARKED);
       Files.write(
           root.resolve("apps/bin.yaml"), ("a: 1\u0000" + MARKED).getBytes(StandardCharsets.UTF_8));
-      WalkResult result = ManifestWalk.create().patch(root, SetterPatcher.create(), SELECTIONS);
-      assertThat(result.filesListed()).isEqualTo(5);
-      assertThat(result.filesParsed()).isEqualTo(2);
-      assertThat(result.patched())
+      Selection s = SELECTIONS.get("flux-system:podinfo");
+      UpdateReport plan =
+          UpdatePipeline.builder()
+              .source(
+                  new RegistrySource() {
+                    @Override
+                    public List<String> listTags(ArtifactRef ref) {
+                      return List.of(s.tag());
+                    }
+
+                    @Override
+                    public Optional<String> digest(ArtifactRef ref, String tag) {
+                      return Optional.empty();
+                    }
+                  })
+              .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
+              .patcher(SetterPatcher.create())
+              .files(ManifestWalk.create())
+              .publisher(GitPublisher.inPlace(root))
+              .strict(false)
+              .build()
+              .plan();
+      assertThat(plan.files())
           .singleElement()
           .satisfies(
-              fp -> {
-                assertThat(fp.file()).isEqualTo(Path.of("apps/a.yaml"));
-                assertThat(fp.original()).isEqualTo(MARKED);
-                assertThat(fp.patch().content()).contains(":6.5.4 ");
+              f -> {
+                assertThat(f.file()).isEqualTo("apps/a.yaml");
+                assertThat(f.changes().get(0).newValue())
+                    .isEqualTo("ghcr.io/stefanprodan/podinfo:6.5.4");
               });
-      assertThat(result.findings())
+      assertThat(plan.findings())
           .extracting(Finding::severity, Finding::file)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple(Finding.Severity.INFO, "apps/bin.yaml"),
               org.assertj.core.groups.Tuple.tuple(Finding.Severity.ERROR, "apps/broken.yaml"));
-      assertThat(result.findings().get(1).line()).isEqualTo(2);
-      assertThat(result.findings().get(1).message()).startsWith("does not parse as YAML");
+      assertThat(plan.findings().get(1).line()).isEqualTo(2);
+      assertThat(plan.findings().get(1).message()).contains("does not parse as YAML");
       assertThat(Files.readString(root.resolve("apps/a.yaml"))).isEqualTo(MARKED);
     }
 
