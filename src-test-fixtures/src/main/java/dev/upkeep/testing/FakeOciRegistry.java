@@ -14,7 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -25,8 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,6 +102,9 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   private volatile String password;
   private volatile Duration tokenLifetime = Duration.ofMinutes(5);
   private volatile FakeOciRegistry contentHost;
+  private volatile PushTarget upstream;
+  private volatile String upstreamAuthorization;
+  private volatile HttpClient upstreamClient;
 
   private enum Auth {
     NONE,
@@ -212,6 +221,10 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   @Override
   public String push(String repository, String tag, OciArtifact artifact) {
     Objects.requireNonNull(artifact, "artifact");
+    PushTarget target = upstream;
+    if (target != null) {
+      return target.push(repository, tag, artifact);
+    }
     checkRepository(repository);
     if (!tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException("invalid OCI tag \"" + tag + "\"");
@@ -343,6 +356,32 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   }
 
   /**
+   * Puts this registry in front of a real one: pushes go to {@code upstream}, reads are forwarded
+   * to {@code http://UPSTREAM_HOST}, and tag lists are fetched whole from it, sorted and paged
+   * here. So a registry that ignores {@code n} (distribution 2.8) can be tested with pagination,
+   * and with this registry's auth, faults, latency and redirects in front of it. Local content is
+   * not served while proxying.
+   */
+  public FakeOciRegistry proxyTo(PushTarget upstream) {
+    return proxyTo(upstream, null, null);
+  }
+
+  /**
+   * Like {@link #proxyTo(PushTarget)}, reading from the upstream registry with HTTP Basic
+   * credentials {@code user}/{@code password}.
+   */
+  public FakeOciRegistry proxyTo(PushTarget upstream, String user, String password) {
+    this.upstreamAuthorization = user == null ? null : basic(user, password);
+    this.upstreamClient =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    return this;
+  }
+
+  /**
    * Answers manifest and blob requests (after authentication) with {@code 307} to the same path on
    * {@code other}, the way registries send clients to blob storage on another host. Push the same
    * content to {@code other}; its {@link #requests()} show what the client sent it.
@@ -468,20 +507,33 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
     }
     Matcher m = TAGS.matcher(path);
     if (m.matches()) {
-      return tagList(m.group(1), query);
+      if (upstream != null) {
+        return upstreamTagList(m.group(1), query);
+      }
+      NavigableMap<String, String> repo = tags.get(m.group(1));
+      return repo == null
+          ? nameUnknown(m.group(1))
+          : tagList(m.group(1), repo.navigableKeySet(), query);
     }
     m = MANIFEST.matcher(path);
     if (m.matches()) {
       Response redirect = redirect(path, query);
-      return redirect != null
-          ? redirect
-          : manifest(m.group(1), decode(m.group(2)), exchange.getRequestHeaders().get("Accept"));
+      if (redirect != null) {
+        return redirect;
+      }
+      if (upstream != null) {
+        return forward(method, path, exchange.getRequestHeaders().getFirst("Accept"));
+      }
+      return manifest(m.group(1), decode(m.group(2)), exchange.getRequestHeaders().get("Accept"));
     }
     m = BLOB.matcher(path);
     if (m.matches()) {
       Response redirect = redirect(path, query);
       if (redirect != null) {
         return redirect;
+      }
+      if (upstream != null) {
+        return forward(method, path, null);
       }
       Blob blob = blobs.get(m.group(2));
       if (blob == null || !manifests.containsKey(m.group(1))) {
@@ -504,14 +556,56 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
     return r;
   }
 
-  private Response tagList(String repository, String query) {
-    NavigableMap<String, String> repo = tags.get(repository);
-    if (repo == null) {
-      return nameUnknown(repository);
+  private Response upstreamTagList(String repository, String query) {
+    Response whole = forward("GET", "/v2/" + repository + "/tags/list", "application/json");
+    if (whole.status != 200) {
+      return whole;
     }
+    NavigableSet<String> all = new TreeSet<>();
+    Matcher list =
+        Pattern.compile("\"tags\"\\s*:\\s*\\[([^\\]]*)\\]")
+            .matcher(new String(whole.body, StandardCharsets.UTF_8));
+    if (list.find()) {
+      Matcher tag = Pattern.compile("\"([^\"]*)\"").matcher(list.group(1));
+      while (tag.find()) {
+        all.add(tag.group(1));
+      }
+    }
+    return tagList(repository, all, query);
+  }
+
+  private Response forward(String method, String path, String accept) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://" + upstream.host() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    if (upstreamAuthorization != null) {
+      b.header("Authorization", upstreamAuthorization);
+    }
+    HttpResponse<byte[]> r;
+    try {
+      r = upstreamClient.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      return Response.error(502, "UNAVAILABLE", "upstream " + upstream.host() + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Response.error(503, "UNAVAILABLE", "interrupted");
+    }
+    Response out =
+        new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+    r.headers()
+        .firstValue("Docker-Content-Digest")
+        .ifPresent(d -> out.headers.put("Docker-Content-Digest", d));
+    return out;
+  }
+
+  private Response tagList(String repository, NavigableSet<String> sorted, String query) {
     Map<String, String> params = params(query);
     Pagination mode = pagination;
-    List<String> all = new ArrayList<>(repo.keySet());
+    List<String> all = new ArrayList<>(sorted);
     List<String> page;
     String next = null;
     if (mode == Pagination.IGNORE_N) {
@@ -526,7 +620,7 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
         }
       }
       String last = params.get("last");
-      List<String> rest = last == null ? all : new ArrayList<>(repo.tailMap(last, false).keySet());
+      List<String> rest = last == null ? all : new ArrayList<>(sorted.tailSet(last, false));
       page = rest.subList(0, Math.min(limit, rest.size()));
       if (rest.size() > page.size()) {
         String linkPath =
