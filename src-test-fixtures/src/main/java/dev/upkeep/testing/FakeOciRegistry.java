@@ -77,6 +77,7 @@ import java.util.regex.Pattern;
 public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FakeOciRegistry.class.getName());
   private static final String SERVICE = "fake-oci-registry";
+  private static final String IDENTITY_TOKEN_USER = "<token>";
   private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
   private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/(sha256:[0-9a-f]{64})");
@@ -324,7 +325,9 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
    * Requires a Bearer token on every {@code /v2/} request, as GHCR, Docker Hub and Harbor do: the
    * {@code 401} names the realm {@code http://127.0.0.1:PORT/token}, the service, and the scope
    * {@code repository:NAME:pull}; the token endpoint checks Basic credentials {@code user}/{@code
-   * password} and grants a token for the requested scopes.
+   * password} and grants a token for the requested scopes. With {@code user} {@code <token>},
+   * {@code password} is an identity (refresh) token that the client must {@code POST} with {@code
+   * grant_type=refresh_token}, as Docker does for {@code identitytoken} credentials.
    */
   public FakeOciRegistry requireTokenAuth(String user, String password) {
     this.user = Objects.requireNonNull(user, "user");
@@ -735,7 +738,23 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
       return Response.error(404, "NOT_FOUND", "this registry does not use tokens");
     }
     String expectedUser = user;
-    if (expectedUser != null) {
+    if (exchange.getRequestMethod().equals("POST")) {
+      // OAuth2 refresh-token grant, as Docker sends it for an identity token.
+      String form;
+      try {
+        form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return Response.error(400, "DENIED", "unreadable form");
+      }
+      Map<String, String> fields = params(form);
+      if (!IDENTITY_TOKEN_USER.equals(expectedUser)
+          || !"refresh_token".equals(fields.get("grant_type"))
+          || !password.equals(fields.get("refresh_token"))) {
+        return Response.error(401, "UNAUTHORIZED", "invalid refresh token");
+      }
+      query =
+          fields.containsKey("scope") ? "scope=" + fields.get("scope").replace(" ", "%20") : null;
+    } else if (expectedUser != null) {
       String given = exchange.getRequestHeaders().getFirst("Authorization");
       if (given == null || !given.equals(basic(expectedUser, password))) {
         Response r = Response.error(401, "UNAUTHORIZED", "invalid username or password");
