@@ -14,7 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -25,8 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +77,7 @@ import java.util.regex.Pattern;
 public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FakeOciRegistry.class.getName());
   private static final String SERVICE = "fake-oci-registry";
+  private static final String IDENTITY_TOKEN_USER = "<token>";
   private static final Pattern TAGS = Pattern.compile("/v2/(.+)/tags/list");
   private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/]+)");
   private static final Pattern BLOB = Pattern.compile("/v2/(.+)/blobs/(sha256:[0-9a-f]{64})");
@@ -96,6 +103,9 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   private volatile String password;
   private volatile Duration tokenLifetime = Duration.ofMinutes(5);
   private volatile FakeOciRegistry contentHost;
+  private volatile PushTarget upstream;
+  private volatile String upstreamAuthorization;
+  private volatile HttpClient upstreamClient;
 
   private enum Auth {
     NONE,
@@ -212,6 +222,10 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   @Override
   public String push(String repository, String tag, OciArtifact artifact) {
     Objects.requireNonNull(artifact, "artifact");
+    PushTarget target = upstream;
+    if (target != null) {
+      return target.push(repository, tag, artifact);
+    }
     checkRepository(repository);
     if (!tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
       throw new IllegalArgumentException("invalid OCI tag \"" + tag + "\"");
@@ -311,7 +325,9 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
    * Requires a Bearer token on every {@code /v2/} request, as GHCR, Docker Hub and Harbor do: the
    * {@code 401} names the realm {@code http://127.0.0.1:PORT/token}, the service, and the scope
    * {@code repository:NAME:pull}; the token endpoint checks Basic credentials {@code user}/{@code
-   * password} and grants a token for the requested scopes.
+   * password} and grants a token for the requested scopes. With {@code user} {@code <token>},
+   * {@code password} is an identity (refresh) token that the client must {@code POST} with {@code
+   * grant_type=refresh_token}, as Docker does for {@code identitytoken} credentials.
    */
   public FakeOciRegistry requireTokenAuth(String user, String password) {
     this.user = Objects.requireNonNull(user, "user");
@@ -340,6 +356,32 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
   /** The number of tokens the token endpoint has granted. */
   public int tokensGranted() {
     return tokens.size();
+  }
+
+  /**
+   * Puts this registry in front of a real one: pushes go to {@code upstream}, reads are forwarded
+   * to {@code http://UPSTREAM_HOST}, and tag lists are fetched whole from it, sorted and paged
+   * here. So a registry that ignores {@code n} (distribution 2.8) can be tested with pagination,
+   * and with this registry's auth, faults, latency and redirects in front of it. Local content is
+   * not served while proxying.
+   */
+  public FakeOciRegistry proxyTo(PushTarget upstream) {
+    return proxyTo(upstream, null, null);
+  }
+
+  /**
+   * Like {@link #proxyTo(PushTarget)}, reading from the upstream registry with HTTP Basic
+   * credentials {@code user}/{@code password}.
+   */
+  public FakeOciRegistry proxyTo(PushTarget upstream, String user, String password) {
+    this.upstreamAuthorization = user == null ? null : basic(user, password);
+    this.upstreamClient =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    return this;
   }
 
   /**
@@ -468,20 +510,33 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
     }
     Matcher m = TAGS.matcher(path);
     if (m.matches()) {
-      return tagList(m.group(1), query);
+      if (upstream != null) {
+        return upstreamTagList(m.group(1), query);
+      }
+      NavigableMap<String, String> repo = tags.get(m.group(1));
+      return repo == null
+          ? nameUnknown(m.group(1))
+          : tagList(m.group(1), repo.navigableKeySet(), query);
     }
     m = MANIFEST.matcher(path);
     if (m.matches()) {
       Response redirect = redirect(path, query);
-      return redirect != null
-          ? redirect
-          : manifest(m.group(1), decode(m.group(2)), exchange.getRequestHeaders().get("Accept"));
+      if (redirect != null) {
+        return redirect;
+      }
+      if (upstream != null) {
+        return forward(method, path, exchange.getRequestHeaders().getFirst("Accept"));
+      }
+      return manifest(m.group(1), decode(m.group(2)), exchange.getRequestHeaders().get("Accept"));
     }
     m = BLOB.matcher(path);
     if (m.matches()) {
       Response redirect = redirect(path, query);
       if (redirect != null) {
         return redirect;
+      }
+      if (upstream != null) {
+        return forward(method, path, null);
       }
       Blob blob = blobs.get(m.group(2));
       if (blob == null || !manifests.containsKey(m.group(1))) {
@@ -504,14 +559,56 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
     return r;
   }
 
-  private Response tagList(String repository, String query) {
-    NavigableMap<String, String> repo = tags.get(repository);
-    if (repo == null) {
-      return nameUnknown(repository);
+  private Response upstreamTagList(String repository, String query) {
+    Response whole = forward("GET", "/v2/" + repository + "/tags/list", "application/json");
+    if (whole.status != 200) {
+      return whole;
     }
+    NavigableSet<String> all = new TreeSet<>();
+    Matcher list =
+        Pattern.compile("\"tags\"\\s*:\\s*\\[([^\\]]*)\\]")
+            .matcher(new String(whole.body, StandardCharsets.UTF_8));
+    if (list.find()) {
+      Matcher tag = Pattern.compile("\"([^\"]*)\"").matcher(list.group(1));
+      while (tag.find()) {
+        all.add(tag.group(1));
+      }
+    }
+    return tagList(repository, all, query);
+  }
+
+  private Response forward(String method, String path, String accept) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://" + upstream.host() + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    if (upstreamAuthorization != null) {
+      b.header("Authorization", upstreamAuthorization);
+    }
+    HttpResponse<byte[]> r;
+    try {
+      r = upstreamClient.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      return Response.error(502, "UNAVAILABLE", "upstream " + upstream.host() + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Response.error(503, "UNAVAILABLE", "interrupted");
+    }
+    Response out =
+        new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
+    r.headers()
+        .firstValue("Docker-Content-Digest")
+        .ifPresent(d -> out.headers.put("Docker-Content-Digest", d));
+    return out;
+  }
+
+  private Response tagList(String repository, NavigableSet<String> sorted, String query) {
     Map<String, String> params = params(query);
     Pagination mode = pagination;
-    List<String> all = new ArrayList<>(repo.keySet());
+    List<String> all = new ArrayList<>(sorted);
     List<String> page;
     String next = null;
     if (mode == Pagination.IGNORE_N) {
@@ -526,7 +623,7 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
         }
       }
       String last = params.get("last");
-      List<String> rest = last == null ? all : new ArrayList<>(repo.tailMap(last, false).keySet());
+      List<String> rest = last == null ? all : new ArrayList<>(sorted.tailSet(last, false));
       page = rest.subList(0, Math.min(limit, rest.size()));
       if (rest.size() > page.size()) {
         String linkPath =
@@ -641,7 +738,23 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
       return Response.error(404, "NOT_FOUND", "this registry does not use tokens");
     }
     String expectedUser = user;
-    if (expectedUser != null) {
+    if (exchange.getRequestMethod().equals("POST")) {
+      // OAuth2 refresh-token grant, as Docker sends it for an identity token.
+      String form;
+      try {
+        form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return Response.error(400, "DENIED", "unreadable form");
+      }
+      Map<String, String> fields = params(form);
+      if (!IDENTITY_TOKEN_USER.equals(expectedUser)
+          || !"refresh_token".equals(fields.get("grant_type"))
+          || !password.equals(fields.get("refresh_token"))) {
+        return Response.error(401, "UNAUTHORIZED", "invalid refresh token");
+      }
+      query =
+          fields.containsKey("scope") ? "scope=" + fields.get("scope").replace(" ", "%20") : null;
+    } else if (expectedUser != null) {
       String given = exchange.getRequestHeaders().getFirst("Authorization");
       if (given == null || !given.equals(basic(expectedUser, password))) {
         Response r = Response.error(401, "UNAUTHORIZED", "invalid username or password");

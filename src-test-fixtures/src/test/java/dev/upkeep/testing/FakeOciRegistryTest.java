@@ -270,6 +270,29 @@ class FakeOciRegistryTest {
   }
 
   @Nested
+  class Proxy {
+    @Test
+    void pagesAnUpstreamThatDoesNotAndForwardsManifests() throws Exception {
+      try (FakeOciRegistry upstream = FakeOciRegistry.start().pagination(Pagination.IGNORE_N)) {
+        registry.pageSize(2).proxyTo(upstream);
+        String digest = registry.pushImage("org/app", "1.0.0");
+        registry.pushImage("org/app", "1.0.1");
+        registry.pushImage("org/app", "1.0.2");
+
+        assertThat(upstream.tags("org/app")).containsExactly("1.0.0", "1.0.1", "1.0.2");
+        HttpResponse<byte[]> first = get("/v2/org/app/tags/list");
+        assertThat(text(first)).isEqualTo("{\"name\":\"org/app\",\"tags\":[\"1.0.0\",\"1.0.1\"]}");
+        assertThat(first.headers().firstValue("Link"))
+            .contains("</v2/org/app/tags/list?n=2&last=1.0.1>; rel=\"next\"");
+        HttpResponse<byte[]> manifest = get("/v2/org/app/manifests/1.0.0", "Accept", ACCEPT);
+        assertThat(manifest.headers().firstValue("Docker-Content-Digest")).contains(digest);
+        assertThat(Blob.sha256(manifest.body())).isEqualTo(digest);
+        assertThat(get("/v2/org/nope/tags/list").statusCode()).isEqualTo(404);
+      }
+    }
+  }
+
+  @Nested
   class Auth {
     @Test
     void basicAuthRejectsAWrongPassword() throws Exception {

@@ -60,7 +60,9 @@ import java.util.regex.Pattern;
  * other failures raise a one-line {@link RegistryException} naming the host and repository and what
  * to do. Plain HTTP (and unverified TLS) is used only for hosts marked with {@link
  * Builder#insecureRegistry} and for loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code
- * [::1]}), as Docker does; those are tried over HTTPS first.
+ * [::1]}), as Docker does. Those are asked over plain HTTP first (a TLS hello to a plain server may
+ * get no answer until the read timeout) and switch to HTTPS, without certificate checks, when the
+ * server answers that it speaks TLS (Go and nginx servers say so in a 400).
  *
  * <p>Docker Hub references ({@code docker.io/...}, {@code nginx}) are served from {@code
  * registry-1.docker.io}.
@@ -477,7 +479,8 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
 
     /**
      * Allows plain HTTP and unverified TLS for {@code host} ({@code name} or {@code name:port}, as
-     * in references); HTTPS is tried first. Loopback hosts need no marking.
+     * in references); it is asked over plain HTTP first and over HTTPS when it answers that it
+     * speaks TLS. Loopback hosts need no marking.
      *
      * @throws IllegalArgumentException when {@code host} is not a host with an optional port
      */

@@ -217,6 +217,37 @@ class OciRegistrySourceTest {
     }
 
     @Test
+    void exchangesAnIdentityTokenFromTheDockerConfig(@TempDir Path dir) throws IOException {
+      registry.pushChart("charts/podinfo", "1.0.0");
+      registry.requireTokenAuth("<token>", "refresh-abc");
+      Path config = dir.resolve("config.json");
+      // as `az acr login` writes it: a placeholder user in auth, the secret in identitytoken
+      String placeholder =
+          Base64.getEncoder()
+              .encodeToString(
+                  "00000000-0000-0000-0000-000000000000:".getBytes(StandardCharsets.UTF_8));
+      Files.writeString(
+          config,
+          "{\"auths\":{\""
+              + registry.host()
+              + "\":{\"auth\":\""
+              + placeholder
+              + "\",\"identitytoken\":\"refresh-abc\"}}}");
+
+      List<String> tags =
+          OciRegistrySource.builder()
+              .dockerConfig(config)
+              .build()
+              .listTags(registry.chartRef("charts/podinfo"));
+
+      assertThat(tags).containsExactly("1.0.0");
+      assertThat(registry.requests())
+          .filteredOn(r -> r.path().equals("/token"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.method()).isEqualTo("POST"));
+    }
+
+    @Test
     void reportsAWrongPasswordWithoutRevealingIt() {
       registry.pushImage("org/app", "1");
       registry.requireTokenAuth("ci", "s3cret");
