@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param publish what the publisher did; empty for a plan or when nothing was published
  * @param changeRequest the pull request opened or updated, if any
  * @param elapsed how long the run took
+ * @param timings how long each stage took
  */
 public record UpdateReport(
     boolean dryRun,
@@ -36,7 +37,31 @@ public record UpdateReport(
     List<Finding> findings,
     Optional<PublishResult> publish,
     Optional<ChangeRequest> changeRequest,
-    Duration elapsed) {
+    Duration elapsed,
+    Timings timings) {
+
+  /**
+   * Wall time per stage.
+   *
+   * @param resolve listing tags and selecting, across all registries
+   * @param patch walking, reading and patching the manifests (and writing them, for a run)
+   * @param git preparing the work tree, committing and pushing (clone or fetch for a plan)
+   * @param changeRequest opening or updating the pull request
+   */
+  public record Timings(Duration resolve, Duration patch, Duration git, Duration changeRequest) {
+    /** Validates that no component is null. */
+    public Timings {
+      Objects.requireNonNull(resolve, "resolve");
+      Objects.requireNonNull(patch, "patch");
+      Objects.requireNonNull(git, "git");
+      Objects.requireNonNull(changeRequest, "changeRequest");
+    }
+
+    /** All zero. */
+    public static Timings none() {
+      return new Timings(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    }
+  }
 
   /** The identifier of the JSON schema {@link #toJson()} follows; see {@code docs/report.md}. */
   public static final String SCHEMA = "https://upkeep.dev/schema/report/v1";
@@ -49,6 +74,7 @@ public record UpdateReport(
     Objects.requireNonNull(publish, "publish");
     Objects.requireNonNull(changeRequest, "changeRequest");
     Objects.requireNonNull(elapsed, "elapsed");
+    Objects.requireNonNull(timings, "timings");
   }
 
   /** Whether any file changed (or, for a plan, would change). */
@@ -141,6 +167,12 @@ public record UpdateReport(
     root.put("dryRun", dryRun);
     root.put("changed", changed());
     root.put("elapsedMillis", elapsed.toMillis());
+    Map<String, Object> stages = new LinkedHashMap<>();
+    stages.put("resolve", timings.resolve().toMillis());
+    stages.put("patch", timings.patch().toMillis());
+    stages.put("git", timings.git().toMillis());
+    stages.put("changeRequest", timings.changeRequest().toMillis());
+    root.put("stageMillis", stages);
     List<Object> ps = new ArrayList<>();
     for (PolicyReport p : policies) {
       Map<String, Object> m = new LinkedHashMap<>();

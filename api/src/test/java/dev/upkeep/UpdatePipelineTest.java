@@ -275,6 +275,15 @@ class UpdatePipelineTest {
     }
 
     @Test
+    void aBinaryFileIsSkippedUnread(@TempDir Path dir) throws IOException {
+      Files.write(dir.resolve("blob.yaml"), new byte[] {'v', 0, '$', '\n'});
+      UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();
+      assertThat(report.findings())
+          .singleElement()
+          .satisfies(f -> assertThat(f.message()).isEqualTo("binary; skipped"));
+    }
+
+    @Test
     void aNonUtf8FileIsSkippedWithAWarning(@TempDir Path dir) throws IOException {
       Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
       UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();

@@ -39,12 +39,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** One execution of a pipeline: resolve, patch, publish, open a change request. */
 public final class PipelineRun {
   private static final System.Logger LOG = System.getLogger(UpdatePipeline.class.getName());
+
+  /** Files larger than this are not read: no manifest is that large. */
+  static final long MAX_MANIFEST_BYTES = 16L << 20;
 
   private final UpdatePipeline pipeline;
   private final boolean dryRun;
@@ -61,6 +65,8 @@ public final class PipelineRun {
   public UpdateReport execute() {
     long started = System.nanoTime();
     List<PolicyReport> policies = resolve();
+    long resolved = System.nanoTime();
+    AtomicLong patchNanos = new AtomicLong();
     List<Finding> findings = new ArrayList<>();
     for (PolicyReport p : policies) {
       if (p.status() == PolicyReport.Status.FAILED) {
@@ -75,20 +81,32 @@ public final class PipelineRun {
     if (selections.isEmpty()) {
       // Nothing to write: no need to prepare a work tree at all.
     } else if (dryRun) {
-      last.set(pipeline.publisher().inspect(root -> patchTree(root, selections, false)));
+      last.set(
+          pipeline
+              .publisher()
+              .inspect(
+                  root -> {
+                    long t = System.nanoTime();
+                    TreePatch patch = patchTree(root, selections, false);
+                    patchNanos.addAndGet(System.nanoTime() - t);
+                    return patch;
+                  }));
     } else {
       PublishResult result =
           pipeline
               .publisher()
               .publish(
                   root -> {
+                    long t = System.nanoTime();
                     TreePatch patch = patchTree(root, selections, true);
+                    patchNanos.addAndGet(System.nanoTime() - t);
                     last.set(patch);
                     return new TreeChanges(patch.files, selections);
                   });
       published = Optional.of(result);
       notify(l -> l.published(result));
     }
+    long publishedAt = System.nanoTime();
     TreePatch patch = last.get();
     patch.files.forEach(f -> notify(l -> l.filePatched(f)));
     findings.addAll(patch.findings);
@@ -102,20 +120,25 @@ public final class PipelineRun {
             findings,
             published,
             Optional.empty(),
-            Duration.ofNanos(System.nanoTime() - started));
+            Duration.ofNanos(System.nanoTime() - started),
+            UpdateReport.Timings.none());
     Optional<ChangeRequest> request = openChangeRequest(report);
-    if (request.isPresent()) {
-      report =
-          new UpdateReport(
-              dryRun,
-              policies,
-              patch.files,
-              findings,
-              published,
-              request,
-              Duration.ofNanos(System.nanoTime() - started));
-    }
-    return report;
+    long finished = System.nanoTime();
+    UpdateReport.Timings timings =
+        new UpdateReport.Timings(
+            Duration.ofNanos(resolved - started),
+            Duration.ofNanos(patchNanos.get()),
+            Duration.ofNanos(publishedAt - resolved - patchNanos.get()),
+            Duration.ofNanos(finished - publishedAt));
+    return new UpdateReport(
+        dryRun,
+        policies,
+        patch.files,
+        findings,
+        published,
+        request,
+        Duration.ofNanos(finished - started),
+        timings);
   }
 
   private Optional<ChangeRequest> openChangeRequest(UpdateReport report) {
@@ -317,7 +340,21 @@ public final class PipelineRun {
       Path file = root.resolve(rel);
       String content;
       try {
-        content = decode(Files.readAllBytes(file));
+        if (Files.size(file) > MAX_MANIFEST_BYTES) {
+          findings.add(
+              new Finding(
+                  Finding.Severity.INFO,
+                  name,
+                  0,
+                  "larger than " + (MAX_MANIFEST_BYTES >> 20) + " MiB; not a manifest, skipped"));
+          continue;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        if (isBinary(bytes)) {
+          findings.add(new Finding(Finding.Severity.INFO, name, 0, "binary; skipped"));
+          continue;
+        }
+        content = decode(bytes);
       } catch (CharacterCodingException e) {
         findings.add(Finding.warning(name, 0, "not valid UTF-8; skipped"));
         continue;
@@ -376,6 +413,16 @@ public final class PipelineRun {
       return false;
     }
     return true;
+  }
+
+  /** A NUL byte in the first 8 KiB marks a binary file, as Git decides. */
+  private static boolean isBinary(byte[] bytes) {
+    for (int i = 0, n = Math.min(bytes.length, 8192); i < n; i++) {
+      if (bytes[i] == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {

@@ -62,7 +62,7 @@ public final class GitRemoteFixture implements AutoCloseable {
       GitRemoteFixture fixture = new GitRemoteFixture(root);
       fixture.git.run(
           root, "init", "-q", "--bare", "--initial-branch=main", fixture.bare.toString());
-      // No background gc after pushes: it would race with reads and with close().
+      // No background gc: it races with assertions and with deleting the directory.
       fixture.git.run(fixture.bare, "config", "gc.auto", "0");
       fixture.git.run(fixture.bare, "config", "receive.autogc", "false");
       return fixture;

@@ -158,8 +158,9 @@ public final class GitCli {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+              // A background "git gc --auto" may remove its lock files while we walk.
               if (exc instanceof java.nio.file.NoSuchFileException) {
-                return FileVisitResult.CONTINUE; // removed meanwhile, e.g. a lock file
+                return FileVisitResult.CONTINUE;
               }
               throw exc;
             }

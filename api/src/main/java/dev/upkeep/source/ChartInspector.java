@@ -1,0 +1,23 @@
+package dev.upkeep.source;
+
+import dev.upkeep.ArtifactRef;
+import java.util.Optional;
+
+/**
+ * Reads the {@code Chart.yaml} metadata of a Helm chart version stored in a registry, so a change
+ * can be checked before it merges: is the artifact a chart, and do its name and version match the
+ * tag. A {@link RegistrySource} that can do this implements this interface too.
+ *
+ * <p>Implementations must be thread-safe and throw {@link RegistryException} when the registry
+ * cannot be asked.
+ */
+public interface ChartInspector {
+
+  /**
+   * The chart metadata of {@code tag}, empty when the tag does not exist.
+   *
+   * @throws RegistryException when the registry fails, or the artifact is not a Helm chart (the
+   *     message names its media type)
+   */
+  Optional<ChartMetadata> chart(ArtifactRef ref, String tag);
+}

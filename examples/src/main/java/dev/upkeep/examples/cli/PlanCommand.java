@@ -1,0 +1,73 @@
+package dev.upkeep.examples.cli;
+
+import dev.upkeep.UpdateReport;
+import dev.upkeep.flux.FluxAutomation;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.publish.git.JGitPublisher;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code upkeep plan}: what a run would change, as a table and a unified diff; writes nothing. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    description = "Show what a run would change, as a table and a unified diff. Writes nothing.")
+final class PlanCommand implements Callable<Integer> {
+
+  @Mixin RepositoryOptions options;
+
+  @Option(
+      names = "--exit-code",
+      description = "Exit with 3 when there are changes (like git diff --exit-code).")
+  boolean exitCode;
+
+  @Option(
+      names = "--base",
+      description =
+          "The branch to read a remote repository at (default: the automation's checkout branch, else main).")
+  String base;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (Session session = new Session(options, out, err)) {
+      GitPublisher reader;
+      if (options.isRemote()) {
+        reader =
+            RunCommand.credentials(JGitPublisher.builder(options.repo))
+                .workDirectory(session.cloneDirectory())
+                .baseBranch(base != null ? base : "main")
+                .build();
+      } else {
+        reader = GitPublisher.inPlace(session.localRepository());
+      }
+      Session.Loaded loaded = session.load(reader);
+      Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
+      if (options.isRemote()
+          && base == null
+          && automation.isPresent()
+          && !automation.get().checkoutBranch().isEmpty()) {
+        reader =
+            RunCommand.credentials(JGitPublisher.builder(options.repo))
+                .workDirectory(session.cloneDirectory())
+                .baseBranch(automation.get().checkoutBranch())
+                .build();
+        loaded = session.load(reader);
+      }
+      UpdateReport report = session.pipeline(loaded, automation, reader).build().plan();
+      session.print(report);
+      if (report.hasErrors()) {
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+      return exitCode && report.changed() ? UpkeepCommand.CHANGES_FOUND : CommandLine.ExitCode.OK;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.upkeep.examples.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: which repository, which registries, which output. */
+final class RepositoryOptions {
+
+  /** Output formats. */
+  enum Format {
+    text,
+    json,
+    markdown
+  }
+
+  @Option(
+      names = "--repo",
+      defaultValue = ".",
+      description = "The repository: a local path or a Git URL (default: ${DEFAULT-VALUE}).")
+  String repo;
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(
+      names = "--insecure-registry",
+      description = "A registry host that may be reached over plain HTTP (repeatable).")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--docker-config",
+      description =
+          "A Docker config.json with registry credentials (default: ~/.docker/config.json).")
+  Path dockerConfig;
+
+  @Option(
+      names = "--automation",
+      description = "The ImageUpdateAutomation to use, as namespace:name (default: the only one).")
+  String automation;
+
+  @Option(
+      names = "--path",
+      description = "Only patch files under this path (default: the automation's update.path).")
+  String path;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "8",
+      description = "Registry requests at once (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--work-dir",
+      description =
+          "Where to keep the clone of a remote repository (default: a temporary directory).")
+  Path workDir;
+
+  /** Whether {@link #repo} names a remote rather than a local directory. */
+  boolean isRemote() {
+    return repo.contains("://") || repo.matches("[^/]+@[^/:]+:.*");
+  }
+}

@@ -1,0 +1,188 @@
+package dev.upkeep.examples.cli;
+
+import dev.upkeep.ConfigurationException;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.UpdateReport;
+import dev.upkeep.flux.FluxAutomation;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.publish.git.JGitPublisher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code upkeep run}: update, commit, push to the push branch, and open or update the pull request.
+ * Git credentials come from the environment, never from flags: {@code UPKEEP_GIT_TOKEN}, or {@code
+ * UPKEEP_GIT_USERNAME} with {@code UPKEEP_GIT_PASSWORD}, or {@code UPKEEP_SSH_KEY} (a private key
+ * file).
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Update every value its policy allows, commit once, push to the push branch and open or"
+          + " update the pull request.",
+      "Git credentials come from UPKEEP_GIT_TOKEN, or UPKEEP_GIT_USERNAME and UPKEEP_GIT_PASSWORD,"
+          + " or UPKEEP_SSH_KEY (a key file)."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  private static final Pattern AUTHOR = Pattern.compile("\\s*(.+?)\\s*<([^>]+)>\\s*");
+
+  @Mixin RepositoryOptions options;
+
+  @Mixin ChangeRequestOptions changeRequests;
+
+  @Option(
+      names = "--base",
+      description =
+          "The branch to build on (default: the automation's checkout branch, else main).")
+  String base;
+
+  @Option(
+      names = "--push-branch",
+      description = "The branch to push to (default: the automation's push branch, else the base).")
+  String pushBranch;
+
+  @Option(
+      names = "--strategy",
+      defaultValue = "STACK",
+      description =
+          "STACK adds a commit to the push branch; REBUILD resets it to base plus one commit (default: ${DEFAULT-VALUE}).")
+  JGitPublisher.Strategy strategy;
+
+  @Option(
+      names = "--author",
+      description =
+          "Commit author as \"Name <email>\" (default: the automation's author, else Upkeep).")
+  String author;
+
+  @Option(names = "--sign-off", description = "Add a Signed-off-by trailer.")
+  boolean signOff;
+
+  @Option(
+      names = "--in-place",
+      description = "Patch the files of the local --repo directory; no commit, no push.")
+  boolean inPlace;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (Session session = new Session(options, out, err)) {
+      if (inPlace) {
+        GitPublisher publisher = GitPublisher.inPlace(session.localRepository());
+        Session.Loaded loaded = session.load(publisher);
+        UpdateReport report =
+            session.pipeline(loaded, session.automation(loaded.flux()), publisher).build().run();
+        session.print(report);
+        return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+      }
+      String remote = options.isRemote() ? options.repo : session.localRepository().toString();
+      // First read the repository at the requested (or default) base to find the automation.
+      String firstBase = base != null ? base : "main";
+      JGitPublisher.Builder reader =
+          credentials(JGitPublisher.builder(remote))
+              .workDirectory(session.cloneDirectory())
+              .baseBranch(firstBase);
+      Session.Loaded loaded = session.load(reader.build());
+      Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
+      String baseBranch =
+          base != null
+              ? base
+              : automation
+                  .map(FluxAutomation.Automation::checkoutBranch)
+                  .filter(b -> !b.isEmpty())
+                  .orElse("main");
+      String push =
+          pushBranch != null
+              ? pushBranch
+              : automation
+                  .map(FluxAutomation.Automation::pushBranch)
+                  .filter(b -> !b.isEmpty())
+                  .orElse(baseBranch);
+      JGitPublisher.Builder publisher =
+          credentials(JGitPublisher.builder(remote))
+              .workDirectory(session.cloneDirectory())
+              .baseBranch(baseBranch)
+              .pushBranch(push)
+              .strategy(strategy)
+              .signOff(signOff);
+      author(automation, publisher);
+      automation.ifPresent(
+          a -> {
+            publisher.automation(a.name());
+            publisher.commitMessage(
+                (changes, tree) ->
+                    a.message()
+                        .render(
+                            changes,
+                            file -> {
+                              try {
+                                return Files.readString(tree.resolve(file), StandardCharsets.UTF_8);
+                              } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                              }
+                            }));
+          });
+      if (!baseBranch.equals(firstBase)) {
+        // The automation builds on another branch: read the policies there.
+        loaded = session.load(publisher.build());
+      }
+      UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
+      changeRequests.configure(pipeline);
+      UpdateReport report = pipeline.build().run();
+      session.print(report);
+      return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+    }
+  }
+
+  private void author(
+      Optional<FluxAutomation.Automation> automation, JGitPublisher.Builder publisher) {
+    if (author != null) {
+      Matcher m = AUTHOR.matcher(author);
+      if (!m.matches()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--author must look like \"Name <email>\", got \"" + author + "\"");
+      }
+      publisher.author(m.group(1), m.group(2));
+    } else if (automation.isPresent()) {
+      publisher.author(automation.get().authorName(), automation.get().authorEmail());
+    } else {
+      publisher.author("Upkeep", "upkeep@localhost");
+    }
+  }
+
+  /** Applies Git credentials from the environment. */
+  static JGitPublisher.Builder credentials(JGitPublisher.Builder b) {
+    String token = System.getenv("UPKEEP_GIT_TOKEN");
+    String user = System.getenv("UPKEEP_GIT_USERNAME");
+    String password = System.getenv("UPKEEP_GIT_PASSWORD");
+    String key = System.getenv("UPKEEP_SSH_KEY");
+    if (token != null && !token.isEmpty()) {
+      b.token(token);
+    } else if (user != null && password != null) {
+      b.credentials(user, password);
+    } else if (user != null || password != null) {
+      throw new ConfigurationException(
+          "set both UPKEEP_GIT_USERNAME and UPKEEP_GIT_PASSWORD, or neither");
+    }
+    if (key != null && !key.isEmpty()) {
+      b.sshKey(Path.of(key));
+    }
+    return b;
+  }
+}

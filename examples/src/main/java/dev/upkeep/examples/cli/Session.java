@@ -1,0 +1,227 @@
+package dev.upkeep.examples.cli;
+
+import dev.upkeep.ConfigurationException;
+import dev.upkeep.FileReport;
+import dev.upkeep.Finding;
+import dev.upkeep.PolicyReport;
+import dev.upkeep.UpdateListener;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.UpdateReport;
+import dev.upkeep.flux.FluxAutomation;
+import dev.upkeep.flux.FluxObjects;
+import dev.upkeep.patch.files.ManifestWalk;
+import dev.upkeep.patch.yaml.InlineMarkers;
+import dev.upkeep.patch.yaml.InlinePolicy;
+import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.policy.semver.SemverPolicy;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.source.oci.OciRegistrySource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** What a command needs from the repository: its Flux objects, inline policies and a pipeline. */
+final class Session implements AutoCloseable {
+
+  /** The policies and automations a repository describes. */
+  record Loaded(FluxAutomation flux, List<InlinePolicy> inline) {}
+
+  final RepositoryOptions options;
+  final PrintWriter out;
+  final PrintWriter err;
+  private final Path workDir;
+  private final boolean ownWorkDir;
+
+  Session(RepositoryOptions options, PrintWriter out, PrintWriter err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+    try {
+      this.ownWorkDir = options.workDir == null;
+      this.workDir =
+          ownWorkDir ? Files.createTempDirectory("upkeep-cli") : options.workDir.toAbsolutePath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a work directory", e);
+    }
+  }
+
+  /** The directory a remote repository is cloned into. */
+  Path cloneDirectory() {
+    return workDir.resolve("clone");
+  }
+
+  /** The local repository directory, for commands that need one. */
+  Path localRepository() {
+    if (options.isRemote()) {
+      throw new ConfigurationException(
+          "this command needs a local checkout; --repo \"" + options.repo + "\" is a URL");
+    }
+    Path dir = Path.of(options.repo).toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigurationException("--repo \"" + options.repo + "\" is not a directory");
+    }
+    return dir;
+  }
+
+  /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
+  Loaded load(GitPublisher publisher) {
+    return publisher.inspect(
+        root -> {
+          ManifestWalk walk = ManifestWalk.create();
+          return new Loaded(
+              FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
+        });
+  }
+
+  /** The automation to follow: {@code --automation}, else the only one, else none. */
+  Optional<FluxAutomation.Automation> automation(FluxAutomation flux) {
+    List<FluxAutomation.Automation> all = flux.automations();
+    if (options.automation != null) {
+      return Optional.of(
+          all.stream()
+              .filter(a -> a.name().equals(options.automation))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          "no ImageUpdateAutomation \""
+                              + options.automation
+                              + "\" in the repository; found "
+                              + names(all))));
+    }
+    if (all.size() > 1) {
+      throw new ConfigurationException(
+          "the repository has several ImageUpdateAutomations; choose one with --automation: "
+              + names(all));
+    }
+    return all.stream().findFirst();
+  }
+
+  private static String names(List<FluxAutomation.Automation> all) {
+    return all.isEmpty()
+        ? "none"
+        : all.stream().map(FluxAutomation.Automation::name).collect(Collectors.joining(", "));
+  }
+
+  /** A registry source with the insecure hosts of the flags and the Flux objects. */
+  OciRegistrySource source(FluxAutomation flux) {
+    OciRegistrySource.Builder b = OciRegistrySource.builder();
+    Set<String> insecure = new TreeSet<>(options.insecureRegistries);
+    insecure.addAll(flux.insecureRegistries());
+    insecure.forEach(b::insecureRegistry);
+    if (options.dockerConfig != null) {
+      b.dockerConfig(options.dockerConfig);
+    }
+    return b.build();
+  }
+
+  /**
+   * A pipeline builder with the source, every policy (Flux objects and inline markers), the patcher
+   * and the files of the automation's update path.
+   */
+  UpdatePipeline.Builder pipeline(
+      Loaded loaded, Optional<FluxAutomation.Automation> automation, GitPublisher publisher) {
+    UpdatePipeline.Builder b =
+        UpdatePipeline.builder()
+            .source(source(loaded.flux()))
+            .patcher(SetterPatcher.create())
+            .publisher(publisher)
+            .concurrency(options.concurrency);
+    loaded.flux().configure(b);
+    Map<String, InlinePolicy> inline = new LinkedHashMap<>();
+    loaded.inline().forEach(p -> inline.putIfAbsent(p.name(), p));
+    for (InlinePolicy p : inline.values()) {
+      b.policy(p.name(), p.artifact(), SemverPolicy.of(p.constraint()));
+    }
+    if (loaded.flux().policies().isEmpty() && inline.isEmpty()) {
+      throw new ConfigurationException(
+          "the repository defines no policy: no ImagePolicy, no OCIRepository with ref.semver,"
+              + " and no {\"$upkeep\": ...} marker");
+    }
+    String path =
+        options.path != null
+            ? options.path
+            : automation.map(FluxAutomation.Automation::updatePath).orElse(".");
+    // The walk skips links, binary and huge files, and what .gitignore files exclude.
+    b.files(ManifestWalk.builder().path(path).build());
+    if (System.console() != null) {
+      b.listener(progress());
+    }
+    loaded.flux().findings().forEach(f -> err.println("upkeep: " + f));
+    return b;
+  }
+
+  private UpdateListener progress() {
+    return new UpdateListener() {
+      @Override
+      public void policyResolved(PolicyReport report) {
+        synchronized (err) {
+          err.println(
+              "  "
+                  + report.policy()
+                  + ": "
+                  + report
+                      .selection()
+                      .map(s -> s.tag())
+                      .orElse(report.status().name().toLowerCase(java.util.Locale.ROOT)));
+          err.flush();
+        }
+      }
+
+      @Override
+      public void filePatched(FileReport file) {
+        synchronized (err) {
+          err.println("  patched " + file.file());
+          err.flush();
+        }
+      }
+    };
+  }
+
+  /** Prints {@code report} in the chosen format; text shows a table and the diffs. */
+  void print(UpdateReport report) {
+    switch (options.format) {
+      case json:
+        out.print(report.toJson());
+        break;
+      case markdown:
+        out.print(report.toMarkdown());
+        break;
+      default:
+        out.print(report.toText());
+        if (report.changed()) {
+          out.println();
+          report.files().forEach(f -> out.print(f.diff()));
+        }
+    }
+    out.flush();
+    for (Finding f : report.findings()) {
+      if (options.format != RepositoryOptions.Format.text) {
+        err.println("upkeep: " + f);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!ownWorkDir) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(workDir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temporary directory is harmless.
+    }
+  }
+}

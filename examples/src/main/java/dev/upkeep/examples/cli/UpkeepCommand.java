@@ -1,0 +1,81 @@
+package dev.upkeep.examples.cli;
+
+import dev.upkeep.UpkeepException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify} and {@code promote}
+ * over a Flux repository (a path or a Git URL).
+ *
+ * <p>Exit codes: 0 done or nothing to do, 1 failure, 2 bad usage, 3 changes found ({@code plan
+ * --exit-code}), 4 verification failed ({@code verify}).
+ */
+@Command(
+    name = "upkeep",
+    mixinStandardHelpOptions = true,
+    version = "upkeep 0.1.0-SNAPSHOT",
+    description = "Keeps the chart and image versions pinned in a GitOps repository up to date.",
+    subcommands = {
+      PlanCommand.class,
+      RunCommand.class,
+      VerifyCommand.class,
+      PromoteCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done, or nothing to do",
+      "1:failure (registry, Git, a manifest that does not parse)",
+      "2:bad usage",
+      "3:changes found (plan --exit-code)",
+      "4:verification failed (verify)"
+    })
+public final class UpkeepCommand implements Callable<Integer> {
+
+  /** Exit code when changes were found and {@code --exit-code} asked to say so. */
+  static final int CHANGES_FOUND = 3;
+
+  /** Exit code when {@code verify} found a problem. */
+  static final int VERIFY_FAILED = 4;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** Runs the command line and returns its exit code (for tests and embedding). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new UpkeepCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          // Upkeep's own errors are written for people; anything else gets its class name too.
+          String message =
+              e instanceof UpkeepException || e instanceof IllegalArgumentException
+                  ? e.getMessage()
+                  : e.getClass().getSimpleName() + ": " + e.getMessage();
+          commandLine.getErr().println("upkeep: " + message);
+          commandLine.getErr().flush();
+          return CommandLine.ExitCode.SOFTWARE;
+        });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The entry point of {@code java -jar upkeep.jar}. */
+  public static void main(String[] args) {
+    dev.upkeep.examples.Logging.configure(System.getenv("UPKEEP_DEBUG") != null);
+    PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
+    System.exit(execute(out, err, args));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.upkeep.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.examples.cli.UpkeepCommand;
+import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.UpkeepExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A repository kept current by inline {@code $upkeep} markers alone, without Flux objects. */
+@ExtendWith(UpkeepExtension.class)
+class InlineMarkersIT {
+
+  static int upkeep(StringWriter out, String... args) {
+    return UpkeepCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), args);
+  }
+
+  @Test
+  void plansAndAppliesInlinePoliciesInPlace(FakeOciRegistry registry, @TempDir Path repo)
+      throws Exception {
+    for (String v : new String[] {"1.2.3", "1.2.5", "1.3.0"}) {
+      registry.pushChart("charts/podinfo", v);
+    }
+    String marker =
+        "{\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+    Path file = repo.resolve("Chart.yaml");
+    String before =
+        "apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n"
+            + "  - name: podinfo\n    version: 1.2.3 # "
+            + marker
+            + "\n    repository: oci://"
+            + registry.host()
+            + "/charts\n";
+    Files.writeString(file, before);
+
+    StringWriter plan = new StringWriter();
+    int planned =
+        upkeep(
+            plan,
+            "plan",
+            "--repo",
+            repo.toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--exit-code");
+    assertThat(planned).as(plan.toString()).isEqualTo(3);
+    assertThat(plan.toString()).contains("Chart.yaml:6: 1.2.3 -> 1.2.5");
+    assertThat(Files.readString(file)).isEqualTo(before);
+
+    StringWriter run = new StringWriter();
+    assertThat(
+            upkeep(
+                run,
+                "run",
+                "--in-place",
+                "--repo",
+                repo.toString(),
+                "--insecure-registry",
+                registry.host()))
+        .as(run.toString())
+        .isZero();
+    assertThat(Files.readString(file))
+        .isEqualTo(before.replace("version: 1.2.3 #", "version: 1.2.5 #"));
+  }
+}

@@ -1,0 +1,408 @@
+package dev.upkeep.flux;
+
+import dev.upkeep.ArtifactRef;
+import dev.upkeep.Finding;
+import dev.upkeep.PolicyOptions;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.policy.VersionPolicy;
+import dev.upkeep.policy.semver.SemverPolicy;
+import dev.upkeep.policy.tags.AlphabeticalPolicy;
+import dev.upkeep.policy.tags.NumericalPolicy;
+import dev.upkeep.policy.tags.TagFilter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Builds what a Flux repository describes: every {@code ImagePolicy} (with its {@code
+ * ImageRepository}) and every {@code OCIRepository} with a {@code ref.semver} becomes a named
+ * policy, and every {@code ImageUpdateAutomation} an {@link Automation} with its branches, author,
+ * message template and update path.
+ *
+ * <pre>{@code
+ * FluxAutomation flux = FluxAutomation.load(repository);
+ * UpdatePipeline pipeline = flux.configure(UpdatePipeline.builder())
+ *     .source(OciRegistrySource.builder().build())
+ *     .patcher(SetterPatcher.create())
+ *     .publisher(...)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Objects that cannot be used (a policy whose repository is missing, an unknown policy kind) are
+ * skipped and reported in {@link #findings()}. Immutable and thread-safe.
+ */
+public final class FluxAutomation {
+
+  /**
+   * A policy described by Flux objects.
+   *
+   * @param name {@code namespace:name}, as markers refer to it
+   * @param artifact the image or chart repository
+   * @param policy the version policy, with tag filters and exclusions applied
+   * @param options digest reflection; Flux never allows downgrades to be blocked, Upkeep does
+   * @param insecure the repository allows plain HTTP ({@code spec.insecure})
+   * @param secretName the {@code secretRef} name, whose Docker config the host must supply
+   * @param definedIn {@code file:line} of the policy object
+   */
+  public record Policy(
+      String name,
+      ArtifactRef artifact,
+      VersionPolicy policy,
+      PolicyOptions options,
+      boolean insecure,
+      Optional<String> secretName,
+      String definedIn) {
+    /** Validates that no component is null. */
+    public Policy {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(artifact, "artifact");
+      Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(options, "options");
+      Objects.requireNonNull(secretName, "secretName");
+      Objects.requireNonNull(definedIn, "definedIn");
+    }
+  }
+
+  /**
+   * An {@code ImageUpdateAutomation}.
+   *
+   * @param name {@code namespace:name}
+   * @param checkoutBranch {@code spec.git.checkout.ref.branch} (empty: the repository's default)
+   * @param pushBranch {@code spec.git.push.branch} (empty: push to the checkout branch)
+   * @param authorName {@code spec.git.commit.author.name}
+   * @param authorEmail {@code spec.git.commit.author.email}
+   * @param message the commit message template
+   * @param updatePath {@code spec.update.path}, relative to the repository root ({@code .} for all)
+   * @param definedIn {@code file:line}
+   */
+  public record Automation(
+      String name,
+      String checkoutBranch,
+      String pushBranch,
+      String authorName,
+      String authorEmail,
+      FluxCommitMessage message,
+      String updatePath,
+      String definedIn) {
+    /** Validates that no component is null. */
+    public Automation {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(checkoutBranch, "checkoutBranch");
+      Objects.requireNonNull(pushBranch, "pushBranch");
+      Objects.requireNonNull(authorName, "authorName");
+      Objects.requireNonNull(authorEmail, "authorEmail");
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(updatePath, "updatePath");
+      Objects.requireNonNull(definedIn, "definedIn");
+    }
+
+    /** The files under {@link #updatePath()} that {@code files} lists. */
+    public ManifestFiles files(ManifestFiles files) {
+      Path prefix = Path.of(updatePath).normalize();
+      if (prefix.toString().isEmpty() || prefix.toString().equals(".")) {
+        return files;
+      }
+      return root ->
+          files.list(root).stream().filter(p -> p.startsWith(prefix)).collect(Collectors.toList());
+    }
+  }
+
+  private final FluxObjects objects;
+  private final List<Policy> policies;
+  private final List<Automation> automations;
+  private final List<Finding> findings;
+
+  private FluxAutomation(
+      FluxObjects objects,
+      List<Policy> policies,
+      List<Automation> automations,
+      List<Finding> findings) {
+    this.objects = objects;
+    this.policies = List.copyOf(policies);
+    this.automations = List.copyOf(automations);
+    this.findings = List.copyOf(findings);
+  }
+
+  /** Reads the Flux objects under {@code root}. */
+  public static FluxAutomation load(Path root) {
+    return from(FluxObjects.scan(root));
+  }
+
+  /** Builds from objects already read. */
+  public static FluxAutomation from(FluxObjects objects) {
+    List<Finding> findings = new ArrayList<>(objects.findings());
+    List<Policy> policies = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
+    for (FluxObject p : objects.ofKind("ImagePolicy")) {
+      imagePolicy(objects, p, findings)
+          .ifPresent(
+              policy -> {
+                policies.add(policy);
+                names.add(policy.name());
+              });
+    }
+    for (FluxObject o : objects.ofKind("OCIRepository")) {
+      if (!o.has("ref.semver")) {
+        continue;
+      }
+      if (names.contains(o.key())) {
+        findings.add(
+            Finding.warning(
+                o.file(),
+                o.line(),
+                "OCIRepository "
+                    + o.key()
+                    + " has the name of an ImagePolicy; markers refer to the ImagePolicy"));
+        continue;
+      }
+      ociRepository(o, findings)
+          .ifPresent(
+              policy -> {
+                policies.add(policy);
+                names.add(policy.name());
+              });
+    }
+    List<Automation> automations = new ArrayList<>();
+    for (FluxObject a : objects.ofKind("ImageUpdateAutomation")) {
+      automation(a, findings).ifPresent(automations::add);
+    }
+    return new FluxAutomation(objects, policies, automations, findings);
+  }
+
+  private static Optional<Policy> imagePolicy(
+      FluxObjects objects, FluxObject p, List<Finding> findings) {
+    String repoName = p.string("imageRepositoryRef.name").orElse("");
+    String repoNamespace = p.string("imageRepositoryRef.namespace").orElse(p.namespace());
+    if (repoName.isEmpty()) {
+      findings.add(
+          Finding.warning(
+              p.file(),
+              p.line(),
+              "ImagePolicy " + p.key() + " has no spec.imageRepositoryRef.name; skipped"));
+      return Optional.empty();
+    }
+    Optional<FluxObject> repo = objects.find("ImageRepository", repoNamespace, repoName);
+    if (repo.isEmpty()) {
+      findings.add(
+          Finding.warning(
+              p.file(),
+              p.line(),
+              "ImagePolicy "
+                  + p.key()
+                  + " refers to ImageRepository "
+                  + repoNamespace
+                  + "/"
+                  + repoName
+                  + ", which is not in the repository; skipped"));
+      return Optional.empty();
+    }
+    FluxObject r = repo.get();
+    ArtifactRef artifact;
+    try {
+      artifact = ArtifactRef.parse(r.string("image").orElse(""));
+    } catch (IllegalArgumentException e) {
+      findings.add(
+          Finding.warning(
+              r.file(), r.line(), "ImageRepository " + r.key() + ": " + e.getMessage()));
+      return Optional.empty();
+    }
+    VersionPolicy policy;
+    try {
+      // The repository's exclusions apply when tags are scanned, before the policy's filter.
+      List<String> exclusions =
+          r.has("exclusionList")
+              ? r.strings("exclusionList")
+              : List.of(TagFilter.DEFAULT_EXCLUSION);
+      TagFilter filter =
+          p.has("filterTags")
+              ? TagFilter.pattern(p.string("filterTags.pattern").orElse(".*"))
+                  .extract(p.string("filterTags.extract").orElse(""))
+              : TagFilter.any();
+      policy = filter.exclude(exclusions).then(versionPolicy(p));
+    } catch (IllegalArgumentException e) {
+      findings.add(
+          Finding.warning(p.file(), p.line(), "ImagePolicy " + p.key() + ": " + e.getMessage()));
+      return Optional.empty();
+    }
+    String reflection = p.string("digestReflectionPolicy").orElse("Never");
+    PolicyOptions options = PolicyOptions.defaults();
+    if (reflection.equals("Always") || reflection.equals("IfNotPresent")) {
+      options = options.withDigest();
+    }
+    return Optional.of(
+        new Policy(
+            p.key(),
+            artifact,
+            policy,
+            options,
+            Boolean.parseBoolean(r.string("insecure").orElse("false")),
+            r.string("secretRef.name"),
+            p.where()));
+  }
+
+  private static VersionPolicy versionPolicy(FluxObject p) {
+    if (p.has("policy.semver")) {
+      return SemverPolicy.of(p.string("policy.semver.range").orElse(""));
+    } else if (p.has("policy.alphabetical")) {
+      return ascending(p.string("policy.alphabetical.order"))
+          ? AlphabeticalPolicy.ascending()
+          : AlphabeticalPolicy.descending();
+    } else if (p.has("policy.numerical")) {
+      return ascending(p.string("policy.numerical.order"))
+          ? NumericalPolicy.ascending()
+          : NumericalPolicy.descending();
+    }
+    throw new IllegalArgumentException(
+        "spec.policy names no semver, alphabetical or numerical policy");
+  }
+
+  private static boolean ascending(Optional<String> order) {
+    String o = order.orElse("asc").toLowerCase(Locale.ROOT);
+    if (!o.equals("asc") && !o.equals("desc")) {
+      throw new IllegalArgumentException("order must be asc or desc, got \"" + order.get() + "\"");
+    }
+    return o.equals("asc");
+  }
+
+  private static Optional<Policy> ociRepository(FluxObject o, List<Finding> findings) {
+    try {
+      ArtifactRef artifact = ArtifactRef.parse(o.string("url").orElse(""));
+      VersionPolicy policy = SemverPolicy.of(o.string("ref.semver").orElse(""));
+      if (o.has("ref.semverFilter")) {
+        policy = TagFilter.pattern(o.string("ref.semverFilter").orElse(".*")).then(policy);
+      }
+      return Optional.of(
+          new Policy(
+              o.key(),
+              artifact,
+              policy,
+              PolicyOptions.defaults(),
+              Boolean.parseBoolean(o.string("insecure").orElse("false")),
+              o.string("secretRef.name"),
+              o.where()));
+    } catch (IllegalArgumentException e) {
+      findings.add(
+          Finding.warning(o.file(), o.line(), "OCIRepository " + o.key() + ": " + e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Automation> automation(FluxObject a, List<Finding> findings) {
+    String kind = a.string("sourceRef.kind").orElse("GitRepository");
+    if (!kind.equals("GitRepository")) {
+      findings.add(
+          Finding.warning(
+              a.file(),
+              a.line(),
+              "ImageUpdateAutomation "
+                  + a.key()
+                  + ": source kind \""
+                  + kind
+                  + "\" is not supported; skipped"));
+      return Optional.empty();
+    }
+    String strategy = a.string("update.strategy").orElse("Setters");
+    if (!strategy.equals("Setters")) {
+      findings.add(
+          Finding.warning(
+              a.file(),
+              a.line(),
+              "ImageUpdateAutomation "
+                  + a.key()
+                  + ": update strategy \""
+                  + strategy
+                  + "\" is not supported; skipped"));
+      return Optional.empty();
+    }
+    FluxCommitMessage message;
+    try {
+      message =
+          FluxCommitMessage.of(
+              a.string("git.commit.messageTemplate").orElse(""),
+              a.namespace(),
+              a.name(),
+              a.map("git.commit.messageTemplateValues"));
+    } catch (dev.upkeep.ConfigurationException e) {
+      findings.add(
+          new Finding(
+              Finding.Severity.ERROR,
+              a.file(),
+              a.line(),
+              "ImageUpdateAutomation " + a.key() + ": " + e.getMessage()));
+      return Optional.empty();
+    }
+    String checkout = a.string("git.checkout.ref.branch").orElse("");
+    return Optional.of(
+        new Automation(
+            a.key(),
+            checkout,
+            a.string("git.push.branch").orElse(checkout),
+            a.string("git.commit.author.name").orElse("fluxcdbot"),
+            a.string("git.commit.author.email").orElse("fluxcdbot@users.noreply.github.com"),
+            message,
+            a.string("update.path").orElse("."),
+            a.where()));
+  }
+
+  /** Adds every policy to {@code builder} and returns it. */
+  public UpdatePipeline.Builder configure(UpdatePipeline.Builder builder) {
+    for (Policy p : policies) {
+      builder.policy(p.name(), p.artifact(), p.policy(), p.options());
+    }
+    return builder;
+  }
+
+  /** The policies, ImagePolicies first, in file order. */
+  public List<Policy> policies() {
+    return policies;
+  }
+
+  /** The policy named {@code namespace:name}. */
+  public Optional<Policy> policy(String name) {
+    return policies.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** The automations, in file order. */
+  public List<Automation> automations() {
+    return automations;
+  }
+
+  /** Registry hosts that some repository marks {@code insecure: true}. */
+  public Set<String> insecureRegistries() {
+    return policies.stream()
+        .filter(Policy::insecure)
+        .map(p -> p.artifact().registry())
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /** The objects read. */
+  public FluxObjects objects() {
+    return objects;
+  }
+
+  /** Everything skipped or not understood, with file and line. */
+  public List<Finding> findings() {
+    return findings;
+  }
+
+  /** Secret names referred to by policies, mapped to the registries they are for. */
+  public Map<String, Set<String>> secrets() {
+    Map<String, Set<String>> out = new java.util.TreeMap<>();
+    policies.forEach(
+        p ->
+            p.secretName()
+                .ifPresent(
+                    s ->
+                        out.computeIfAbsent(s, k -> new java.util.TreeSet<>())
+                            .add(p.artifact().registry())));
+    return out;
+  }
+}

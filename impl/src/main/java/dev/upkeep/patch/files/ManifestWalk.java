@@ -1,0 +1,237 @@
+package dev.upkeep.patch.files;
+
+import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.patch.ManifestPatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The repository walk: which files are manifests, and reading and patching them safely.
+ *
+ * <p>Rules, as Flux's image automation scans a checkout:
+ *
+ * <ul>
+ *   <li>only files named {@code *.yaml} or {@code *.yml}, under an optional sub-path;
+ *   <li>never {@code .git}, never anything the {@code .gitignore} files (or other ignore files
+ *       named with {@link Builder#ignoreFiles}) exclude, never anything matching the {@code
+ *       .gitignore}-style patterns given with {@link Builder#exclude};
+ *   <li>symbolic links are never followed, whether to files or directories: a target inside the
+ *       repository is visited at its own path, a target outside is never read, and an atomic write
+ *       can never replace a link with a file;
+ *   <li>files larger than {@link Builder#maxFileBytes} (default 4 MiB) are skipped, and so are
+ *       binary files (a NUL byte, or bytes that are not UTF-8) when read.
+ * </ul>
+ *
+ * <p>{@link #patch} reads every listed file, keeps only those holding the patcher's literal markers
+ * (its {@link ManifestPatcher#mayApply} test: {@code $imagepolicy}, the same cheap pre-filter Flux
+ * applies) and parses and patches those. Memory stays flat in the number of files: only patched
+ * files are kept. Instances are immutable and thread-safe.
+ */
+public final class ManifestWalk implements ManifestFiles {
+
+  private final String path;
+  private final List<String> excludes;
+  private final List<String> ignoreFiles;
+  private final long maxFileBytes;
+
+  private ManifestWalk(Builder b) {
+    this.path = b.path;
+    this.excludes = List.copyOf(b.excludes);
+    this.ignoreFiles = List.copyOf(b.ignoreFiles);
+    this.maxFileBytes = b.maxFileBytes;
+  }
+
+  /** A walk over the whole repository with the default rules. */
+  public static ManifestWalk create() {
+    return builder().build();
+  }
+
+  /** A builder for a walk with a sub-path, excludes or a different size limit. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The manifests under {@code root} (and the configured sub-path), relative to {@code root},
+   * sorted.
+   *
+   * @throws UncheckedIOException when the tree cannot be read
+   */
+  @Override
+  public List<Path> list(Path root) {
+    Path base = root.resolve(path).normalize();
+    if (!base.startsWith(root.normalize())) {
+      throw new IllegalArgumentException("path \"" + path + "\" leads outside " + root);
+    }
+    if (!Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    IgnoreRules rules = new IgnoreRules(excludes, ignoreFiles);
+    List<Path> found = new ArrayList<>();
+    try {
+      // the ignore files of the directories above the sub-path apply too
+      Path dir = root;
+      rules.enter(root, "");
+      int levels = 1;
+      for (Path part : root.relativize(base)) {
+        if (part.toString().isEmpty()) {
+          continue;
+        }
+        dir = dir.resolve(part);
+        String relative = slashed(root.relativize(dir));
+        if (relative.equals(".git") || Files.isSymbolicLink(dir) || rules.ignored(relative, true)) {
+          return List.of();
+        }
+        rules.enter(dir, relative);
+        levels++;
+      }
+      visit(root, dir, "", rules, found, false);
+      for (int i = 0; i < levels; i++) {
+        rules.leave();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the files under " + base, e);
+    }
+    Collections.sort(found);
+    return found;
+  }
+
+  /**
+   * Adds the manifests below {@code dir}; reads its ignore files first unless they are entered
+   * already (the start directory). Listing the directory tells whether it has any, so a directory
+   * without ignore files costs no extra file system call.
+   */
+  private void visit(
+      Path root, Path dir, String relativeDir, IgnoreRules rules, List<Path> found, boolean enter)
+      throws IOException {
+    List<Path> entries = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path entry : stream) {
+        entries.add(entry);
+        names.add(entry.getFileName().toString());
+      }
+    }
+    if (enter) {
+      rules.enter(dir, relativeDir, names);
+    }
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      BasicFileAttributes attrs =
+          Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isDirectory()) {
+        String relative = slashed(root.relativize(entry));
+        if (name.equals(".git") || rules.ignored(relative, true)) {
+          continue;
+        }
+        visit(root, entry, relative, rules, found, true);
+      } else if (attrs.isRegularFile()
+          && (name.endsWith(".yaml") || name.endsWith(".yml"))
+          && attrs.size() <= maxFileBytes) {
+        Path relative = root.relativize(entry);
+        if (!rules.ignored(slashed(relative), false)) {
+          found.add(relative);
+        }
+      }
+    }
+    if (enter) {
+      rules.leave();
+    }
+  }
+
+  /**
+   * The text of {@code file} (relative to {@code root}), or empty when the walk's rules skip it: a
+   * symbolic link, too large, or binary.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public Optional<String> read(Path root, Path file) {
+    return ManifestText.read(root.resolve(file), maxFileBytes);
+  }
+
+  static String slashed(Path relative) {
+    StringBuilder out = new StringBuilder();
+    for (Path part : relative) {
+      if (out.length() > 0) {
+        out.append('/');
+      }
+      out.append(part);
+    }
+    return out.toString();
+  }
+
+  /** Configures a {@link ManifestWalk}. */
+  public static final class Builder {
+    private String path = "";
+    private final List<String> excludes = new ArrayList<>();
+    private final List<String> ignoreFiles = new ArrayList<>(List.of(".gitignore"));
+    private long maxFileBytes = ManifestText.DEFAULT_MAX_BYTES;
+
+    private Builder() {}
+
+    /**
+     * Walks only below {@code relativePath} of the repository (Flux's {@code spec.update.path});
+     * the default is the whole repository.
+     */
+    public Builder path(String relativePath) {
+      Objects.requireNonNull(relativePath, "relativePath");
+      Path p = Path.of(relativePath).normalize();
+      if (p.isAbsolute() || p.startsWith("..")) {
+        throw new IllegalArgumentException(
+            "path \"" + relativePath + "\" must be relative and stay inside the repository");
+      }
+      this.path = p.toString();
+      return this;
+    }
+
+    /**
+     * Adds {@code .gitignore}-style patterns of files and directories to leave out, e.g. {@code
+     * charts/}, {@code *.tmpl.yaml}, {@code /clusters/legacy}; {@code !pattern} takes a path back
+     * in.
+     */
+    public Builder exclude(String... patterns) {
+      for (String p : patterns) {
+        excludes.add(Objects.requireNonNull(p, "pattern"));
+      }
+      return this;
+    }
+
+    /**
+     * The names of the ignore files read in every directory, replacing the default {@code
+     * .gitignore}; none to read no ignore files.
+     */
+    public Builder ignoreFiles(String... names) {
+      ignoreFiles.clear();
+      for (String n : names) {
+        ignoreFiles.add(Objects.requireNonNull(n, "name"));
+      }
+      return this;
+    }
+
+    /** Files larger than this are skipped; the default is 4 MiB. */
+    public Builder maxFileBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxFileBytes must be > 0, got " + bytes);
+      }
+      this.maxFileBytes = bytes;
+      return this;
+    }
+
+    /** The walk. */
+    public ManifestWalk build() {
+      return new ManifestWalk(this);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.upkeep.flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.ArtifactRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FluxAutomationTest {
+
+  static void write(Path root, String file, String content) throws IOException {
+    Path p = root.resolve(file);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+  }
+
+  static final String REPOSITORY =
+      "apiVersion: image.toolkit.fluxcd.io/v1beta2\n"
+          + "kind: ImageRepository\n"
+          + "metadata: {name: app, namespace: flux-system}\n"
+          + "spec:\n"
+          + "  image: ghcr.io/org/app\n"
+          + "  insecure: true\n"
+          + "  secretRef: {name: regcred}\n";
+
+  static String policy(String name, String spec) {
+    return "---\napiVersion: image.toolkit.fluxcd.io/v1\n"
+        + "kind: ImagePolicy\n"
+        + "metadata:\n  name: "
+        + name
+        + "\n  namespace: flux-system\n"
+        + "spec:\n  imageRepositoryRef: {name: app}\n"
+        + spec;
+  }
+
+  @Test
+  void turnsEachImagePolicyIntoANamedPolicyWithFluxsSemantics(@TempDir Path root)
+      throws IOException {
+    write(
+        root,
+        "flux/images.yaml",
+        REPOSITORY
+            + policy(
+                "semver", "  policy: {semver: {range: 1.2.x}}\n  digestReflectionPolicy: Always\n")
+            + policy("alpha", "  policy: {alphabetical: {order: desc}}\n")
+            + policy(
+                "build",
+                "  filterTags:\n    pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)'\n    extract: '$ts'\n"
+                    + "  policy: {numerical: {order: asc}}\n"));
+
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    assertThat(flux.findings()).isEmpty();
+    assertThat(flux.policies())
+        .extracting(FluxAutomation.Policy::name)
+        .containsExactly("flux-system:semver", "flux-system:alpha", "flux-system:build");
+    FluxAutomation.Policy semver = flux.policy("flux-system:semver").orElseThrow();
+    assertThat(semver.artifact()).isEqualTo(ArtifactRef.parse("ghcr.io/org/app"));
+    assertThat(semver.options().digest()).isTrue();
+    assertThat(semver.insecure()).isTrue();
+    assertThat(semver.secretName()).hasValue("regcred");
+    List<String> tags =
+        List.of("1.2.3", "1.2.9", "1.3.0", "1.2.10.sig", "v1.2.11", "main-abc-17", "main-def-9");
+    assertThat(semver.policy().select(tags)).hasValue("v1.2.11");
+    assertThat(
+            flux.policy("flux-system:alpha").orElseThrow().policy().select(List.of("b", "a", "c")))
+        .hasValue("a");
+    assertThat(flux.policy("flux-system:build").orElseThrow().policy().select(tags))
+        .hasValue("main-abc-17");
+    assertThat(flux.insecureRegistries()).containsExactly("ghcr.io");
+    assertThat(flux.secrets()).containsEntry("regcred", java.util.Set.of("ghcr.io"));
+  }
+
+  @Test
+  void excludesSignatureTagsUnlessTheRepositorySaysOtherwise(@TempDir Path root)
+      throws IOException {
+    write(root, "a.yaml", REPOSITORY + policy("alpha", "  policy: {alphabetical: {order: asc}}\n"));
+    assertThat(FluxAutomation.load(root).policies().get(0).policy().select(List.of("a", "z.sig")))
+        .hasValue("a");
+    write(
+        root,
+        "a.yaml",
+        REPOSITORY.replace("  insecure: true\n", "  exclusionList: ['^a$']\n")
+            + policy("alpha", "  policy: {alphabetical: {order: asc}}\n"));
+    assertThat(FluxAutomation.load(root).policies().get(0).policy().select(List.of("a", "z.sig")))
+        .hasValue("z.sig");
+  }
+
+  @Test
+  void reportsWhatItCannotUseWithFileAndLine(@TempDir Path root) throws IOException {
+    write(
+        root,
+        "a.yaml",
+        policy("orphan", "  policy: {semver: {range: 1.x}}\n")
+                .replace("{name: app}", "{name: gone}")
+            + "---\napiVersion: image.toolkit.fluxcd.io/v1alpha1\nkind: ImagePolicy\n"
+            + "metadata: {name: old}\nspec: {}\n");
+    write(root, "b.yaml", REPOSITORY + policy("bad", "  policy: {semver: {range: '>=1.2.x.y'}}\n"));
+    FluxAutomation flux = FluxAutomation.load(root);
+    assertThat(flux.policies()).isEmpty();
+    assertThat(flux.findings()).hasSize(3);
+    assertThat(flux.findings())
+        .extracting(Object::toString)
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .contains("a.yaml:2")
+                    .contains("ImageRepository flux-system/gone, which is not in the repository"))
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .contains("unsupported apiVersion \"image.toolkit.fluxcd.io/v1alpha1\""))
+        .anySatisfy(f -> assertThat(f).contains("b.yaml").contains("invalid constraint"));
+  }
+
+  @Test
+  void readsTheAutomationAndItsUpdatePath(@TempDir Path root) throws IOException {
+    write(
+        root,
+        "clusters/flux-system/automation.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\n"
+            + "metadata: {name: fleet}\n"
+            + "spec:\n"
+            + "  sourceRef: {kind: GitRepository, name: flux-system}\n"
+            + "  git:\n"
+            + "    checkout: {ref: {branch: main}}\n"
+            + "    push: {branch: develop}\n"
+            + "    commit:\n"
+            + "      author: {name: bot, email: bot@example.com}\n"
+            + "      messageTemplate: 'update {{ .Values.env }}'\n"
+            + "      messageTemplateValues: {env: dev}\n"
+            + "  update: {path: ./clusters/dev, strategy: Setters}\n");
+    write(
+        root, "clusters/flux-system/kustomization.yaml", "namespace: flux-system\nresources: []\n");
+    write(root, "clusters/dev/a.yaml", "a: 1\n");
+    write(root, "clusters/prod/a.yaml", "a: 1\n");
+
+    FluxAutomation.Automation a = FluxAutomation.load(root).automations().get(0);
+
+    assertThat(a.name()).isEqualTo("flux-system:fleet");
+    assertThat(a.checkoutBranch()).isEqualTo("main");
+    assertThat(a.pushBranch()).isEqualTo("develop");
+    assertThat(a.authorEmail()).isEqualTo("bot@example.com");
+    assertThat(a.updatePath()).isEqualTo("./clusters/dev");
+    assertThat(a.files(dev.upkeep.patch.ManifestFiles.yamlFiles()).list(root))
+        .containsExactly(Path.of("clusters/dev/a.yaml"));
+  }
+
+  @Test
+  void turnsAnOciRepositorySemverRefIntoAPolicy(@TempDir Path root) throws IOException {
+    write(
+        root,
+        "source.yaml",
+        "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository\n"
+            + "metadata: {name: podinfo, namespace: apps}\n"
+            + "spec:\n  url: oci://ghcr.io/stefanprodan/manifests/podinfo\n"
+            + "  ref: {semver: '>=6.0.0 <7.0.0'}\n");
+    FluxAutomation.Policy p = FluxAutomation.load(root).policy("apps:podinfo").orElseThrow();
+    assertThat(p.artifact()).hasToString("oci://ghcr.io/stefanprodan/manifests/podinfo");
+    assertThat(p.policy().select(List.of("6.5.0", "7.0.0", "5.9.9"))).hasValue("6.5.0");
+  }
+}

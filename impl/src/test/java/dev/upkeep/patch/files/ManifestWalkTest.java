@@ -1,0 +1,254 @@
+package dev.upkeep.patch.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upkeep.ArtifactRef;
+import dev.upkeep.Finding;
+import dev.upkeep.Selection;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.UpdateReport;
+import dev.upkeep.patch.yaml.InlineMarkers;
+import dev.upkeep.patch.yaml.InlinePolicy;
+import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.source.RegistrySource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestWalkTest {
+
+  private static final String MARKED =
+      "image: ghcr.io/stefanprodan/podinfo:6.5.0 # {\"$imagepolicy\": \"flux-system:podinfo\"}\n";
+  private static final Map<String, Selection> SELECTIONS =
+      Map.of(
+          "flux-system:podinfo",
+          Selection.of(
+              "flux-system:podinfo", ArtifactRef.parse("ghcr.io/stefanprodan/podinfo"), "6.5.4"));
+
+  @TempDir Path root;
+  @TempDir Path outside;
+
+  private Path write(String relative, String content) throws IOException {
+    Path file = root.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+    return file;
+  }
+
+  private static List<String> names(List<Path> paths) {
+    return paths.stream().map(ManifestWalk::slashed).collect(Collectors.toList());
+  }
+
+  @Nested
+  class Listing {
+
+    @Test
+    void listsYamlFilesSortedAndSkipsGitAndOtherExtensions() throws IOException {
+      write("b.yml", "a: 1\n");
+      write("a.yaml", "a: 1\n");
+      write("notes.txt", "a: 1\n");
+      write("Kustomization", "a: 1\n");
+      write(".git/config.yaml", "a: 1\n");
+      write("apps/dev/app.yaml", "a: 1\n");
+      assertThat(names(ManifestWalk.create().list(root)))
+          .containsExactly("a.yaml", "apps/dev/app.yaml", "b.yml");
+    }
+
+    @Test
+    void honoursGitignoreFilesAtEveryLevelWithNegation() throws IOException {
+      write(".gitignore", "build/\n*.generated.yaml\n");
+      write("build/out.yaml", "a: 1\n");
+      write("x.generated.yaml", "a: 1\n");
+      write("apps/.gitignore", "*.tmpl.yaml\n!keep.tmpl.yaml\n");
+      write("apps/a.tmpl.yaml", "a: 1\n");
+      write("apps/keep.tmpl.yaml", "a: 1\n");
+      write("apps/app.yaml", "a: 1\n");
+      write("other/a.tmpl.yaml", "a: 1\n");
+      assertThat(names(ManifestWalk.create().list(root)))
+          .containsExactly("apps/app.yaml", "apps/keep.tmpl.yaml", "other/a.tmpl.yaml");
+    }
+
+    @Test
+    void givenExcludesApplyLikeGitignorePatterns() throws IOException {
+      write("charts/app/values.yaml", "a: 1\n");
+      write("clusters/legacy/a.yaml", "a: 1\n");
+      write("clusters/prod/legacy/a.yaml", "a: 1\n");
+      write("clusters/prod/a.yaml", "a: 1\n");
+      ManifestWalk walk = ManifestWalk.builder().exclude("charts/", "/clusters/legacy").build();
+      assertThat(names(walk.list(root)))
+          .containsExactly("clusters/prod/a.yaml", "clusters/prod/legacy/a.yaml");
+    }
+
+    @Test
+    void aSubPathLimitsTheWalkWhileTheRootGitignoreStillApplies() throws IOException {
+      write(".gitignore", "secret.yaml\n");
+      write("clusters/prod/a.yaml", "a: 1\n");
+      write("clusters/prod/secret.yaml", "a: 1\n");
+      write("clusters/dev/a.yaml", "a: 1\n");
+      ManifestWalk walk = ManifestWalk.builder().path("clusters/prod").build();
+      assertThat(names(walk.list(root))).containsExactly("clusters/prod/a.yaml");
+      assertThatThrownBy(() -> ManifestWalk.builder().path("../elsewhere"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("\"../elsewhere\"");
+    }
+
+    @Test
+    void neverFollowsSymbolicLinks() throws IOException {
+      Files.writeString(outside.resolve("secret.yaml"), MARKED);
+      Files.createDirectories(outside.resolve("dir"));
+      Files.writeString(outside.resolve("dir/x.yaml"), MARKED);
+      write("real.yaml", MARKED);
+      Files.createSymbolicLink(root.resolve("out.yaml"), outside.resolve("secret.yaml"));
+      Files.createSymbolicLink(root.resolve("in.yaml"), root.resolve("real.yaml"));
+      Files.createSymbolicLink(root.resolve("outdir"), outside.resolve("dir"));
+      assertThat(names(ManifestWalk.create().list(root))).containsExactly("real.yaml");
+      assertThat(ManifestWalk.create().read(root, Path.of("out.yaml"))).isEmpty();
+      assertThat(ManifestWalk.builder().path("outdir").build().list(root)).isEmpty();
+      for (String link : List.of("out.yaml", "in.yaml", "outdir")) {
+        Files.delete(root.resolve(link));
+      }
+    }
+
+    @Test
+    void skipsFilesLargerThanTheLimit() throws IOException {
+      write("small.yaml", "a: 1\n");
+      write("big.yaml", "a: " + "x".repeat(2000) + "\n");
+      assertThat(names(ManifestWalk.builder().maxFileBytes(1000).build().list(root)))
+          .containsExactly("small.yaml");
+    }
+  }
+
+  @Nested
+  class Patching {
+
+    @Test
+    void thePipelinePatchesOnlyMarkedFilesAndReportsBrokenAndBinaryOnes() throws IOException {
+      write("apps/a.yaml", MARKED);
+      write("apps/plain.yaml", "a: 1\n");
+      write("apps/template.yaml", "{{ .Values.x }}: [\n");
+      write("apps/broken.yaml", "a: [1\n" + MARKED);
+      Files.write(
+          root.resolve("apps/bin.yaml"), ("a: 1\u0000" + MARKED).getBytes(StandardCharsets.UTF_8));
+      Selection s = SELECTIONS.get("flux-system:podinfo");
+      UpdateReport plan =
+          UpdatePipeline.builder()
+              .source(
+                  new RegistrySource() {
+                    @Override
+                    public List<String> listTags(ArtifactRef ref) {
+                      return List.of(s.tag());
+                    }
+
+                    @Override
+                    public Optional<String> digest(ArtifactRef ref, String tag) {
+                      return Optional.empty();
+                    }
+                  })
+              .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
+              .patcher(SetterPatcher.create())
+              .files(ManifestWalk.create())
+              .publisher(GitPublisher.inPlace(root))
+              .strict(false)
+              .build()
+              .plan();
+      assertThat(plan.files())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.file()).isEqualTo("apps/a.yaml");
+                assertThat(f.changes().get(0).newValue())
+                    .isEqualTo("ghcr.io/stefanprodan/podinfo:6.5.4");
+              });
+      assertThat(plan.findings())
+          .extracting(Finding::severity, Finding::file)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(Finding.Severity.INFO, "apps/bin.yaml"),
+              org.assertj.core.groups.Tuple.tuple(Finding.Severity.ERROR, "apps/broken.yaml"));
+      assertThat(plan.findings().get(1).line()).isEqualTo(2);
+      assertThat(plan.findings().get(1).message()).contains("does not parse as YAML");
+      assertThat(Files.readString(root.resolve("apps/a.yaml"))).isEqualTo(MARKED);
+    }
+
+    @Test
+    void findsInlinePoliciesAcrossTheTree() throws IOException {
+      write(
+          "apps/hr.yaml",
+          "spec:\n  chart:\n    spec:\n      version: 1.2.3 # {\"$upkeep\": {\"chart\":"
+              + " \"oci://ghcr.io/org/charts/app\", \"semver\": \"1.2.x\"}}\n");
+      write("apps/broken.yaml", "a: [ # {\"$upkeep\": {}}\n");
+      assertThat(InlineMarkers.scan(root, ManifestWalk.create()))
+          .singleElement()
+          .extracting(InlinePolicy::name, InlinePolicy::file, InlinePolicy::line)
+          .containsExactly("oci://ghcr.io/org/charts/app?semver=1.2.x", "apps/hr.yaml", 4);
+    }
+  }
+
+  @Nested
+  class Reading {
+
+    @Test
+    void keepsTheByteOrderMarkAndAReplacementCharacterWrittenInTheFile() {
+      String text = "\uFEFFa: \"\uFFFD 😀\"\r\n";
+      assertThat(ManifestText.decode(text.getBytes(StandardCharsets.UTF_8))).contains(text);
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8OrHoldNul() {
+      assertThat(ManifestText.decode(new byte[] {'a', ':', ' ', (byte) 0xC3, '\n'})).isEmpty();
+      assertThat(ManifestText.decode(new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'})).isEmpty();
+      assertThat(ManifestText.decode(new byte[] {'a', 0, 'b'})).isEmpty();
+    }
+
+    @Test
+    void readsNothingButRegularFiles() throws IOException {
+      Files.createDirectories(root.resolve("dir.yaml"));
+      assertThat(ManifestText.read(root.resolve("dir.yaml"), 100)).isEmpty();
+      Path big = write("big.yaml", "a: 1234567890\n");
+      assertThat(ManifestText.read(big, 5)).isEmpty();
+      assertThat(ManifestText.read(big, 100)).contains("a: 1234567890\n");
+    }
+  }
+
+  @Nested
+  class Writing {
+
+    @Test
+    void replacesTheContentAtomicallyKeepingPermissions() throws IOException {
+      Path file = write("a.yaml", "old\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+      ManifestText.write(file, "\uFEFFnew\r\n");
+      assertThat(Files.readAllBytes(file))
+          .isEqualTo("\uFEFFnew\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .isEqualTo("rw-r-----");
+      try (var s = Files.list(root)) {
+        assertThat(s.map(p -> p.getFileName().toString())).containsExactly("a.yaml");
+      }
+    }
+
+    @Test
+    void refusesToReplaceASymbolicLink() throws IOException {
+      Path target = outside.resolve("t.yaml");
+      Files.writeString(target, "keep\n");
+      Path link = root.resolve("l.yaml");
+      Files.createSymbolicLink(link, target);
+      assertThatThrownBy(() -> ManifestText.write(link, "x"))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("l.yaml");
+      assertThat(Files.readString(target)).isEqualTo("keep\n");
+      Files.delete(link);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.upkeep.source.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upkeep.internal.registry.RetryTiming;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The header and body formats registries send, parsed the way the source reads them. */
+class WireFormatTest {
+
+  @Nested
+  class Challenges {
+    @Test
+    void readsDockerHubsBearerChallengeWithACommaInsideTheScope() {
+      Challenge c =
+          Challenge.parse(
+                  "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
+                      + "scope=\"repository:library/nginx:pull,push\"")
+              .orElseThrow();
+
+      assertThat(c.scheme).isEqualTo(Challenge.Scheme.BEARER);
+      assertThat(c.param("realm")).isEqualTo("https://auth.docker.io/token");
+      assertThat(c.param("service")).isEqualTo("registry.docker.io");
+      assertThat(c.param("scope")).isEqualTo("repository:library/nginx:pull,push");
+    }
+
+    @Test
+    void readsBasicChallengesAndIgnoresOtherSchemes() {
+      assertThat(Challenge.parse("Basic realm=\"Registry Realm\"").orElseThrow().scheme)
+          .isEqualTo(Challenge.Scheme.BASIC);
+      assertThat(Challenge.parse("Negotiate abc")).isEmpty();
+      assertThat(Challenge.parse("Bearer service=\"x\"")).as("bearer without realm").isEmpty();
+    }
+  }
+
+  @Nested
+  class Links {
+    @Test
+    void findsTheNextLinkInItsCommonSpellings() {
+      assertThat(OciRegistrySource.nextLink("</v2/a/tags/list?n=100&last=b>; rel=\"next\""))
+          .contains("/v2/a/tags/list?n=100&last=b");
+      assertThat(OciRegistrySource.nextLink("<https://r.example/v2/a/tags/list?last=b>;rel=next"))
+          .contains("https://r.example/v2/a/tags/list?last=b");
+      assertThat(
+              OciRegistrySource.nextLink(
+                  "</v2/a/tags/list?last=a>; rel=\"prev\", </v2/a/tags/list?last=z>; rel=\"next\""))
+          .contains("/v2/a/tags/list?last=z");
+      assertThat(OciRegistrySource.nextLink("</v2/a/tags/list?last=a>; rel=\"prev\"")).isEmpty();
+    }
+  }
+
+  @Nested
+  class RetryAfter {
+    @Test
+    void readsSecondsAndHttpDates() {
+      assertThat(RetryTiming.retryAfter("7")).contains(Duration.ofSeconds(7));
+      String date =
+          DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30));
+      assertThat(RetryTiming.retryAfter(date).orElseThrow())
+          .isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
+      assertThat(RetryTiming.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
+      assertThat(RetryTiming.retryAfter("soon")).isEmpty();
+    }
+
+    @Test
+    void capsAndJittersTheBackoff() {
+      for (int attempt = 1; attempt <= 10; attempt++) {
+        Duration d = RetryTiming.backoff(attempt, Duration.ofMillis(100), Duration.ofSeconds(1));
+        long ceiling = Math.min(1000, 100L << (attempt - 1));
+        assertThat(d.toMillis()).isBetween(ceiling / 2, ceiling);
+      }
+    }
+  }
+
+  @Nested
+  class JsonBodies {
+    @Test
+    void readsATagList() throws Exception {
+      Object parsed =
+          Json.parse("{\"name\":\"a/b\",\"tags\":[\"1.0\",\"v1.\\u0032\"],\"n\":-1.5e2}");
+
+      assertThat(parsed)
+          .isEqualTo(Map.of("name", "a/b", "tags", List.of("1.0", "v1.2"), "n", -150.0));
+    }
+
+    @Test
+    void saysWhereATruncatedBodyEnds() {
+      assertThatThrownBy(() -> Json.parse("{\"tags\":[\"1.0\",\"1."))
+          .isInstanceOf(Json.MalformedException.class)
+          .hasMessage("the body ends early at character 18");
+      assertThatThrownBy(() -> Json.parse("{\"tags\":[]} trailing"))
+          .hasMessageStartingWith("unexpected text after the JSON value");
+    }
+  }
+}
