@@ -266,14 +266,26 @@ public record UpdateReport(
           .append(" |\n");
     }
     if (!files.isEmpty()) {
-      out.append("\n| file | line | old | new |\n|---|---|---|---|\n");
+      // One row per changed value: where (the file's directory is the environment in a
+      // clusters/ENV layout), what (the chart or image), and the move.
+      out.append(
+          "\n| environment | file | artifact | policy | old | new |\n|---|---|---|---|---|---|\n");
       for (FileReport f : files) {
+        int slash = f.file().lastIndexOf('/');
+        String environment = slash < 0 ? "." : f.file().substring(0, slash);
         for (Change c : f.changes()) {
-          out.append("| `")
-              .append(md(f.file()))
-              .append("` | ")
-              .append(c.line())
+          String artifact = policy(c.policy()).map(p -> p.artifact().toString()).orElse("");
+          out.append("| ")
+              .append(md(environment))
               .append(" | `")
+              .append(md(f.file()))
+              .append(':')
+              .append(c.line())
+              .append("` | `")
+              .append(md(artifact))
+              .append("` | `")
+              .append(md(c.policy()))
+              .append("` | `")
               .append(md(c.oldValue()))
               .append("` | `")
               .append(md(c.newValue()))

@@ -333,6 +333,78 @@ class UpdatePipelineTest {
     }
   }
 
+  @Nested
+  class PullRequests {
+    final List<dev.upkeep.publish.ChangeRequestSpec> opened = new ArrayList<>();
+
+    final dev.upkeep.publish.ChangeRequestOpener opener =
+        spec -> {
+          opened.add(spec);
+          return new dev.upkeep.publish.ChangeRequest(
+              7, java.net.URI.create("https://git.test/org/fleet/pull/7"), true);
+        };
+
+    /** Patches in place and says it pushed to develop, as a Git publisher would. */
+    dev.upkeep.publish.GitPublisher pushing(Path dir, boolean changes) {
+      return new dev.upkeep.publish.GitPublisher() {
+        @Override
+        public <T> T inspect(java.util.function.Function<Path, T> reader) {
+          return reader.apply(dir);
+        }
+
+        @Override
+        public dev.upkeep.publish.PublishResult publish(dev.upkeep.publish.WorkTreeUpdate u) {
+          boolean changed = !u.apply(dir).isEmpty();
+          return changed
+              ? new dev.upkeep.publish.PublishResult(
+                  "git.test", "main", "develop", Optional.of("abc123"), true, 1)
+              : dev.upkeep.publish.PublishResult.nothingToCommit("git.test", "main", "develop");
+        }
+      };
+    }
+
+    @Test
+    void opensOneForAPushedBranchWithATableOfTheMoves(@TempDir Path dir) throws IOException {
+      write(dir, "clusters/dev/app.yaml", "version: 1.0.0 # {dev}\n");
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .publisher(pushing(dir, true))
+              .changeRequests(opener)
+              .changeRequestTitle("chore: update charts")
+              .labels("dependencies")
+              .build()
+              .run();
+      assertThat(opened)
+          .singleElement()
+          .satisfies(
+              spec -> {
+                assertThat(spec.sourceBranch()).isEqualTo("develop");
+                assertThat(spec.targetBranch()).isEqualTo("main");
+                assertThat(spec.title()).isEqualTo("chore: update charts");
+                assertThat(spec.labels()).containsExactly("dependencies");
+                assertThat(spec.body())
+                    .contains(
+                        "| clusters/dev | `clusters/dev/app.yaml:1` |"
+                            + " `oci://registry.test/charts/app` | `dev` | `1.0.0` | `1.4.0` |");
+              });
+      assertThat(report.changeRequest())
+          .hasValueSatisfying(c -> assertThat(c.number()).isEqualTo(7));
+    }
+
+    @Test
+    void opensNoneWhenNothingWasPushedOrForAPlan(@TempDir Path dir) throws IOException {
+      write(dir, "clusters/dev/app.yaml", "version: 1.4.0 # {dev}\n");
+      UpdatePipeline p =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .publisher(pushing(dir, false))
+              .changeRequests(opener)
+              .build();
+      assertThat(p.run().changeRequest()).isEmpty();
+      assertThat(p.plan().changeRequest()).isEmpty();
+      assertThat(opened).isEmpty();
+    }
+  }
+
   @Test
   void rendersTheReportAsJsonAndMarkdown(@TempDir Path dir) throws IOException {
     write(dir, "dev/app.yaml", "version: 1.0.0 # {dev}\n");
@@ -346,6 +418,8 @@ class UpdatePipelineTest {
         .contains("\"new\": \"1.4.0\"");
     assertThat(report.toMarkdown())
         .contains("| `dev` | `oci://registry.test/charts/app` | prefix 1. | `1.4.0` |")
-        .contains("| `dev/app.yaml` | 1 | `1.0.0` | `1.4.0` |");
+        .contains(
+            "| dev | `dev/app.yaml:1` | `oci://registry.test/charts/app` | `dev` | `1.0.0` |"
+                + " `1.4.0` |");
   }
 }
