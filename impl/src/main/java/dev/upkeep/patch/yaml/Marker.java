@@ -1,6 +1,7 @@
 package dev.upkeep.patch.yaml;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.internal.Json;
 import dev.upkeep.patch.Change.Field;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -16,6 +17,9 @@ final class Marker {
 
   static final String FLUX_KEY = "$imagepolicy";
   static final String INLINE_KEY = "$upkeep";
+
+  /** Marker comments are small objects; anything nested deeper is not a marker. */
+  private static final int MAX_JSON_DEPTH = 32;
 
   /** The policy name to look the selection up by. */
   final String policy;
@@ -66,8 +70,8 @@ final class Marker {
     }
     Object json;
     try {
-      json = Json.parse(commentValue.substring(start));
-    } catch (Json.Invalid e) {
+      json = Json.parse(commentValue.substring(start), MAX_JSON_DEPTH);
+    } catch (Json.MalformedException e) {
       return null;
     }
     if (!(json instanceof Map)) {
@@ -79,7 +83,7 @@ final class Marker {
     }
     // Flux decodes the comment into map[string]string: any other value type means no marker.
     for (Object v : object.values()) {
-      if (!(v instanceof String) && v != Json.NULL) {
+      if (v != null && !(v instanceof String)) {
         return null;
       }
     }

@@ -1,5 +1,6 @@
 package dev.upkeep.publish.pr;
 
+import dev.upkeep.internal.Json;
 import dev.upkeep.publish.ChangeRequestException;
 import java.io.IOException;
 import java.net.URI;
@@ -58,7 +59,7 @@ final class RestClient {
       r.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
       r.header("Content-Type", "application/json");
-      r.method(method, HttpRequest.BodyPublishers.ofString(JsonText.write(body)));
+      r.method(method, HttpRequest.BodyPublishers.ofString(Json.compact(body)));
     }
     HttpResponse<String> response;
     try {
@@ -89,8 +90,8 @@ final class RestClient {
       return null;
     }
     try {
-      return JsonText.parse(text);
-    } catch (IllegalArgumentException e) {
+      return Json.parse(text);
+    } catch (Json.MalformedException e) {
       throw new ChangeRequestException(
           hostName + " sent an answer that is not JSON to " + method + " " + pathOnly(path), e);
     }
@@ -110,7 +111,7 @@ final class RestClient {
                 : status == 404 ? " (no such repository, or the token cannot see it)" : "";
     String said = "";
     try {
-      Object json = JsonText.parse(body == null ? "" : body);
+      Object json = Json.parse(body == null ? "" : body);
       if (json instanceof Map<?, ?>) {
         Object m = ((Map<?, ?>) json).get("message");
         if (m == null) {
@@ -119,10 +120,10 @@ final class RestClient {
         Object errors = ((Map<?, ?>) json).get("errors");
         said = m == null ? "" : m.toString();
         if (errors instanceof List<?> && !((List<?>) errors).isEmpty()) {
-          said += " " + JsonText.write(errors);
+          said += " " + Json.compact(errors);
         }
       }
-    } catch (IllegalArgumentException notJson) {
+    } catch (Json.MalformedException notJson) {
       said = "";
     }
     if (said.length() > 300) {

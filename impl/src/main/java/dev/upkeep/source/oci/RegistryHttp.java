@@ -10,6 +10,7 @@ import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.cloud.tools.jib.http.Authorization;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.internal.Json;
 import dev.upkeep.internal.registry.RetryTiming;
 import dev.upkeep.source.RegistryException;
 import java.io.ByteArrayOutputStream;
@@ -331,8 +332,8 @@ final class RegistryHttp {
       throw t.fail("the token service " + realm.getRawAuthority() + " granted no token");
     }
     Duration lifetime = DEFAULT_TOKEN_LIFETIME;
-    if (grant.get("expires_in") instanceof Double) {
-      lifetime = Duration.ofSeconds(Math.max(1, ((Double) grant.get("expires_in")).longValue()));
+    if (grant.get("expires_in") instanceof Number) {
+      lifetime = Duration.ofSeconds(Math.max(1, ((Number) grant.get("expires_in")).longValue()));
     }
     // Renew a little early so a token does not expire between our check and the registry's.
     Duration margin =

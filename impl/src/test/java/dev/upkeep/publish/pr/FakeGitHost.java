@@ -2,6 +2,7 @@ package dev.upkeep.publish.pr;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.upkeep.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,7 +22,11 @@ import java.util.TreeMap;
 final class FakeGitHost implements AutoCloseable {
   record Request(String method, String target, Map<String, String> headers, String body) {
     Object json() {
-      return JsonText.parse(body);
+      try {
+        return Json.parse(body);
+      } catch (Json.MalformedException e) {
+        throw new IllegalArgumentException("the request body is not JSON: " + body, e);
+      }
     }
 
     @Override

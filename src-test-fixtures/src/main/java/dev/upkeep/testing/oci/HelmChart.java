@@ -1,5 +1,6 @@
 package dev.upkeep.testing.oci;
 
+import dev.upkeep.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,7 +176,7 @@ public final class HelmChart {
     b.append(",\"appVersion\":").append(Json.quote(appVersion));
     b.append(",\"type\":\"application\"");
     if (!annotations.isEmpty()) {
-      b.append(",\"annotations\":").append(Json.object(annotations));
+      b.append(",\"annotations\":").append(Json.compact(annotations));
     }
     return b.append('}').toString();
   }

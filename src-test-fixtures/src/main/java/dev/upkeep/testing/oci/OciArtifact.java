@@ -1,5 +1,6 @@
 package dev.upkeep.testing.oci;
 
+import dev.upkeep.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class OciArtifact {
     }
     b.append(']');
     if (!annotations.isEmpty()) {
-      b.append(",\"annotations\":").append(Json.object(annotations));
+      b.append(",\"annotations\":").append(Json.compact(annotations));
     }
     b.append('}');
     List<Blob> blobs = new ArrayList<>();
