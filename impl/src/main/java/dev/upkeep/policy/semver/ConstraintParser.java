@@ -1,5 +1,6 @@
 package dev.upkeep.policy.semver;
 
+import dev.upkeep.internal.GoStrings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -135,7 +136,7 @@ final class ConstraintParser {
     if (groups.size() > MAX_ALTERNATIVES) {
       throw new IllegalArgumentException(
           "invalid constraint "
-              + quote(original)
+              + GoStrings.quote(original)
               + ": "
               + groups.size()
               + " || alternatives, at most "
@@ -348,7 +349,10 @@ final class ConstraintParser {
   private IllegalArgumentException expectedVersion(int pos) {
     int at = pos < text.length() ? origin[pos] : original.length();
     return new IllegalArgumentException(
-        "invalid constraint " + quote(original) + ": expected a version at position " + at);
+        "invalid constraint "
+            + GoStrings.quote(original)
+            + ": expected a version at position "
+            + at);
   }
 
   private IllegalArgumentException unexpected(int pos, String why) {
@@ -360,11 +364,11 @@ final class ConstraintParser {
       return expectedVersion(pos);
     }
     StringBuilder msg =
-        new StringBuilder("invalid constraint ").append(quote(original)).append(": ");
+        new StringBuilder("invalid constraint ").append(GoStrings.quote(original)).append(": ");
     int at = origin[pos];
     if (synthetic[pos] >= 0) {
       msg.append("unexpected hyphen range ")
-          .append(quote(ranges.get(synthetic[pos])))
+          .append(GoStrings.quote(ranges.get(synthetic[pos])))
           .append(" at position ")
           .append(at);
     } else {
@@ -374,7 +378,7 @@ final class ConstraintParser {
       } else {
         token = tokenAt(at);
       }
-      msg.append("unexpected ").append(quote(token)).append(" at position ").append(at);
+      msg.append("unexpected ").append(GoStrings.quote(token)).append(" at position ").append(at);
     }
     if (why != null) {
       msg.append(" (").append(why).append(')');
@@ -391,50 +395,5 @@ final class ConstraintParser {
       k++;
     }
     return k == at ? original.substring(at, at + 1) : original.substring(at, k);
-  }
-
-  static boolean needsEscape(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Double-quotes {@code s}, escaping quotes, backslashes and control characters. */
-  static String quote(String s) {
-    if (!needsEscape(s)) {
-      return '"' + s + '"';
-    }
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-      }
-    }
-    return b.append('"').toString();
   }
 }

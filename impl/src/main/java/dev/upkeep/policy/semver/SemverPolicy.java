@@ -1,5 +1,6 @@
 package dev.upkeep.policy.semver;
 
+import dev.upkeep.internal.GoStrings;
 import dev.upkeep.policy.Decision;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.policy.VersionPolicy;
@@ -39,9 +40,9 @@ public final class SemverPolicy implements VersionPolicy {
   private SemverPolicy(String constraintText, Constraint constraint) {
     this.constraintText = constraintText;
     this.constraint = constraint;
-    this.outsideSuffix = " is outside " + ConstraintParser.quote(constraintText);
+    this.outsideSuffix = " is outside " + GoStrings.quote(constraintText);
     this.prereleaseSuffix =
-        " is a prerelease and " + ConstraintParser.quote(constraintText) + " names none";
+        " is a prerelease and " + GoStrings.quote(constraintText) + " names none";
   }
 
   /**
@@ -163,7 +164,7 @@ public final class SemverPolicy implements VersionPolicy {
   /** Higher version, or the same version with the bytewise-greater tag. */
   private static boolean beats(SemVersion v, SemVersion best) {
     int d = v.compareTo(best);
-    return d > 0 || (d == 0 && TagOrder.compare(v.tag, best.tag) > 0);
+    return d > 0 || (d == 0 && GoStrings.compare(v.tag, best.tag) > 0);
   }
 
   private static void requireTags(Collection<String> tags) {
@@ -178,8 +179,6 @@ public final class SemverPolicy implements VersionPolicy {
 
   /** The quoted tag and {@code rest}, built as one string: there may be 100,000 of them. */
   private static String detail(String tag, String rest) {
-    return ConstraintParser.needsEscape(tag)
-        ? ConstraintParser.quote(tag) + rest
-        : "\"" + tag + "\"" + rest;
+    return GoStrings.needsEscape(tag) ? GoStrings.quote(tag) + rest : "\"" + tag + "\"" + rest;
   }
 }

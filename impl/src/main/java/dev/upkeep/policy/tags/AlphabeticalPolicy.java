@@ -1,5 +1,6 @@
 package dev.upkeep.policy.tags;
 
+import dev.upkeep.internal.GoStrings;
 import dev.upkeep.policy.Decision;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.policy.VersionPolicy;
@@ -95,7 +96,7 @@ public final class AlphabeticalPolicy implements VersionPolicy {
   }
 
   private boolean ranksAbove(String a, String b) {
-    int d = Bytewise.compare(a, b);
+    int d = GoStrings.compare(a, b);
     return order == Order.ASCENDING ? d > 0 : d < 0;
   }
 }

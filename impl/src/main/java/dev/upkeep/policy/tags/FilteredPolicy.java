@@ -1,5 +1,6 @@
 package dev.upkeep.policy.tags;
 
+import dev.upkeep.internal.GoStrings;
 import dev.upkeep.policy.Decision;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.policy.VersionPolicy;
@@ -44,7 +45,7 @@ final class FilteredPolicy implements VersionPolicy {
         String detail =
             tag.equals(r.tag())
                 ? r.detail()
-                : r.detail() + " (extracted from " + Tags.quote(tag) + ")";
+                : r.detail() + " (extracted from " + GoStrings.quote(tag) + ")";
         rejections.add(new Rejection(tag, r.reason(), detail));
       }
     }
@@ -88,7 +89,7 @@ final class FilteredPolicy implements VersionPolicy {
               new Rejection(
                   tag,
                   Rejection.Reason.EXCLUDED,
-                  Tags.quote(tag) + " matches exclusion " + Tags.quote(exclusion)));
+                  GoStrings.quote(tag) + " matches exclusion " + GoStrings.quote(exclusion)));
         }
         continue;
       }
@@ -99,9 +100,9 @@ final class FilteredPolicy implements VersionPolicy {
               new Rejection(
                   tag,
                   Rejection.Reason.FILTERED,
-                  Tags.quote(tag)
+                  GoStrings.quote(tag)
                       + " does not match "
-                      + Tags.quote(filter.pattern().orElseThrow())));
+                      + GoStrings.quote(filter.pattern().orElseThrow())));
         }
         continue;
       }
@@ -120,9 +121,9 @@ final class FilteredPolicy implements VersionPolicy {
       throw new IllegalArgumentException(
           e.getMessage()
               + " (values extracted with "
-              + Tags.quote(filter.extractTemplate().get())
+              + GoStrings.quote(filter.extractTemplate().get())
               + " from tags matching "
-              + Tags.quote(filter.pattern().orElseThrow())
+              + GoStrings.quote(filter.pattern().orElseThrow())
               + ")",
           e);
     }
@@ -138,7 +139,7 @@ final class FilteredPolicy implements VersionPolicy {
       String previous = tagByValue.putIfAbsent(value, tag);
       if (previous == null) {
         values.add(value);
-      } else if (Bytewise.compare(tag, previous) > 0) {
+      } else if (GoStrings.compare(tag, previous) > 0) {
         tagByValue.put(value, tag);
       }
       if (keepAll) {

@@ -1,5 +1,6 @@
 package dev.upkeep.policy.tags;
 
+import dev.upkeep.internal.GoStrings;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
@@ -265,7 +266,7 @@ final class GoRegex {
 
   private static IllegalArgumentException invalid(String what, String source, String why) {
     return new IllegalArgumentException(
-        "invalid " + what + " " + Tags.quote(source) + ": " + why.toLowerCase(Locale.ROOT));
+        "invalid " + what + " " + GoStrings.quote(source) + ": " + why.toLowerCase(Locale.ROOT));
   }
 
   private static String cap(String s) {

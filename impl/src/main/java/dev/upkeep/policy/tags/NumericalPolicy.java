@@ -1,5 +1,6 @@
 package dev.upkeep.policy.tags;
 
+import dev.upkeep.internal.GoStrings;
 import dev.upkeep.policy.Decision;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.policy.VersionPolicy;
@@ -90,7 +91,7 @@ public final class NumericalPolicy implements VersionPolicy {
       if (value == null) {
         throw new IllegalArgumentException(
             "tag "
-                + Tags.quote(tag)
+                + GoStrings.quote(tag)
                 + " is not a number; numerical order needs every tag to be one"
                 + " (keep only numeric tags with a TagFilter pattern)");
       }
@@ -98,7 +99,7 @@ public final class NumericalPolicy implements VersionPolicy {
       if (Double.isNaN(v)) {
         if (rejections != null) {
           rejections.add(
-              new Rejection(tag, Rejection.Reason.NOT_A_VERSION, Tags.quote(tag) + " is NaN"));
+              new Rejection(tag, Rejection.Reason.NOT_A_VERSION, GoStrings.quote(tag) + " is NaN"));
         }
         continue;
       }
@@ -140,7 +141,7 @@ public final class NumericalPolicy implements VersionPolicy {
 
   private boolean ranksAbove(double v, String tag, double bestValue, String best) {
     if (v == bestValue) {
-      return Bytewise.compare(tag, best) > 0;
+      return GoStrings.compare(tag, best) > 0;
     }
     return order == Order.ASCENDING ? v > bestValue : v < bestValue;
   }

@@ -1,5 +1,6 @@
 package dev.upkeep.policy.tags;
 
+import dev.upkeep.internal.GoStrings;
 import dev.upkeep.policy.VersionPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +77,7 @@ public final class TagFilter {
     }
     if (pattern == null) {
       throw new IllegalArgumentException(
-          "extract " + Tags.quote(template) + " needs a pattern with groups to extract from");
+          "extract " + GoStrings.quote(template) + " needs a pattern with groups to extract from");
     }
     return new TagFilter(pattern, template.isEmpty() ? null : template, exclusions);
   }
@@ -165,10 +166,10 @@ public final class TagFilter {
   String describe() {
     StringBuilder b = new StringBuilder();
     if (pattern != null) {
-      b.append(" of tags matching ").append(Tags.quote(pattern.source));
+      b.append(" of tags matching ").append(GoStrings.quote(pattern.source));
     }
     if (extract != null) {
-      b.append(" extracting ").append(Tags.quote(extract));
+      b.append(" extracting ").append(GoStrings.quote(extract));
     }
     if (!exclusions().equals(List.of(DEFAULT_EXCLUSION))) {
       b.append(exclusions.isEmpty() ? " without exclusions" : " excluding " + exclusions());
