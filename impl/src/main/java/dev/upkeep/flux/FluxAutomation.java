@@ -1,6 +1,7 @@
 package dev.upkeep.flux;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.ConfigurationException;
 import dev.upkeep.Finding;
 import dev.upkeep.PolicyOptions;
 import dev.upkeep.UpdatePipeline;
@@ -391,6 +392,44 @@ public final class FluxAutomation {
   /** Everything skipped or not understood, with file and line. */
   public List<Finding> findings() {
     return findings;
+  }
+
+  /**
+   * Adds the registry credentials of every {@code secretRef} to {@code source}: for each secret
+   * name the host gives a Docker config file (the {@code .dockerconfigjson} of the Kubernetes
+   * secret), and the {@code auths} entries for the registries that secret's repositories live on
+   * are used. Secrets without a file are left to the default Docker configuration.
+   *
+   * @return the names of referenced secrets for which no file was given
+   * @throws ConfigurationException when a file cannot be read or has no credentials for a registry
+   *     its secret is used for; the message names the file and registry, never the password
+   */
+  public Set<String> applySecrets(
+      dev.upkeep.source.oci.OciRegistrySource.Builder source,
+      Map<String, Path> dockerConfigBySecret) {
+    Set<String> missing = new java.util.TreeSet<>();
+    for (Map.Entry<String, Set<String>> e : secrets().entrySet()) {
+      Path file = dockerConfigBySecret.get(e.getKey());
+      if (file == null) {
+        missing.add(e.getKey());
+        continue;
+      }
+      Map<String, String[]> auths = DockerConfig.read(file);
+      for (String registry : e.getValue()) {
+        String[] login = DockerConfig.lookup(auths, registry);
+        if (login == null) {
+          throw new ConfigurationException(
+              "the Docker config "
+                  + file
+                  + " of secret \""
+                  + e.getKey()
+                  + "\" has no credentials for "
+                  + registry);
+        }
+        source.credentials(registry, login[0], login[1]);
+      }
+    }
+    return missing;
   }
 
   /** Secret names referred to by policies, mapped to the registries they are for. */

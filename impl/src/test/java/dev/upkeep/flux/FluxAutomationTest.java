@@ -163,4 +163,55 @@ class FluxAutomationTest {
     assertThat(p.artifact()).hasToString("oci://ghcr.io/stefanprodan/manifests/podinfo");
     assertThat(p.policy().select(List.of("6.5.0", "7.0.0", "5.9.9"))).hasValue("6.5.0");
   }
+
+  @Test
+  void logsInWithTheDockerConfigTheHostGivesForASecretRef(@TempDir Path root) throws IOException {
+    try (dev.upkeep.testing.FakeOciRegistry registry =
+        dev.upkeep.testing.FakeOciRegistry.start().requireBasicAuth("ci", "s3cret")) {
+      registry.pushImage("org/app", "1.2.3");
+      write(
+          root,
+          "images.yaml",
+          REPOSITORY.replace("ghcr.io/org/app", registry.host() + "/org/app")
+              + policy("app", "  policy: {semver: {range: 1.x}}\n"));
+      Path secret = root.resolve("regcred.json");
+      String auth =
+          java.util.Base64.getEncoder()
+              .encodeToString("ci:s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Files.writeString(
+          secret,
+          "{\"auths\": {\"http://" + registry.host() + "/v1/\": {\"auth\": \"" + auth + "\"}}}");
+      FluxAutomation flux = FluxAutomation.load(root);
+      dev.upkeep.ArtifactRef ref = flux.policies().get(0).artifact();
+
+      dev.upkeep.source.oci.OciRegistrySource.Builder anonymous =
+          dev.upkeep.source.oci.OciRegistrySource.builder().ignoreDockerConfig();
+      assertThat(flux.applySecrets(anonymous, java.util.Map.of())).containsExactly("regcred");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> anonymous.build().listTags(ref))
+          .isInstanceOf(dev.upkeep.source.RegistryException.class);
+
+      dev.upkeep.source.oci.OciRegistrySource.Builder withSecret =
+          dev.upkeep.source.oci.OciRegistrySource.builder().ignoreDockerConfig();
+      assertThat(flux.applySecrets(withSecret, java.util.Map.of("regcred", secret))).isEmpty();
+      assertThat(withSecret.build().listTags(ref)).containsExactly("1.2.3");
+    }
+  }
+
+  @Test
+  void namesTheFileWhenASecretLacksTheRegistry(@TempDir Path root) throws IOException {
+    write(root, "images.yaml", REPOSITORY + policy("app", "  policy: {semver: {range: 1.x}}\n"));
+    Path secret = root.resolve("other.json");
+    Files.writeString(
+        secret, "{\"auths\": {\"quay.io\": {\"username\": \"u\", \"password\": \"p\"}}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                FluxAutomation.load(root)
+                    .applySecrets(
+                        dev.upkeep.source.oci.OciRegistrySource.builder(),
+                        java.util.Map.of("regcred", secret)))
+        .isInstanceOf(dev.upkeep.ConfigurationException.class)
+        .hasMessage(
+            "the Docker config " + secret + " of secret \"regcred\" has no credentials for ghcr.io")
+        .hasMessageNotContaining("\"p\"");
+  }
 }

@@ -2,7 +2,9 @@ package dev.upkeep.examples.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: which repository, which registries, which output. */
@@ -37,6 +39,13 @@ final class RepositoryOptions {
       description =
           "A Docker config.json with registry credentials (default: ~/.docker/config.json).")
   Path dockerConfig;
+
+  @Option(
+      names = "--secret",
+      description =
+          "NAME=FILE: the Docker config (a secret's .dockerconfigjson) for a Flux secretRef NAME"
+              + " (repeatable).")
+  Map<String, Path> secrets = new LinkedHashMap<>();
 
   @Option(
       names = "--automation",

@@ -123,6 +123,12 @@ final class Session implements AutoCloseable {
     if (options.dockerConfig != null) {
       b.dockerConfig(options.dockerConfig);
     }
+    for (String secret : flux.applySecrets(b, options.secrets)) {
+      err.println(
+          "upkeep: warning: no --secret "
+              + secret
+              + "=FILE given; registries of that secretRef use the default Docker config");
+    }
     return b.build();
   }
 
