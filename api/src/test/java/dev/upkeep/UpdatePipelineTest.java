@@ -392,6 +392,32 @@ class UpdatePipelineTest {
     }
 
     @Test
+    void aFailedRequestIsReportedWithoutLosingThePushedCommit(@TempDir Path dir)
+        throws IOException {
+      write(dir, "clusters/dev/app.yaml", "version: 1.0.0 # {dev}\n");
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .publisher(pushing(dir, true))
+              .changeRequests(
+                  spec -> {
+                    throw new dev.upkeep.publish.ChangeRequestException(
+                        "api.git.test refused: bad credentials (HTTP 401)");
+                  })
+              .build()
+              .run();
+      assertThat(report.commit()).hasValue("abc123");
+      assertThat(report.changeRequest()).isEmpty();
+      assertThat(report.hasErrors()).isTrue();
+      assertThat(report.findings())
+          .anySatisfy(
+              f ->
+                  assertThat(f.message())
+                      .isEqualTo(
+                          "pushed abc123 to develop, but the pull request failed: api.git.test"
+                              + " refused: bad credentials (HTTP 401)"));
+    }
+
+    @Test
     void opensNoneWhenNothingWasPushedOrForAPlan(@TempDir Path dir) throws IOException {
       write(dir, "clusters/dev/app.yaml", "version: 1.4.0 # {dev}\n");
       UpdatePipeline p =

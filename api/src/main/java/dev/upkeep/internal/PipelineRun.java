@@ -8,6 +8,7 @@ import dev.upkeep.Selection;
 import dev.upkeep.UpdateListener;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
+import dev.upkeep.UpkeepException;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
@@ -122,7 +123,7 @@ public final class PipelineRun {
             Optional.empty(),
             Duration.ofNanos(System.nanoTime() - started),
             UpdateReport.Timings.none());
-    Optional<ChangeRequest> request = openChangeRequest(report);
+    Optional<ChangeRequest> request = openChangeRequest(report, findings);
     long finished = System.nanoTime();
     UpdateReport.Timings timings =
         new UpdateReport.Timings(
@@ -141,7 +142,7 @@ public final class PipelineRun {
         timings);
   }
 
-  private Optional<ChangeRequest> openChangeRequest(UpdateReport report) {
+  private Optional<ChangeRequest> openChangeRequest(UpdateReport report, List<Finding> findings) {
     if (dryRun || pipeline.changeRequestOpener().isEmpty() || report.publish().isEmpty()) {
       return Optional.empty();
     }
@@ -149,18 +150,37 @@ public final class PipelineRun {
     if (!r.pushed() || r.branch().isEmpty() || r.branch().equals(r.baseBranch())) {
       return Optional.empty();
     }
-    ChangeRequest cr =
-        pipeline
-            .changeRequestOpener()
-            .get()
-            .openOrUpdate(
-                new ChangeRequestSpec(
-                    r.branch(),
-                    r.baseBranch(),
-                    pipeline.changeRequestTitle(),
-                    report.toMarkdown(),
-                    pipeline.labels(),
-                    pipeline.reviewers()));
+    ChangeRequest cr;
+    try {
+      cr =
+          pipeline
+              .changeRequestOpener()
+              .get()
+              .openOrUpdate(
+                  new ChangeRequestSpec(
+                      r.branch(),
+                      r.baseBranch(),
+                      pipeline.changeRequestTitle(),
+                      report.toMarkdown(),
+                      pipeline.labels(),
+                      pipeline.reviewers()));
+    } catch (UpkeepException e) {
+      // The commit is pushed: report that, and the failed request, rather than lose both.
+      Finding f =
+          new Finding(
+              Finding.Severity.ERROR,
+              "",
+              0,
+              "pushed "
+                  + r.commit().orElse("")
+                  + " to "
+                  + r.branch()
+                  + ", but the pull request failed: "
+                  + e.getMessage());
+      findings.add(f);
+      notify(l -> l.finding(f));
+      return Optional.empty();
+    }
     notify(l -> l.changeRequestOpened(cr));
     return Optional.of(cr);
   }
@@ -195,9 +215,9 @@ public final class PipelineRun {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new dev.upkeep.UpkeepException("interrupted while asking the registries", e);
+      throw new UpkeepException("interrupted while asking the registries", e);
     } catch (ExecutionException e) {
-      throw new dev.upkeep.UpkeepException("resolving policies failed: " + e.getCause(), e);
+      throw new UpkeepException("resolving policies failed: " + e.getCause(), e);
     } finally {
       pool.shutdownNow();
     }
