@@ -275,6 +275,18 @@ class UpdatePipelineTest {
     }
 
     @Test
+    void neverWritesThroughALinkPlantedBesideAManifest(@TempDir Path dir, @TempDir Path outside)
+        throws IOException {
+      Path app = write(dir, "app.yaml", "version: 1.0.0 # {dev}\n");
+      Path victim = write(outside, "victim", "keep me\n");
+      Files.createSymbolicLink(dir.resolve(".app.yaml.upkeep-tmp"), victim);
+      pipeline(new MapSource().with(APP, "1.4.0"), dir).build().run();
+      assertThat(Files.readString(victim)).isEqualTo("keep me\n");
+      assertThat(Files.isSymbolicLink(app)).isFalse();
+      assertThat(Files.readString(app)).isEqualTo("version: 1.4.0 # {dev}\n");
+    }
+
+    @Test
     void aBinaryFileIsSkippedUnread(@TempDir Path dir) throws IOException {
       Files.write(dir.resolve("blob.yaml"), new byte[] {'v', 0, '$', '\n'});
       UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();

@@ -31,6 +31,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -405,7 +406,7 @@ public final class PipelineRun {
     }
     if (write) {
       // Only after every file parsed: a strict failure above leaves the tree untouched.
-      toWrite.forEach(PipelineRun::writeAtomically);
+      writeAll(toWrite);
     }
     return new TreePatch(reports, findings);
   }
@@ -458,28 +459,65 @@ public final class PipelineRun {
     return rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
   }
 
-  /** Writes via a temporary file in the same directory and a move, keeping permissions. */
-  static void writeAtomically(Path file, String content) {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".upkeep-tmp");
+  /**
+   * Writes every file through a fresh temporary file beside it, then moves them all into place: a
+   * failure while writing the temporary files leaves every manifest as it was. Temporary files are
+   * created new (never through an existing name or link), and a manifest that is a link is refused
+   * rather than followed.
+   */
+  static void writeAll(Map<Path, String> contents) {
+    Map<Path, Path> temps = new LinkedHashMap<>();
     try {
-      Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
-      PosixFileAttributeView view =
-          Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-      if (view != null) {
-        Files.setPosixFilePermissions(tmp, view.readAttributes().permissions());
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      for (Map.Entry<Path, String> e : contents.entrySet()) {
+        Path file = e.getKey();
+        if (Files.isSymbolicLink(file)) {
+          throw new PatchException(
+              file.getFileName(), 0, "is a symbolic link; Upkeep does not write through links");
+        }
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".upkeep-tmp");
+        temps.put(file, tmp);
+        Files.write(tmp, e.getValue().getBytes(StandardCharsets.UTF_8), LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView view =
+            Files.getFileAttributeView(
+                file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (view != null) {
+          Files.setPosixFilePermissions(tmp, view.readAttributes().permissions());
+        }
       }
     } catch (IOException e) {
+      deleteQuietly(temps.values());
+      throw new PatchException(
+          Path.of(""), 0, "cannot write the patched files, none was changed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(temps.values());
+      throw e;
+    }
+    for (Map.Entry<Path, Path> e : temps.entrySet()) {
       try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // The original file is intact either way; the leftover temp file is harmless.
+        try {
+          Files.move(
+              e.getValue(),
+              e.getKey(),
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException notAtomic) {
+          Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException ex) {
+        deleteQuietly(temps.values());
+        throw new PatchException(
+            e.getKey().getFileName(), 0, "cannot replace: " + ex.getMessage(), ex);
       }
-      throw new PatchException(file.getFileName(), 0, "cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Collection<Path> files) {
+    for (Path f : files) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException ignored) {
+        // A leftover temporary file is harmless; the manifests are intact.
+      }
     }
   }
 
