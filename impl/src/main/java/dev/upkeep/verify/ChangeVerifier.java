@@ -30,6 +30,9 @@ import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -70,11 +73,14 @@ public final class ChangeVerifier {
     Set<Path> manifests = new HashSet<>(pipeline.files().list(repository));
     try (Git git = Git.open(repository.toFile())) {
       Repository repo = git.getRepository();
-      ObjectId tree = repo.resolve(baseRef + "^{tree}");
-      if (tree == null) {
+      ObjectId baseCommit = repo.resolve(baseRef + "^{commit}");
+      if (baseCommit == null) {
         throw new ConfigurationException(
             "base \"" + baseRef + "\" is not a branch, tag or commit of " + repository);
       }
+      // Compare with where the change forked from the base, as a pull request diff does: changes
+      // that landed on the base since then are not this change's.
+      ObjectId tree = forkPoint(repo, baseCommit).getTree().getId();
       List<DiffEntry> diffs;
       try (ObjectReader reader = repo.newObjectReader()) {
         CanonicalTreeParser base = new CanonicalTreeParser();
@@ -105,6 +111,21 @@ public final class ChangeVerifier {
           "cannot compare " + repository + " with " + baseRef + ": " + e.getMessage(), e);
     }
     return new VerifyReport(baseRef, checks);
+  }
+
+  private static RevCommit forkPoint(Repository repo, ObjectId base) throws IOException {
+    ObjectId head = repo.resolve("HEAD^{commit}");
+    try (RevWalk walk = new RevWalk(repo)) {
+      RevCommit baseCommit = walk.parseCommit(base);
+      if (head == null) {
+        return baseCommit;
+      }
+      walk.setRevFilter(RevFilter.MERGE_BASE);
+      walk.markStart(baseCommit);
+      walk.markStart(walk.parseCommit(head));
+      RevCommit mergeBase = walk.next();
+      return mergeBase == null ? baseCommit : walk.parseCommit(mergeBase);
+    }
   }
 
   private static Optional<String> read(Repository repo, ObjectId tree, String path)

@@ -94,6 +94,28 @@ class ChangeVerifierTest {
   }
 
   @Test
+  void judgesOnlyThisChangeWhenTheBaseMovedOnSinceItForked() throws Exception {
+    try (Git git = Git.open(repo.toFile())) {
+      git.branchCreate().setName("pr").call();
+      Files.writeString(repo.resolve("staging.yaml"), release("1.2.5", "fs:staging"));
+      git.commit()
+          .setAll(true)
+          .setMessage("staging moves on main")
+          .setAuthor("t", "t@example.com")
+          .setCommitter("t", "t@example.com")
+          .setSign(false)
+          .call();
+      git.checkout().setName("pr").call();
+    }
+    Files.writeString(repo.resolve("image.yaml"), release("1.2.4", "fs:image"));
+    VerifyReport report = verify();
+    assertThat(report.checks())
+        .singleElement()
+        .satisfies(c -> assertThat(c.file()).isEqualTo("image.yaml"));
+    assertThat(report.passed()).isTrue();
+  }
+
+  @Test
   void reportsNothingWhenNoVersionChanged() {
     assertThat(verify().checks()).isEmpty();
     assertThat(verify().toText()).isEqualTo("no version changed since main\n");
