@@ -122,7 +122,7 @@ final class GoTemplate {
           int i = 0;
           for (Object v : (Collection<?>) over) {
             any = true;
-            iterate(r, String.valueOf(i++), v, scope, out);
+            iterate(r, i++, v, scope, out);
           }
         } else if (over != null) {
           throw new ConfigurationException(
@@ -195,12 +195,12 @@ final class GoTemplate {
     switch (fn) {
       case "len":
         if (value instanceof Map<?, ?>) {
-          return String.valueOf(((Map<?, ?>) value).size());
+          return ((Map<?, ?>) value).size();
         }
         if (value instanceof Collection<?>) {
-          return String.valueOf(((Collection<?>) value).size());
+          return ((Collection<?>) value).size();
         }
-        return String.valueOf(print(value).length());
+        return print(value).length();
       case "upper":
         return print(value).toUpperCase(Locale.ROOT);
       case "lower":
@@ -225,7 +225,11 @@ final class GoTemplate {
     if (v instanceof Boolean) {
       return (Boolean) v;
     }
-    return !v.toString().isEmpty() && !v.toString().equals("0");
+    if (v instanceof Number) {
+      return ((Number) v).doubleValue() != 0;
+    }
+    // Go's truth: a string is true when it is not empty, even "0".
+    return !v.toString().isEmpty();
   }
 
   private static String print(Object v) {
@@ -324,6 +328,13 @@ final class GoTemplate {
         switch (keyword) {
           case "end":
           case "else":
+            if (!inside.equals(keyword)) {
+              pos = actionStart;
+              throw error(
+                  "{{"
+                      + inside
+                      + "}} is not supported; write {{else}}{{if ...}}...{{end}} instead");
+            }
             if (!stops.contains(keyword)) {
               pos = actionStart;
               throw error("unexpected {{" + keyword + "}}");

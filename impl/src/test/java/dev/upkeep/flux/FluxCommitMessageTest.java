@@ -90,6 +90,21 @@ class FluxCommitMessageTest {
   }
 
   @Test
+  void followsGosTruthForStringsAndNumbers() {
+    assertThat(render("{{ if .Values.x }}yes{{ else }}no{{ end }}", Map.of("x", "0")))
+        .isEqualTo("yes");
+    assertThat(render("{{ if .Values.x }}yes{{ else }}no{{ end }}", Map.of("x", "")))
+        .isEqualTo("no");
+    assertThat(render("{{ if len .Values }}some{{ else }}none{{ end }}", Map.of()))
+        .isEqualTo("none");
+    assertThat(
+            render(
+                "{{ range $i, $c := .Changed.Changes }}{{ if $i }},{{ end }}{{ $c.NewValue }}{{ end }}",
+                Map.of()))
+        .isEqualTo("6.5.4");
+  }
+
+  @Test
   void usesFluxsDefaultMessageWithoutATemplate() {
     assertThat(render("", Map.of())).isEqualTo("Update from image update automation");
   }
@@ -119,6 +134,14 @@ class FluxCommitMessageTest {
           .hasMessageContaining("unexpected {{end}} at position 1");
       assertThatThrownBy(() -> render("{{ .Values.x ", Map.of()))
           .hasMessageContaining("unclosed action");
+    }
+
+    @Test
+    void elseIfRatherThanMisreadingIt() {
+      assertThatThrownBy(
+              () -> render("{{ if .Values.a }}a{{ else if .Values.b }}b{{ end }}", Map.of()))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("{{else if .Values.b}} is not supported");
     }
 
     @Test
