@@ -159,6 +159,13 @@ public final class ArtifactRef {
       throw new IllegalArgumentException(
           "invalid Helm repository URL \"" + repositoryUrl + "\": expected http:// or https://");
     }
+    if (repositoryUrl.getRawUserInfo() != null) {
+      // A URL is printed in reports and messages: credentials belong to the source's settings.
+      throw new IllegalArgumentException(
+          "Helm repository URL of "
+              + repositoryUrl.getHost()
+              + " must not carry credentials; give them to the source instead");
+    }
     if (chart == null || chart.isBlank()) {
       throw new IllegalArgumentException("chart name must not be blank");
     }

@@ -92,5 +92,11 @@ class ArtifactRefTest {
     assertThat(ref).hasToString("https://charts.example.com/stable#app");
     assertThatThrownBy(() -> ArtifactRef.helmChart(URI.create("ftp://x/y"), "app"))
         .hasMessageContaining("expected http:// or https://");
+    assertThatThrownBy(
+            () -> ArtifactRef.helmChart(URI.create("https://u:s3cret@charts.example.com"), "app"))
+        .hasMessage(
+            "Helm repository URL of charts.example.com must not carry credentials; give them to"
+                + " the source instead")
+        .hasMessageNotContaining("s3cret");
   }
 }

@@ -65,7 +65,9 @@ final class Session implements AutoCloseable {
   Path localRepository() {
     if (options.isRemote()) {
       throw new ConfigurationException(
-          "this command needs a local checkout; --repo \"" + options.repo + "\" is a URL");
+          "this command needs a local checkout; --repo \""
+              + options.repo.replaceAll("//[^/@]*@", "//")
+              + "\" is a URL");
     }
     Path dir = Path.of(options.repo).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
