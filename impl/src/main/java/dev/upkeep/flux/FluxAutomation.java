@@ -13,6 +13,7 @@ import dev.upkeep.policy.tags.NumericalPolicy;
 import dev.upkeep.policy.tags.TagFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -408,6 +409,8 @@ public final class FluxAutomation {
       dev.upkeep.source.oci.OciRegistrySource.Builder source,
       Map<String, Path> dockerConfigBySecret) {
     Set<String> missing = new java.util.TreeSet<>();
+    Map<String, String> secretOfRegistry = new java.util.HashMap<>();
+    Map<String, String[]> loginOfRegistry = new java.util.HashMap<>();
     for (Map.Entry<String, Set<String>> e : secrets().entrySet()) {
       Path file = dockerConfigBySecret.get(e.getKey());
       if (file == null) {
@@ -426,6 +429,19 @@ public final class FluxAutomation {
                   + "\" has no credentials for "
                   + registry);
         }
+        String earlier = secretOfRegistry.putIfAbsent(registry, e.getKey());
+        if (earlier != null && !Arrays.equals(loginOfRegistry.get(registry), login)) {
+          // One registry, one login: picking either would fail the other secret's repositories.
+          throw new ConfigurationException(
+              "secrets \""
+                  + earlier
+                  + "\" and \""
+                  + e.getKey()
+                  + "\" give different logins for "
+                  + registry
+                  + "; Upkeep uses one login per registry, so give both repositories one secret");
+        }
+        loginOfRegistry.put(registry, login);
         source.credentials(registry, login[0], login[1]);
       }
     }

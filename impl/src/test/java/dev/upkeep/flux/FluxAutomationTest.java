@@ -214,4 +214,39 @@ class FluxAutomationTest {
             "the Docker config " + secret + " of secret \"regcred\" has no credentials for ghcr.io")
         .hasMessageNotContaining("\"p\"");
   }
+
+  @Test
+  void refusesTwoSecretsWithDifferentLoginsForOneRegistry(@TempDir Path root) throws IOException {
+    String web =
+        "---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\n"
+            + "metadata: {name: web, namespace: flux-system}\n"
+            + "spec: {image: ghcr.io/org/web, secretRef: {name: webcred}}\n"
+            + "---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\n"
+            + "metadata: {name: web, namespace: flux-system}\n"
+            + "spec: {imageRepositoryRef: {name: web}, policy: {semver: {range: 1.x}}}\n";
+    write(
+        root,
+        "images.yaml",
+        REPOSITORY + policy("app", "  policy: {semver: {range: 1.x}}\n") + web);
+    Path a = root.resolve("a.json");
+    Path b = root.resolve("b.json");
+    Files.writeString(a, "{\"auths\": {\"ghcr.io\": {\"username\": \"a\", \"password\": \"pa\"}}}");
+    Files.writeString(b, "{\"auths\": {\"ghcr.io\": {\"username\": \"b\", \"password\": \"pb\"}}}");
+    FluxAutomation flux = FluxAutomation.load(root);
+    assertThat(flux.secrets()).containsOnlyKeys("regcred", "webcred");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                flux.applySecrets(
+                    dev.upkeep.source.oci.OciRegistrySource.builder(),
+                    java.util.Map.of("regcred", a, "webcred", b)))
+        .isInstanceOf(dev.upkeep.ConfigurationException.class)
+        .hasMessage(
+            "secrets \"regcred\" and \"webcred\" give different logins for ghcr.io; Upkeep uses"
+                + " one login per registry, so give both repositories one secret");
+    assertThat(
+            flux.applySecrets(
+                dev.upkeep.source.oci.OciRegistrySource.builder(),
+                java.util.Map.of("regcred", a, "webcred", a)))
+        .isEmpty();
+  }
 }
