@@ -66,6 +66,12 @@ public record UpdateReport(
   /** The identifier of the JSON schema {@link #toJson()} follows; see {@code docs/report.md}. */
   public static final String SCHEMA = "https://upkeep.dev/schema/report/v1";
 
+  /**
+   * Characters {@link #toMarkdown()} writes at most, to fit a pull request body (GitHub allows
+   * 65,536); rows and diffs beyond it are summarised, the commit has them all.
+   */
+  public static final int MARKDOWN_LIMIT = 60_000;
+
   /** Copies the lists so the report is immutable. */
   public UpdateReport {
     policies = List.copyOf(policies);
@@ -270,7 +276,11 @@ public record UpdateReport(
       // clusters/ENV layout), what (the chart or image), and the move.
       out.append(
           "\n| environment | file | artifact | policy | old | new |\n|---|---|---|---|---|---|\n");
+      int rowsLeft = changes().size();
       for (FileReport f : files) {
+        if (out.length() > MARKDOWN_LIMIT / 2) {
+          break;
+        }
         int slash = f.file().lastIndexOf('/');
         String environment = slash < 0 ? "." : f.file().substring(0, slash);
         for (Change c : f.changes()) {
@@ -290,17 +300,40 @@ public record UpdateReport(
               .append("` | `")
               .append(md(c.newValue()))
               .append("` |\n");
+          rowsLeft--;
         }
       }
+      if (rowsLeft > 0) {
+        out.append("\n").append(rowsLeft).append(" more changes; the commit has them all.\n");
+      }
       out.append("\n<details><summary>diff</summary>\n\n```diff\n");
-      files.forEach(f -> out.append(f.diff()));
-      out.append("```\n\n</details>\n");
+      int shown = 0;
+      for (FileReport f : files) {
+        if (out.length() + f.diff().length() > MARKDOWN_LIMIT) {
+          break;
+        }
+        out.append(f.diff());
+        shown++;
+      }
+      out.append("```\n");
+      if (shown < files.size()) {
+        // Git hosts cap a pull request body (GitHub at 65,536 characters): the commit has it all.
+        out.append("\n")
+            .append(files.size() - shown)
+            .append(" more files changed; their diff is in the commit.\n");
+      }
+      out.append("\n</details>\n");
     } else {
       out.append("\nNo file changes.\n");
     }
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
-      findings.forEach(f -> out.append("- ").append(md(f.toString())).append('\n'));
+      findings.stream()
+          .limit(50)
+          .forEach(f -> out.append("- ").append(md(f.toString())).append('\n'));
+      if (findings.size() > 50) {
+        out.append("- and ").append(findings.size() - 50).append(" more\n");
+      }
     }
     publish
         .flatMap(PublishResult::commit)

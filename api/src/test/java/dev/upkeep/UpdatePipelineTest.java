@@ -444,6 +444,18 @@ class UpdatePipelineTest {
   }
 
   @Test
+  void keepsTheMarkdownWithinAPullRequestBodyForHugeChanges(@TempDir Path dir) throws IOException {
+    for (int i = 0; i < 400; i++) {
+      write(dir, "apps/app" + i + ".yaml", "# " + "x".repeat(200) + "\nversion: 1.0.0 # {dev}\n");
+    }
+    UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();
+    assertThat(report.files()).hasSize(400);
+    String markdown = report.toMarkdown();
+    assertThat(markdown.length()).isLessThan(65_536);
+    assertThat(markdown).containsPattern("\\d+ more files changed; their diff is in the commit");
+  }
+
+  @Test
   void rendersTheReportAsJsonAndMarkdown(@TempDir Path dir) throws IOException {
     write(dir, "dev/app.yaml", "version: 1.0.0 # {dev}\n");
     UpdateReport report =
