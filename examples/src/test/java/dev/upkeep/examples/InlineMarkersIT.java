@@ -70,4 +70,34 @@ class InlineMarkersIT {
     assertThat(Files.readString(file))
         .isEqualTo(before.replace("version: 1.2.3 #", "version: 1.2.5 #"));
   }
+
+  @Test
+  void runsWithoutAnAutomationPushToAReviewBranchNeverToTheBase(
+      FakeOciRegistry registry, dev.upkeep.testing.GitRemoteFixture remote, @TempDir Path work) {
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    String marker =
+        "{\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+    remote.seed(java.util.Map.of("app.yaml", "version: 1.2.3 # " + marker + "\n"));
+    String main = remote.head("main").orElseThrow();
+
+    StringWriter out = new StringWriter();
+    int code =
+        upkeep(
+            out,
+            "run",
+            "--repo",
+            remote.url(),
+            "--work-dir",
+            work.toString(),
+            "--insecure-registry",
+            registry.host());
+
+    assertThat(code).as(out.toString()).isZero();
+    assertThat(remote.head("main")).hasValue(main);
+    assertThat(remote.readFile("upkeep/update", "app.yaml"))
+        .hasValue("version: 1.2.5 # " + marker + "\n");
+  }
 }

@@ -78,7 +78,8 @@ public final class FluxAutomation {
    *
    * @param name {@code namespace:name}
    * @param checkoutBranch {@code spec.git.checkout.ref.branch} (empty: the repository's default)
-   * @param pushBranch {@code spec.git.push.branch} (empty: push to the checkout branch)
+   * @param pushBranch {@code spec.git.push.branch}, or empty when the automation names none (Flux
+   *     then pushes to the checkout branch; the command line pushes to {@code upkeep/update})
    * @param authorName {@code spec.git.commit.author.name}
    * @param authorEmail {@code spec.git.commit.author.email}
    * @param message the commit message template
@@ -346,7 +347,7 @@ public final class FluxAutomation {
         new Automation(
             a.key(),
             checkout,
-            a.string("git.push.branch").orElse(checkout),
+            a.string("git.push.branch").orElse(""),
             a.string("git.commit.author.name").orElse("fluxcdbot"),
             a.string("git.commit.author.email").orElse("fluxcdbot@users.noreply.github.com"),
             message,

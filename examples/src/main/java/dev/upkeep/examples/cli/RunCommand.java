@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
     })
 final class RunCommand implements Callable<Integer> {
 
+  /** Where updates go when neither the automation nor the flags name a push branch. */
+  static final String DEFAULT_PUSH_BRANCH = "upkeep/update";
+
   private static final Pattern AUTHOR = Pattern.compile("\\s*(.+?)\\s*<([^>]+)>\\s*");
 
   @Mixin RepositoryOptions options;
@@ -52,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--push-branch",
-      description = "The branch to push to (default: the automation's push branch, else the base).")
+      description =
+          "The branch to push to (default: the automation's push branch, else upkeep/update).")
   String pushBranch;
 
   @Option(
@@ -113,7 +117,16 @@ final class RunCommand implements Callable<Integer> {
               : automation
                   .map(FluxAutomation.Automation::pushBranch)
                   .filter(b -> !b.isEmpty())
-                  .orElse(baseBranch);
+                  .orElse(DEFAULT_PUSH_BRANCH);
+      if (pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
+        // Never straight to the base unless asked: a person reviews the update first.
+        err.println(
+            "upkeep: no push branch configured; pushing to "
+                + DEFAULT_PUSH_BRANCH
+                + " (pass --push-branch "
+                + baseBranch
+                + " to push to the base itself)");
+      }
       JGitPublisher.Builder publisher =
           credentials(JGitPublisher.builder(remote))
               .workDirectory(session.cloneDirectory())
