@@ -152,10 +152,10 @@ public final class FluxObjects {
         continue;
       }
       Object ns = metadata.get("namespace");
+      // Kustomize's namespace: overrides what the object says, as it does when Flux applies it.
       String namespace =
-          ns != null
-              ? String.valueOf(ns)
-              : kustomizeNamespace(root, rel.getParent(), namespaces).orElse("default");
+          kustomizeNamespace(root, rel.getParent(), namespaces)
+              .orElse(ns != null ? String.valueOf(ns) : "default");
       Map<String, Object> spec = new HashMap<>();
       if (doc.get("spec") instanceof Map<?, ?>) {
         ((Map<?, ?>) doc.get("spec"))

@@ -249,4 +249,18 @@ class FluxAutomationTest {
                 java.util.Map.of("regcred", a, "webcred", a)))
         .isEmpty();
   }
+
+  @Test
+  void takesTheNamespaceKustomizeGivesOverTheOneWritten(@TempDir Path root) throws IOException {
+    write(root, "apps/kustomization.yaml", "namespace: team-a\nresources: [images.yaml]\n");
+    write(
+        root,
+        "apps/images.yaml",
+        REPOSITORY.replace("namespace: flux-system", "namespace: elsewhere")
+            + policy("app", "  policy: {semver: {range: 1.x}}\n")
+                .replace("namespace: flux-system", "namespace: elsewhere"));
+    assertThat(FluxAutomation.load(root).policies())
+        .extracting(FluxAutomation.Policy::name)
+        .containsExactly("team-a:app");
+  }
 }
