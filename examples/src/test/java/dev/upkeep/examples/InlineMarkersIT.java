@@ -100,4 +100,37 @@ class InlineMarkersIT {
     assertThat(remote.readFile("upkeep/update", "app.yaml"))
         .hasValue("version: 1.2.5 # " + marker + "\n");
   }
+
+  @Test
+  void buildsOnTheRemotesDefaultBranchWhenNoneIsNamed(
+      FakeOciRegistry registry, dev.upkeep.testing.GitRemoteFixture remote, @TempDir Path work) {
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    String marker =
+        "{\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+    remote.commit(
+        "master",
+        java.util.Map.of("app.yaml", "version: 1.2.3 # " + marker + "\n"),
+        "Someone",
+        "seed");
+    remote.git("symbolic-ref", "HEAD", "refs/heads/master");
+
+    StringWriter out = new StringWriter();
+    int code =
+        upkeep(
+            out,
+            "run",
+            "--repo",
+            remote.url(),
+            "--work-dir",
+            work.toString(),
+            "--insecure-registry",
+            registry.host());
+
+    assertThat(code).as(out.toString()).isZero();
+    assertThat(remote.log("upkeep/update").get(0).parents())
+        .containsExactly(remote.head("master").orElseThrow());
+  }
 }

@@ -29,7 +29,7 @@ final class PlanCommand implements Callable<Integer> {
   @Option(
       names = "--base",
       description =
-          "The branch to read a remote repository at (default: the automation's checkout branch, else main).")
+          "The branch to read a remote repository at (default: the automation's checkout branch, else the remote's default branch).")
   String base;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -44,7 +44,7 @@ final class PlanCommand implements Callable<Integer> {
         reader =
             RunCommand.credentials(JGitPublisher.builder(options.repo))
                 .workDirectory(session.cloneDirectory())
-                .baseBranch(base != null ? base : "main")
+                .baseBranch(base != null ? base : RunCommand.defaultBranch(options.repo, session))
                 .build();
       } else {
         reader = GitPublisher.inPlace(session.localRepository());

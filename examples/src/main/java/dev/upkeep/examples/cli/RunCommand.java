@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--base",
       description =
-          "The branch to build on (default: the automation's checkout branch, else main).")
+          "The branch to build on (default: the automation's checkout branch, else the remote's default branch).")
   String base;
 
   @Option(
@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
       }
       String remote = options.isRemote() ? options.repo : session.localRepository().toString();
       // First read the repository at the requested (or default) base to find the automation.
-      String firstBase = base != null ? base : "main";
+      String firstBase = base != null ? base : defaultBranch(remote, session);
       JGitPublisher.Builder reader =
           credentials(JGitPublisher.builder(remote))
               .workDirectory(session.cloneDirectory())
@@ -110,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
               : automation
                   .map(FluxAutomation.Automation::checkoutBranch)
                   .filter(b -> !b.isEmpty())
-                  .orElse("main");
+                  .orElse(firstBase);
       String push =
           pushBranch != null
               ? pushBranch
@@ -177,6 +177,15 @@ final class RunCommand implements Callable<Integer> {
     } else {
       publisher.author("Upkeep", "upkeep@localhost");
     }
+  }
+
+  /** The remote's default branch (where its HEAD points), else {@code main}. */
+  static String defaultBranch(String remote, Session session) {
+    return credentials(JGitPublisher.builder(remote))
+        .workDirectory(session.cloneDirectory())
+        .build()
+        .remoteDefaultBranch()
+        .orElse("main");
   }
 
   /** Applies Git credentials from the environment. */

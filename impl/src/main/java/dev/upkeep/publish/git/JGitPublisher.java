@@ -26,9 +26,11 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
@@ -125,6 +127,30 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
    */
   public static Builder builder(String remoteUrl) {
     return new Builder(remoteUrl);
+  }
+
+  /**
+   * The branch the remote's {@code HEAD} points to — its default branch, such as {@code main} or
+   * {@code master} — or empty when the remote does not say.
+   *
+   * @throws PublishException when the remote cannot be reached or refuses the credentials
+   */
+  public Optional<String> remoteDefaultBranch() {
+    try (Transport t = remote.open();
+        FetchConnection c = t.openFetch()) {
+      Ref head = c.getRef(Constants.HEAD);
+      if (head == null || !head.isSymbolic()) {
+        return Optional.empty();
+      }
+      String target = head.getTarget().getName();
+      return target.startsWith(Constants.R_HEADS)
+          ? Optional.of(target.substring(Constants.R_HEADS.length()))
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new PublishException(
+          "cannot ask " + remote.display() + " for its default branch: " + clean(e.getMessage()),
+          e);
+    }
   }
 
   @Override

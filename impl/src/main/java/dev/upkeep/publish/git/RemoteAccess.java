@@ -118,7 +118,15 @@ final class RemoteAccess implements AutoCloseable {
   }
 
   Transport open(Repository repo) throws NotSupportedException, TransportException {
-    Transport t = Transport.open(repo, uri);
+    return configure(Transport.open(repo, uri));
+  }
+
+  /** A transport for asking the remote without a local repository (its refs, its HEAD). */
+  Transport open() throws NotSupportedException, TransportException {
+    return configure(Transport.open(uri));
+  }
+
+  private Transport configure(Transport t) {
     t.setTimeout((int) Math.max(1, timeout.toSeconds()));
     if (password != null) {
       t.setCredentialsProvider(credentials());
