@@ -78,7 +78,11 @@ public final class FluxCommitMessage {
       }
       fileChanges.put(file.file(), perObject);
     }
-    all.sort(Comparator.comparing(ChangeValue::toString));
+    // As Flux's Result.Changes(): deduplicated, ordered by setter, then old and new value.
+    all.sort(
+        Comparator.comparing(ChangeValue::setter)
+            .thenComparing(ChangeValue::oldValue)
+            .thenComparing(ChangeValue::newValue));
     GoTemplate.Struct changed =
         field -> {
           switch (field) {
@@ -174,10 +178,12 @@ public final class FluxCommitMessage {
 
     @Override
     public int compareTo(ObjectId o) {
-      return Comparator.comparing(ObjectId::kind)
-          .thenComparing(ObjectId::namespace)
+      // Go's template range visits struct keys in field order of kyaml's ResourceIdentifier:
+      // TypeMeta (APIVersion, Kind), then NameMeta (Name, Namespace).
+      return Comparator.comparing(ObjectId::apiVersion)
+          .thenComparing(ObjectId::kind)
           .thenComparing(ObjectId::name)
-          .thenComparing(ObjectId::apiVersion)
+          .thenComparing(ObjectId::namespace)
           .compare(this, o);
     }
 

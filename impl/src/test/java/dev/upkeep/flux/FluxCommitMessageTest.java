@@ -104,6 +104,47 @@ class FluxCommitMessageTest {
         .isEqualTo("6.5.4");
   }
 
+  static Change change(String policy, Change.Field field, int line, String from, String to) {
+    return new Change(policy, field, line, 1, from, to, new Change.Edit(0, from.length(), to));
+  }
+
+  @Test
+  void ordersChangesAndObjectsAsFluxsTemplatesSeeThem() {
+    Map<String, String> files =
+        Map.of(
+            "a.yaml",
+            "apiVersion: b/v1\nkind: Alpha\nmetadata: {name: one}\nspec:\n  image: x\n  replicas: 1\n",
+            "b.yaml",
+            "apiVersion: a/v1\nkind: Zeta\nmetadata: {name: two}\nspec:\n  tag: 2\n");
+    TreeChanges changes =
+        new TreeChanges(
+            List.of(
+                new FileReport(
+                    "a.yaml",
+                    List.of(
+                        change(
+                            "flux-system:podinfo",
+                            Change.Field.IMAGE,
+                            5,
+                            "podinfo:v1.0.0",
+                            "podinfo:v1.0.1"),
+                        change("flux-system:replicas", Change.Field.IMAGE, 6, "1", "2"))),
+                new FileReport(
+                    "b.yaml",
+                    List.of(change("flux-system:podinfo", Change.Field.TAG, 5, "2", "3")))),
+            Map.of());
+    String message =
+        FluxCommitMessage.of(
+                "{{ range .Changed.Changes }}{{ .Setter }} {{ end }}|"
+                    + "{{ range $o, $_ := .Changed.Objects }}{{ $o.Kind }} {{ end }}",
+                "flux-system",
+                "fleet",
+                Map.of())
+            .render(changes, files::get);
+    assertThat(message)
+        .isEqualTo("flux-system:podinfo flux-system:podinfo:tag flux-system:replicas |Zeta Alpha ");
+  }
+
   @Test
   void usesFluxsDefaultMessageWithoutATemplate() {
     assertThat(render("", Map.of())).isEqualTo("Update from image update automation");
