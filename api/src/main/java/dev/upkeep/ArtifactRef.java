@@ -230,6 +230,11 @@ public final class ArtifactRef {
     return chart && kind == Kind.OCI ? registryTag.replace('_', '+') : registryTag;
   }
 
+  /** The tag as the registry stores it: the inverse of {@link #displayTag}. */
+  public String registryTag(String displayTag) {
+    return chart && kind == Kind.OCI ? displayTag.replace('+', '_') : displayTag;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ArtifactRef

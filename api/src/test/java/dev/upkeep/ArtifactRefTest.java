@@ -46,6 +46,10 @@ class ArtifactRefTest {
         .isEqualTo("1.2.3+build.1");
     assertThat(ArtifactRef.parse("ghcr.io/org/app").displayTag("1.2.3_build.1"))
         .isEqualTo("1.2.3_build.1");
+    assertThat(ArtifactRef.parse("oci://ghcr.io/org/charts/app").registryTag("1.2.3+build.1"))
+        .isEqualTo("1.2.3_build.1");
+    assertThat(ArtifactRef.parse("ghcr.io/org/app").registryTag("1.2.3+build.1"))
+        .isEqualTo("1.2.3+build.1");
   }
 
   @Nested

@@ -27,7 +27,20 @@ public record Change(
     /** A digest (Flux's {@code :digest} marker). */
     DIGEST,
     /** A version range rewritten on request (OCIRepository {@code spec.ref.semver}). */
-    RANGE
+    RANGE;
+
+    /**
+     * The version part of a value this field sets: the tag of a full image reference ({@code ""}
+     * when it has none), or the value itself.
+     */
+    public String version(String value) {
+      if (this != IMAGE) {
+        return value;
+      }
+      String noDigest = value.contains("@") ? value.substring(0, value.indexOf('@')) : value;
+      int colon = noDigest.lastIndexOf(':');
+      return colon > noDigest.lastIndexOf('/') ? noDigest.substring(colon + 1) : "";
+    }
   }
 
   /**
@@ -58,20 +71,11 @@ public record Change(
 
   /** The version part of the old value: the tag of an image reference, or the value itself. */
   public String oldVersion() {
-    return versionOf(oldValue);
+    return field.version(oldValue);
   }
 
   /** The version part of the new value: the tag of an image reference, or the value itself. */
   public String newVersion() {
-    return versionOf(newValue);
-  }
-
-  private String versionOf(String value) {
-    if (field != Field.IMAGE) {
-      return value;
-    }
-    String noDigest = value.contains("@") ? value.substring(0, value.indexOf('@')) : value;
-    int colon = noDigest.lastIndexOf(':');
-    return colon > noDigest.lastIndexOf('/') ? noDigest.substring(colon + 1) : "";
+    return field.version(newValue);
   }
 }

@@ -17,6 +17,31 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(UpkeepExtension.class)
 class InlineMarkersIT {
 
+  /** Pushes podinfo 1.2.3 and 1.2.5 and returns an inline marker for "1.2.x" of that chart. */
+  static String podinfo12x(FakeOciRegistry registry) {
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    return "{\"$upkeep\": {\"chart\": \"oci://"
+        + registry.host()
+        + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+  }
+
+  static int run(
+      StringWriter out,
+      dev.upkeep.testing.GitRemoteFixture remote,
+      Path work,
+      FakeOciRegistry registry) {
+    return upkeep(
+        out,
+        "run",
+        "--repo",
+        remote.url(),
+        "--work-dir",
+        work.toString(),
+        "--insecure-registry",
+        registry.host());
+  }
+
   static int upkeep(StringWriter out, String... args) {
     return UpkeepCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), args);
   }
@@ -74,26 +99,12 @@ class InlineMarkersIT {
   @Test
   void runsWithoutAnAutomationPushToAReviewBranchNeverToTheBase(
       FakeOciRegistry registry, dev.upkeep.testing.GitRemoteFixture remote, @TempDir Path work) {
-    registry.pushChart("charts/podinfo", "1.2.3");
-    registry.pushChart("charts/podinfo", "1.2.5");
-    String marker =
-        "{\"$upkeep\": {\"chart\": \"oci://"
-            + registry.host()
-            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+    String marker = podinfo12x(registry);
     remote.seed(java.util.Map.of("app.yaml", "version: 1.2.3 # " + marker + "\n"));
     String main = remote.head("main").orElseThrow();
 
     StringWriter out = new StringWriter();
-    int code =
-        upkeep(
-            out,
-            "run",
-            "--repo",
-            remote.url(),
-            "--work-dir",
-            work.toString(),
-            "--insecure-registry",
-            registry.host());
+    int code = run(out, remote, work, registry);
 
     assertThat(code).as(out.toString()).isZero();
     assertThat(remote.head("main")).hasValue(main);
@@ -104,12 +115,7 @@ class InlineMarkersIT {
   @Test
   void buildsOnTheRemotesDefaultBranchWhenNoneIsNamed(
       FakeOciRegistry registry, dev.upkeep.testing.GitRemoteFixture remote, @TempDir Path work) {
-    registry.pushChart("charts/podinfo", "1.2.3");
-    registry.pushChart("charts/podinfo", "1.2.5");
-    String marker =
-        "{\"$upkeep\": {\"chart\": \"oci://"
-            + registry.host()
-            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+    String marker = podinfo12x(registry);
     remote.commit(
         "master",
         java.util.Map.of("app.yaml", "version: 1.2.3 # " + marker + "\n"),
@@ -118,16 +124,7 @@ class InlineMarkersIT {
     remote.git("symbolic-ref", "HEAD", "refs/heads/master");
 
     StringWriter out = new StringWriter();
-    int code =
-        upkeep(
-            out,
-            "run",
-            "--repo",
-            remote.url(),
-            "--work-dir",
-            work.toString(),
-            "--insecure-registry",
-            registry.host());
+    int code = run(out, remote, work, registry);
 
     assertThat(code).as(out.toString()).isZero();
     assertThat(remote.log("upkeep/update").get(0).parents())

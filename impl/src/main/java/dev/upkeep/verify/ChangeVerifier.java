@@ -196,10 +196,7 @@ public final class ChangeVerifier {
     ArtifactRef artifact = policy.artifact();
     List<String> problems = new ArrayList<>();
     String releaseNotes = "";
-    String registryTag =
-        artifact.isChart() && artifact.kind() == ArtifactRef.Kind.OCI
-            ? version.replace('+', '_')
-            : version;
+    String registryTag = artifact.registryTag(version);
     RegistrySource source = pipeline.sourceFor(artifact);
     List<String> tags;
     try {

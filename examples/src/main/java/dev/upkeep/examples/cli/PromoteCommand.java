@@ -79,12 +79,7 @@ final class PromoteCommand implements Callable<Integer> {
       String remote = options.isRemote() ? options.repo : session.localRepository().toString();
       String branch =
           pushBranch != null ? pushBranch : "upkeep/promote-" + source + "-to-" + target;
-      java.util.regex.Matcher who =
-          java.util.regex.Pattern.compile("\\s*(.+?)\\s*<([^>]+)>\\s*").matcher(author);
-      if (!who.matches()) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--author must look like \"Name <email>\"");
-      }
+      java.util.regex.Matcher who = RunCommand.author(author, spec.commandLine());
       GitPublisher publisher =
           RunCommand.credentials(JGitPublisher.builder(remote))
               .workDirectory(session.cloneDirectory())
@@ -118,10 +113,7 @@ final class PromoteCommand implements Callable<Integer> {
       for (Promotion.Step step : byPolicy.values()) {
         UpdatePipeline.Policy original = current.policies().get(step.policy());
         ArtifactRef artifact = step.artifact();
-        String registryTag =
-            artifact.isChart() && artifact.kind() == ArtifactRef.Kind.OCI
-                ? step.to().replace('+', '_')
-                : step.to();
+        String registryTag = artifact.registryTag(step.to());
         pipeline.policy(
             step.policy(),
             artifact,

@@ -166,17 +166,23 @@ final class RunCommand implements Callable<Integer> {
   private void author(
       Optional<FluxAutomation.Automation> automation, JGitPublisher.Builder publisher) {
     if (author != null) {
-      Matcher m = AUTHOR.matcher(author);
-      if (!m.matches()) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--author must look like \"Name <email>\", got \"" + author + "\"");
-      }
+      Matcher m = author(author, spec.commandLine());
       publisher.author(m.group(1), m.group(2));
     } else if (automation.isPresent()) {
       publisher.author(automation.get().authorName(), automation.get().authorEmail());
     } else {
       publisher.author("Upkeep", "upkeep@localhost");
     }
+  }
+
+  /** Reads {@code --author "Name <email>"}: group 1 is the name, group 2 the email. */
+  static Matcher author(String value, CommandLine commandLine) {
+    Matcher m = AUTHOR.matcher(value);
+    if (!m.matches()) {
+      throw new CommandLine.ParameterException(
+          commandLine, "--author must look like \"Name <email>\", got \"" + value + "\"");
+    }
+    return m;
   }
 
   /** The remote's default branch (where its HEAD points), else {@code main}. */

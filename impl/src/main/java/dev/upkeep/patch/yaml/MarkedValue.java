@@ -23,11 +23,6 @@ public record MarkedValue(String policy, Change.Field field, int line, int colum
 
   /** The version part: the tag of a full image reference, else the value itself. */
   public String version() {
-    if (field != Change.Field.IMAGE) {
-      return value;
-    }
-    String noDigest = value.contains("@") ? value.substring(0, value.indexOf('@')) : value;
-    int colon = noDigest.lastIndexOf(':');
-    return colon > noDigest.lastIndexOf('/') ? noDigest.substring(colon + 1) : "";
+    return field.version(value);
   }
 }
