@@ -137,7 +137,8 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
-      throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "interrupted while reading " + Redact.url(url), e);
+      throw new HttpFailure(
+          HttpFailure.Kind.INTERRUPTED, "interrupted while reading " + Redact.url(url), e);
     }
   }
 

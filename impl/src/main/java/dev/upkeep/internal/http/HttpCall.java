@@ -61,9 +61,9 @@ public final class HttpCall {
   }
 
   /**
-   * This call with a header that carries a credential ({@code Authorization}, {@code PRIVATE-TOKEN}):
-   * it is sent only over HTTPS or to loopback and insecure-marked hosts, and never along a redirect
-   * to another host.
+   * This call with a header that carries a credential ({@code Authorization}, {@code
+   * PRIVATE-TOKEN}): it is sent only over HTTPS or to loopback and insecure-marked hosts, and never
+   * along a redirect to another host.
    */
   public HttpCall credential(String name, String value) {
     return withHeader(name, value, true);

@@ -53,7 +53,9 @@ public final class HttpFailure extends RuntimeException {
     return kind;
   }
 
-  /** The last answer, its body buffered, when the failure is about an answer ({@link Kind#GAVE_UP}). */
+  /**
+   * The last answer, its body buffered, when the failure is about an answer ({@link Kind#GAVE_UP}).
+   */
   public Optional<HttpReply> reply() {
     return Optional.ofNullable(reply);
   }

@@ -39,7 +39,10 @@ public final class HttpTransport {
             new JdkExchange(b));
   }
 
-  /** A builder with the defaults: 10 s to connect, 30 s to read, 4 attempts, proxies from the system. */
+  /**
+   * A builder with the defaults: 10 s to connect, 30 s to read, 4 attempts, proxies from the
+   * system.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -136,7 +139,9 @@ public final class HttpTransport {
       return this;
     }
 
-    /** Backoff without {@code Retry-After}: {@code initial} doubling up to {@code max}, jittered. */
+    /**
+     * Backoff without {@code Retry-After}: {@code initial} doubling up to {@code max}, jittered.
+     */
     public Builder backoff(Duration initial, Duration max) {
       this.initialBackoff = Objects.requireNonNull(initial);
       this.maxBackoff = Objects.requireNonNull(max);

@@ -22,7 +22,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The last step: one exchange on the JDK {@code HttpClient} (HTTP/1.1, proxies, connect timeout),
- * its body read through a {@link BoundedBody}. TLS is verified except with hosts allowed plain HTTP.
+ * its body read through a {@link BoundedBody}. TLS is verified except with hosts allowed plain
+ * HTTP.
  */
 final class JdkExchange implements Step {
   private final HttpTransport.Builder options;

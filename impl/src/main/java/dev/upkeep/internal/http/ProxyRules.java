@@ -97,7 +97,8 @@ final class ProxyRules extends ProxySelector {
       return Optional.empty();
     }
     int port = Integer.parseInt(props.getProperty(scheme + ".proxyPort", "80").strip());
-    return Optional.of(new Endpoint(InetSocketAddress.createUnresolved(host.strip(), port), null, null));
+    return Optional.of(
+        new Endpoint(InetSocketAddress.createUnresolved(host.strip(), port), null, null));
   }
 
   private static Endpoint endpoint(String value) {
@@ -190,8 +191,7 @@ final class ProxyRules extends ProxySelector {
                 List.of(
                     new Proxy(
                         Proxy.Type.HTTP,
-                        new InetSocketAddress(
-                            e.address().getHostString(), e.address().getPort()))))
+                        new InetSocketAddress(e.address().getHostString(), e.address().getPort()))))
         .orElse(List.of(Proxy.NO_PROXY));
   }
 
@@ -202,7 +202,12 @@ final class ProxyRules extends ProxySelector {
 
   @Override
   public String toString() {
-    return "proxies[https=" + https.map(Endpoint::toString).orElse("none") + ", http="
-        + http.map(Endpoint::toString).orElse("none") + ", no_proxy=" + noProxy + "]";
+    return "proxies[https="
+        + https.map(Endpoint::toString).orElse("none")
+        + ", http="
+        + http.map(Endpoint::toString).orElse("none")
+        + ", no_proxy="
+        + noProxy
+        + "]";
   }
 }

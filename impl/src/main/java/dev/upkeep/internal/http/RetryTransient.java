@@ -107,8 +107,7 @@ final class RetryTransient implements Step {
               + " s allowed in total; try again later",
           null);
     }
-    LOG.log(
-        System.Logger.Level.DEBUG, "{0}: {1}; retrying in {2} ms", host, why, wait.toMillis());
+    LOG.log(System.Logger.Level.DEBUG, "{0}: {1}; retrying in {2} ms", host, why, wait.toMillis());
     try {
       options.sleeper.sleep(wait);
     } catch (InterruptedException e) {

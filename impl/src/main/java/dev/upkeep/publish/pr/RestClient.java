@@ -72,9 +72,11 @@ final class RestClient {
             .limit(JSON_LIMIT);
     for (Map.Entry<String, String> h : headers.entrySet()) {
       // Every header the opener passes but Accept and the API version carries the token.
-      boolean secret =
-          !h.getKey().equalsIgnoreCase("Accept") && !h.getKey().startsWith("X-GitHub");
-      call = secret ? call.credential(h.getKey(), h.getValue()) : call.header(h.getKey(), h.getValue());
+      boolean secret = !h.getKey().equalsIgnoreCase("Accept") && !h.getKey().startsWith("X-GitHub");
+      call =
+          secret
+              ? call.credential(h.getKey(), h.getValue())
+              : call.header(h.getKey(), h.getValue());
     }
     if (body != null) {
       call = call.body("application/json", Json.compact(body).getBytes(StandardCharsets.UTF_8));
@@ -84,7 +86,14 @@ final class RestClient {
       response = transport.fetch(call);
     } catch (HttpFailure e) {
       throw new ChangeRequestException(
-          "cannot talk to " + hostName + " at " + base + " for " + repository + ": " + e.getMessage(),
+          "cannot talk to "
+              + hostName
+              + " at "
+              + base
+              + " for "
+              + repository
+              + ": "
+              + e.getMessage(),
           e);
     }
     int status = response.status();

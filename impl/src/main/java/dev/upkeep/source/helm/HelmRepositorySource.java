@@ -46,8 +46,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * indexes of 10–50 MB cost little memory. One index serves every chart of its repository; it is
  * revalidated on each call with {@code If-None-Match} (its {@code ETag}) or {@code
  * If-Modified-Since}, so an unchanged index is not downloaded again, and concurrent calls for the
- * same repository share one download. It is read through a cap ({@link Builder#maxIndexBytes},
- * 256 MiB by default). {@code 429} and {@code 5xx} are retried with {@code Retry-After} or jittered
+ * same repository share one download. It is read through a cap ({@link Builder#maxIndexBytes}, 256
+ * MiB by default). {@code 429} and {@code 5xx} are retried with {@code Retry-After} or jittered
  * backoff. Basic credentials go only to their host, only over HTTPS unless the host is loopback or
  * {@linkplain Builder#insecureRepository marked insecure}; redirects (common for indexes on object
  * storage) drop them. Proxies come from {@code HTTPS_PROXY}/{@code NO_PROXY} or the JVM's
@@ -271,11 +271,21 @@ public final class HelmRepositorySource implements RegistrySource {
       throw new RegistryException(where + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new RegistryException(
-          where + ": reading index.yaml from " + host + " failed (" + firstLine(e.getMessage()) + ")",
+          where
+              + ": reading index.yaml from "
+              + host
+              + " failed ("
+              + firstLine(e.getMessage())
+              + ")",
           e);
     } catch (UncheckedIOException e) {
       throw new RegistryException(
-          where + ": reading index.yaml from " + host + " failed (" + firstLine(e.getMessage()) + ")",
+          where
+              + ": reading index.yaml from "
+              + host
+              + " failed ("
+              + firstLine(e.getMessage())
+              + ")",
           e);
     }
   }

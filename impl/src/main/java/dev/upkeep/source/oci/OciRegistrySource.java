@@ -61,11 +61,12 @@ import java.util.regex.Pattern;
  * (seconds or HTTP date) or jittered exponential backoff, up to {@link Builder#maxAttempts}; all
  * other failures raise a one-line {@link RegistryException} naming the host and repository and what
  * to do. Every answer is read through a limit ({@link Builder#maxManifestBytes} and its siblings);
- * proxies come from {@code HTTPS_PROXY}/{@code NO_PROXY} or the JVM's proxy properties. Plain HTTP (and unverified TLS) is used only for hosts marked with {@link
- * Builder#insecureRegistry} and for loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code
- * [::1]}), as Docker does. Those are asked over plain HTTP first (a TLS hello to a plain server may
- * get no answer until the read timeout) and switch to HTTPS, without certificate checks, when the
- * server answers that it speaks TLS (Go and nginx servers say so in a 400).
+ * proxies come from {@code HTTPS_PROXY}/{@code NO_PROXY} or the JVM's proxy properties. Plain HTTP
+ * (and unverified TLS) is used only for hosts marked with {@link Builder#insecureRegistry} and for
+ * loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}), as Docker does. Those are
+ * asked over plain HTTP first (a TLS hello to a plain server may get no answer until the read
+ * timeout) and switch to HTTPS, without certificate checks, when the server answers that it speaks
+ * TLS (Go and nginx servers say so in a 400).
  *
  * <p>Docker Hub references ({@code docker.io/...}, {@code nginx}) are served from {@code
  * registry-1.docker.io}.
@@ -327,7 +328,8 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     String registryTag = tag.replace('+', '_');
     RegistryHttp.Target t = target(ref, "cannot read chart \"" + tag + "\" of");
     String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
-    RegistryHttp.Reply manifest = http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
+    RegistryHttp.Reply manifest =
+        http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
     if (manifest.status == 404) {
       if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
         throw t.fail(notFound(t, manifest));

@@ -30,8 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RegistryHttp {
   private static final System.Logger LOG = System.getLogger(RegistryHttp.class.getName());
+
   /** Token answers are a few hundred bytes; 4 MiB is room for any sane one. */
   private static final long TOKEN_LIMIT = 4L << 20;
+
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
   /** What a call is about, for the messages of the errors it raises. */
@@ -123,8 +125,8 @@ final class RegistryHttp {
 
   /**
    * Sends {@code method} to {@code pathAndQuery} (relative to the registry, or absolute) with
-   * registry auth, following redirects, reading at most {@code limit} bytes of answer. Returns every
-   * status but {@code 401}/{@code 403}, which become a {@link RegistryException}.
+   * registry auth, following redirects, reading at most {@code limit} bytes of answer. Returns
+   * every status but {@code 401}/{@code 403}, which become a {@link RegistryException}.
    */
   Reply send(Target t, String method, String pathAndQuery, String accept, long limit) {
     URI current = resolve(t, pathAndQuery);
@@ -263,15 +265,7 @@ final class RegistryHttp {
               + (service == null ? "" : "&service=" + encode(service))
               + "&scope="
               + encode(scope);
-      reply =
-          exchange(
-              t,
-              "POST",
-              realm,
-              "application/json",
-              null,
-              form,
-              TOKEN_LIMIT);
+      reply = exchange(t, "POST", realm, "application/json", null, form, TOKEN_LIMIT);
     } else {
       String query =
           (service == null ? "" : "service=" + encode(service) + "&") + "scope=" + encode(scope);

@@ -10,7 +10,9 @@ import java.util.function.Function;
 public final class ForgeClients {
   private ForgeClients() {}
 
-  /** {@code GET path} on GitHub's API at {@code api} with {@code token}, waiting through a sleeper. */
+  /**
+   * {@code GET path} on GitHub's API at {@code api} with {@code token}, waiting through a sleeper.
+   */
   public static Function<String, Object> github(
       URI api, String token, Duration timeout, Sleeper sleeper) {
     RestClient client =

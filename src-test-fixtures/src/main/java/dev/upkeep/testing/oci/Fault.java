@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * A misbehaviour {@link dev.upkeep.testing.FakeOciRegistry} shows on the next matching requests: an
- * error status, a rate limit with {@code Retry-After}, a slow answer, an HTML page, a truncated
- * or cut-off body, an oversized body or a dropped connection.
+ * error status, a rate limit with {@code Retry-After}, a slow answer, an HTML page, a truncated or
+ * cut-off body, an oversized body or a dropped connection.
  *
  * <pre>{@code
  * registry.inject(Fault.rateLimited(Duration.ofSeconds(1)).matching("/tags/list"));
@@ -148,8 +148,7 @@ public final class Fault {
 
   /** This fault only for requests whose path contains {@code text}, such as {@code /tags/list}. */
   public Fault matching(String text) {
-    return new Fault(
-        kind, status, retryAfter, delay, times, Objects.requireNonNull(text), size);
+    return new Fault(kind, status, retryAfter, delay, times, Objects.requireNonNull(text), size);
   }
 
   /** What the registry does. */
