@@ -269,16 +269,7 @@ public final class HelmRepositorySource implements RegistrySource {
       return index;
     } catch (HttpFailure e) {
       throw new RegistryException(where + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new RegistryException(
-          where
-              + ": reading index.yaml from "
-              + host
-              + " failed ("
-              + firstLine(e.getMessage())
-              + ")",
-          e);
-    } catch (UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new RegistryException(
           where
               + ": reading index.yaml from "
