@@ -25,6 +25,16 @@ public interface ManifestFiles {
   List<Path> list(Path root);
 
   /**
+   * Whether a file of this name is a manifest: {@code *.yaml}, {@code *.yml}, or {@code
+   * Kustomization} (no extension), the names Flux's image automation and kustomize read.
+   */
+  static boolean isManifestName(String fileName) {
+    return fileName.endsWith(".yaml")
+        || fileName.endsWith(".yml")
+        || fileName.equals("Kustomization");
+  }
+
+  /**
    * Files larger than this are listed but not read whole: a pipeline screens them for its markers
    * and reports a marked one as a problem file. The default is 16 MiB.
    */

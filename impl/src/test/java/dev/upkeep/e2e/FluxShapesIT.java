@@ -216,6 +216,8 @@ class FluxShapesIT {
         .selected("flux-system:web", "1.1.0")
         .selected("flux-system:podinfo", "6.5.4")
         .selected("flux-system:chart", "1.3.0")
+        .hasNoErrors()
+        .hasProblemFile("charts/app/templates/deployment.yaml", "does not parse as YAML")
         .committedTo("develop");
     assertThat(
             report.policy("flux-system:podinfo").orElseThrow().selection().orElseThrow().digest())

@@ -139,7 +139,7 @@ public final class ManifestWalk implements ManifestFiles {
           continue;
         }
         visit(root, entry, relative, rules, found, true);
-      } else if (attrs.isRegularFile() && isManifestName(name)) {
+      } else if (attrs.isRegularFile() && ManifestFiles.isManifestName(name)) {
         Path relative = root.relativize(entry);
         if (!rules.ignored(slashed(relative), false)) {
           found.add(relative);
@@ -159,16 +159,6 @@ public final class ManifestWalk implements ManifestFiles {
    */
   public Optional<String> read(Path root, Path file) {
     return ManifestText.read(root.resolve(file), maxFileBytes);
-  }
-
-  /**
-   * Whether a file of this name is a manifest: {@code *.yaml}, {@code *.yml}, or {@code
-   * Kustomization} (no extension), the names Flux's image automation and kustomize read.
-   */
-  public static boolean isManifestName(String fileName) {
-    return fileName.endsWith(".yaml")
-        || fileName.endsWith(".yml")
-        || fileName.equals("Kustomization");
   }
 
   /** Files larger than this are listed but not read; a pipeline reports a marked one. */
