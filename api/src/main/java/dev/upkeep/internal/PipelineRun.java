@@ -370,7 +370,11 @@ public final class PipelineRun {
       }
       listed.skipped.ifPresent(findings::add);
       if (listed.problem.isPresent()) {
-        problem(rel, listed.problem.get(), problems);
+        ProblemFile problem = listed.problem.get();
+        if (pipeline.strict()) {
+          throw new PatchException(rel, problem.line(), problem.reason());
+        }
+        problems.add(problem);
         continue;
       }
       if (listed.text.isEmpty() || !pipeline.patcher().mayApply(listed.text.get())) {
@@ -381,7 +385,10 @@ public final class PipelineRun {
       try {
         patch = pipeline.patcher().patch(rel, content, selections);
       } catch (PatchException e) {
-        problem(rel, new ProblemFile(name, e.line(), e.reason()), problems);
+        if (pipeline.strict()) {
+          throw e;
+        }
+        problems.add(new ProblemFile(name, e.line(), e.reason()));
         continue;
       }
       findings.addAll(patch.findings());
@@ -398,14 +405,6 @@ public final class PipelineRun {
       writeAll(toWrite);
     }
     return new TreePatch(reports, findings, problems);
-  }
-
-  /** Records a marked file that cannot be processed, or fails the run when it is strict. */
-  private void problem(Path rel, ProblemFile problem, List<ProblemFile> problems) {
-    if (pipeline.strict()) {
-      throw new PatchException(rel, problem.line(), problem.reason());
-    }
-    problems.add(problem);
   }
 
   private boolean keep(String file, Change change, List<Finding> findings) {

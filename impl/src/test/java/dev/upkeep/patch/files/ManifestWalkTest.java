@@ -149,6 +149,14 @@ class ManifestWalkTest {
       write("apps/broken.yaml", "a: [1\n" + MARKED);
       Files.write(
           root.resolve("apps/bin.yaml"), ("a: 1\u0000" + MARKED).getBytes(StandardCharsets.UTF_8));
+      StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+      for (int i = 1; i < 8; i++) {
+        bomb.append("a").append(i).append(": &a").append(i).append(" [");
+        bomb.append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1))));
+        bomb.append("]\n");
+      }
+      write("apps/bomb.yaml", bomb + MARKED);
+      write("apps/Kustomization", MARKED);
       Selection s = SELECTIONS.get("flux-system:podinfo");
       UpdateReport plan =
           UpdatePipeline.builder()
@@ -171,20 +179,21 @@ class ManifestWalkTest {
               .build()
               .plan();
       assertThat(plan.files())
-          .singleElement()
-          .satisfies(
-              f -> {
-                assertThat(f.file()).isEqualTo("apps/a.yaml");
-                assertThat(f.changes().get(0).newValue())
-                    .isEqualTo("ghcr.io/stefanprodan/podinfo:6.5.4");
-              });
+          .extracting(f -> f.file(), f -> f.changes().get(0).newValue())
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  "apps/Kustomization", "ghcr.io/stefanprodan/podinfo:6.5.4"),
+              org.assertj.core.groups.Tuple.tuple(
+                  "apps/a.yaml", "ghcr.io/stefanprodan/podinfo:6.5.4"));
       assertThat(plan.findings()).isEmpty();
       assertThat(plan.problemFiles())
           .extracting(ProblemFile::file, ProblemFile::line)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("apps/bin.yaml", 0),
+              org.assertj.core.groups.Tuple.tuple("apps/bomb.yaml", 6),
               org.assertj.core.groups.Tuple.tuple("apps/broken.yaml", 2));
-      assertThat(plan.problemFiles().get(1).reason()).contains("does not parse as YAML");
+      assertThat(plan.problemFiles().get(1).reason()).contains("alias");
+      assertThat(plan.problemFiles().get(2).reason()).contains("does not parse as YAML");
       assertThat(Files.readString(root.resolve("apps/a.yaml"))).isEqualTo(MARKED);
     }
 
