@@ -360,10 +360,22 @@ class UpdatePipelineTest {
     }
 
     @Test
-    void problemFilesAreInEveryRendering(@TempDir Path dir) throws IOException {
+    void problemFilesAreInEveryRenderingAndToTheListener(@TempDir Path dir) throws IOException {
       write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
       write(dir, "chart/templates/b.yaml", "!!broken # {dev} | `x`\n");
-      UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();
+      List<ProblemFile> heard = new ArrayList<>();
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .listener(
+                  new UpdateListener() {
+                    @Override
+                    public void problemFile(ProblemFile problem) {
+                      heard.add(problem);
+                    }
+                  })
+              .build()
+              .plan();
+      assertThat(heard).isEqualTo(report.problemFiles()).hasSize(1);
       assertThat(report.toJson())
           .contains(
               "\"problemFiles\": [\n    {\n      \"file\": \"chart/templates/b.yaml\",\n"
