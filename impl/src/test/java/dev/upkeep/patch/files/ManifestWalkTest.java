@@ -157,6 +157,7 @@ class ManifestWalkTest {
       }
       write("apps/bomb.yaml", bomb + MARKED);
       write("apps/Kustomization", MARKED);
+      write("apps/huge.yaml", "#".repeat(5000) + "\n" + MARKED);
       Selection s = SELECTIONS.get("flux-system:podinfo");
       UpdateReport plan =
           UpdatePipeline.builder()
@@ -174,7 +175,7 @@ class ManifestWalkTest {
                   })
               .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
               .patcher(SetterPatcher.create())
-              .files(ManifestWalk.create())
+              .files(ManifestWalk.builder().maxFileBytes(4096).build())
               .publisher(GitPublisher.inPlace(root))
               .build()
               .plan();
@@ -191,9 +192,12 @@ class ManifestWalkTest {
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("apps/bin.yaml", 0),
               org.assertj.core.groups.Tuple.tuple("apps/bomb.yaml", 6),
-              org.assertj.core.groups.Tuple.tuple("apps/broken.yaml", 2));
+              org.assertj.core.groups.Tuple.tuple("apps/broken.yaml", 2),
+              org.assertj.core.groups.Tuple.tuple("apps/huge.yaml", 0));
       assertThat(plan.problemFiles().get(1).reason()).contains("alias");
       assertThat(plan.problemFiles().get(2).reason()).contains("does not parse as YAML");
+      assertThat(plan.problemFiles().get(3).reason())
+          .isEqualTo("larger than 4096 bytes (5085 bytes); not read");
       assertThat(Files.readString(root.resolve("apps/a.yaml"))).isEqualTo(MARKED);
     }
 
