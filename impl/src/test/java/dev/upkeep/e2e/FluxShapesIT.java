@@ -3,14 +3,19 @@ package dev.upkeep.e2e;
 import static dev.upkeep.testing.UpkeepAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.upkeep.Finding;
 import dev.upkeep.ProblemFile;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.flux.FluxAutomation;
 import dev.upkeep.patch.files.ManifestWalk;
+import dev.upkeep.patch.yaml.InlineMarkers;
+import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.git.JGitPublisher;
+import dev.upkeep.source.helm.HelmRepositorySource;
 import dev.upkeep.source.oci.DistributionRegistry;
 import dev.upkeep.source.oci.OciRegistrySource;
 import dev.upkeep.testing.GitRemoteFixture;
@@ -19,6 +24,8 @@ import dev.upkeep.testing.oci.HelmChart;
 import dev.upkeep.testing.oci.OciArtifact;
 import dev.upkeep.testing.oci.RegistryUpload;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -190,7 +197,16 @@ class FluxShapesIT {
     }
     FluxAutomation flux = FluxAutomation.load(checkout);
     assertThat(flux.findings()).isEmpty();
-    return flux.configure(UpdatePipeline.builder())
+    UpdatePipeline.Builder builder = flux.configure(UpdatePipeline.builder());
+    // as the command line does: the policies written inline in markers, once each
+    Map<String, InlinePolicy> inline = new LinkedHashMap<>();
+    InlineMarkers.scan(checkout, ManifestWalk.create())
+        .forEach(p -> inline.putIfAbsent(p.name(), p));
+    inline
+        .values()
+        .forEach(p -> builder.policy(p.name(), p.artifact(), SemverPolicy.of(p.constraint())));
+    return builder
+        .source(HelmRepositorySource.builder().build())
         .source(OciRegistrySource.builder().ignoreDockerConfig().insecureRegistry(host).build())
         .patcher(SetterPatcher.create())
         .files(ManifestWalk.create())
@@ -273,5 +289,56 @@ class FluxShapesIT {
             "apps/deployment.yaml",
             "apps/podinfo-source.yaml",
             "legacy/podinfo.yaml");
+  }
+
+  @Test
+  void aHelmReleaseOnAClassicHelmRepositoryMovesThroughItsInlineMarker(
+      GitRemoteFixture fleet, @TempDir Path work) throws IOException {
+    HttpServer index = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body =
+        ("apiVersion: v1\nentries:\n  podinfo:\n"
+                + "  - {name: podinfo, version: 6.6.0}\n"
+                + "  - {name: podinfo, version: 6.5.4}\n"
+                + "  - {name: podinfo, version: 6.5.3}\n")
+            .getBytes(StandardCharsets.UTF_8);
+    index.createContext(
+        "/charts/index.yaml",
+        exchange -> {
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    index.start();
+    try {
+      String repository = "http://127.0.0.1:" + index.getAddress().getPort() + "/charts";
+      Map<String, String> files = new LinkedHashMap<>();
+      files.put("legacy/podinfo.yaml", classicRelease(repository, "6.5.3"));
+      fleet.seed(files);
+
+      UpdateReport report = pipeline(files, fleet, work).run();
+
+      assertThat(report).hasNoErrors().committedTo("develop");
+      assertThat(fleet.readFile("develop", "legacy/podinfo.yaml"))
+          .hasValue(classicRelease(repository, "6.5.4"));
+    } finally {
+      index.stop(0);
+    }
+  }
+
+  static String classicRelease(String repository, String version) {
+    return "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\n"
+        + "metadata: {name: podinfo, namespace: legacy}\n"
+        + "spec: {url: '"
+        + repository
+        + "'}\n"
+        + "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        + "metadata: {name: podinfo, namespace: legacy}\n"
+        + "spec:\n  chart:\n    spec:\n      chart: podinfo\n"
+        + "      sourceRef: {kind: HelmRepository, name: podinfo}\n"
+        + "      version: "
+        + version
+        + " # {\"$upkeep\": {\"chart\": \""
+        + repository
+        + "#podinfo\", \"semver\": \"6.5.x\"}}\n";
   }
 }
