@@ -226,7 +226,10 @@ public final class UpdatePipeline {
       return this;
     }
 
-    /** Sets which files are manifests; defaults to every {@code *.yaml}/{@code *.yml} file. */
+    /**
+     * Sets which files are manifests; defaults to every {@code *.yaml}, {@code *.yml} and {@code
+     * Kustomization} file ({@link ManifestFiles#yamlFiles()}).
+     */
     public Builder files(ManifestFiles files) {
       this.files = Objects.requireNonNull(files, "files");
       return this;
