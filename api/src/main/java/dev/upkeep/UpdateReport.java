@@ -5,6 +5,7 @@ import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.PublishResult;
+import dev.upkeep.review.ChartReview;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * @param changeRequest the pull request opened or updated, if any
  * @param elapsed how long the run took
  * @param timings how long each stage took
+ * @param charts what each chart version change means to the repository, when a {@link
+ *     dev.upkeep.review.ChartReviewer} is set
  */
 public record UpdateReport(
     boolean dryRun,
@@ -38,7 +41,8 @@ public record UpdateReport(
     Optional<PublishResult> publish,
     Optional<ChangeRequest> changeRequest,
     Duration elapsed,
-    Timings timings) {
+    Timings timings,
+    List<ChartReview> charts) {
 
   /**
    * Wall time per stage.
@@ -81,6 +85,20 @@ public record UpdateReport(
     Objects.requireNonNull(changeRequest, "changeRequest");
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(timings, "timings");
+    charts = List.copyOf(charts);
+  }
+
+  /** A report without chart reviews. */
+  public UpdateReport(
+      boolean dryRun,
+      List<PolicyReport> policies,
+      List<FileReport> files,
+      List<Finding> findings,
+      Optional<PublishResult> publish,
+      Optional<ChangeRequest> changeRequest,
+      Duration elapsed,
+      Timings timings) {
+    this(dryRun, policies, files, findings, publish, changeRequest, elapsed, timings, List.of());
   }
 
   /** Whether any file changed (or, for a plan, would change). */
@@ -226,6 +244,7 @@ public record UpdateReport(
       fi.add(m);
     }
     root.put("findings", fi);
+    root.put("charts", ChartSection.json(charts));
     root.put(
         "publish",
         publish.map(
@@ -259,6 +278,7 @@ public record UpdateReport(
   public String toMarkdown() {
     StringBuilder out = new StringBuilder();
     out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
+    ChartSection.markdownWarnings(charts, out);
     out.append("| policy | artifact | rule | result |\n|---|---|---|---|\n");
     for (PolicyReport p : policies) {
       out.append("| `")
@@ -326,6 +346,7 @@ public record UpdateReport(
     } else {
       out.append("\nNo file changes.\n");
     }
+    ChartSection.markdownDetails(charts, out);
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
       findings.stream()
@@ -371,6 +392,7 @@ public record UpdateReport(
             .append('\n');
       }
     }
+    ChartSection.text(charts, out);
     findings.forEach(f -> out.append(f).append('\n'));
     publish.ifPresent(
         r -> {
