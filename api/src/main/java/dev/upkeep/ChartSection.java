@@ -262,8 +262,7 @@ final class ChartSection {
       parts.add("schema " + lower(d.schema()));
     }
     if (!d.defaults().isEmpty()) {
-      parts.add(
-          d.defaults().size() + " default " + plural(d.defaults().size(), "value", "values"));
+      parts.add(d.defaults().size() + " default " + plural(d.defaults().size(), "value", "values"));
     }
     return parts.isEmpty() ? "nothing else changed" : String.join(", ", parts);
   }

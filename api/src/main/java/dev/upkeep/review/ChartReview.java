@@ -64,8 +64,8 @@ public record ChartReview(
     }
 
     /**
-     * The name a reviewer gives {@code verify --allow} to accept this warning: {@code
-     * removed:KEY} or {@code schema:KEY}.
+     * The name a reviewer gives {@code verify --allow} to accept this warning: {@code removed:KEY}
+     * or {@code schema:KEY}.
      */
     public String id() {
       return (kind == Kind.REMOVED_KEY ? "removed" : kind.name().toLowerCase(Locale.ROOT))

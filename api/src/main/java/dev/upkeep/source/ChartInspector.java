@@ -23,8 +23,8 @@ public interface ChartInspector {
 
   /**
    * The chart package of {@code tag}: the gzip tarball {@code helm pull} downloads, at most {@code
-   * maxBytes} long; empty when the tag does not exist. Sources that cannot download packages
-   * throw {@link UnsupportedOperationException}, the default.
+   * maxBytes} long; empty when the tag does not exist. Sources that cannot download packages throw
+   * {@link UnsupportedOperationException}, the default.
    *
    * @throws RegistryException when the registry fails, the artifact is not a Helm chart, or the
    *     package is larger than {@code maxBytes} (the message says so)

@@ -47,9 +47,9 @@ public final class ChartPackage {
 
   private static final long MAX_FILE_BYTES = 32L << 20;
   private static final Pattern KEPT =
-      Pattern.compile("[^/]+/(Chart\\.yaml|values\\.yaml|values\\.schema\\.json|crds/.+|templates/.+)");
-  private static final Pattern GROUP =
-      Pattern.compile("(?m)^\\s*group:\\s*[\"']?([^\"'\\s#]+)");
+      Pattern.compile(
+          "[^/]+/(Chart\\.yaml|values\\.yaml|values\\.schema\\.json|crds/.+|templates/.+)");
+  private static final Pattern GROUP = Pattern.compile("(?m)^\\s*group:\\s*[\"']?([^\"'\\s#]+)");
   private static final Pattern NAMES_KIND =
       Pattern.compile("(?ms)^(\\s*)names:\\s*$.*?^\\s*kind:\\s*[\"']?([^\"'\\s#]+)");
   private static final Pattern CRD_KIND =
@@ -98,8 +98,9 @@ public final class ChartPackage {
     if (!(chart instanceof Map)) {
       throw new ChartException("not a Helm chart: Chart.yaml is not a mapping");
     }
-    String valuesText = files.containsKey(top + "values.yaml") ? text(files.get(top + "values.yaml")) : "";
-    Values defaults = Values.of(compose(valuesText).orElse(null), 0);
+    String valuesText =
+        files.containsKey(top + "values.yaml") ? text(files.get(top + "values.yaml")) : "";
+    Values defaults = Values.of(compose(valuesText).orElse(null));
     Object defaultsObject = load(valuesText, "values.yaml");
     Optional<Object> schema = Optional.empty();
     byte[] schemaBytes = files.get(top + "values.schema.json");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -19,8 +20,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * A values tree flattened to dotted keys: every leaf (a scalar, a list or an empty map) with its
- * text and line, every key that exists (leaves and the maps above them), and each map's keys.
- * Lists are leaves, as Helm replaces them whole.
+ * text and line, every key that exists (leaves and the maps above them), and each map's keys. Lists
+ * are leaves, as Helm replaces them whole.
  */
 final class Values {
   private static final int MAX_DEPTH = 100;
@@ -36,14 +37,19 @@ final class Values {
 
   private Values() {}
 
+  /** The values under {@code root} (a mapping; anything else is empty), with the node's lines. */
+  static Values of(Node root) {
+    return of(root, line -> line);
+  }
+
   /**
-   * The values under {@code root} (a mapping; anything else is empty); lines are the node's lines
-   * plus {@code lineOffset}.
+   * The values under {@code root} (a mapping; anything else is empty); {@code lineOf} maps each
+   * node's 1-based line to the line reported (values embedded in another file).
    */
-  static Values of(Node root, int lineOffset) {
+  static Values of(Node root, IntUnaryOperator lineOf) {
     Values v = new Values();
     if (root instanceof MappingNode) {
-      v.walk((MappingNode) root, new ArrayList<>(), lineOffset, 0);
+      v.walk((MappingNode) root, new ArrayList<>(), lineOf, 0);
     }
     return v;
   }
@@ -55,7 +61,7 @@ final class Values {
     return v;
   }
 
-  private void walk(MappingNode map, List<String> path, int lineOffset, int depth) {
+  private void walk(MappingNode map, List<String> path, IntUnaryOperator lineOf, int depth) {
     if (depth > MAX_DEPTH) {
       return;
     }
@@ -66,11 +72,12 @@ final class Values {
       String name = ((ScalarNode) t.getKeyNode()).getValue();
       List<String> child = new ArrayList<>(path);
       child.add(name);
-      int line = t.getKeyNode().getStartMark().map(m -> m.getLine() + 1).orElse(0) + lineOffset;
+      int line =
+          lineOf.applyAsInt(t.getKeyNode().getStartMark().map(m -> m.getLine() + 1).orElse(0));
       Node value = t.getValueNode();
       if (value instanceof MappingNode && !((MappingNode) value).getValue().isEmpty()) {
         register(child);
-        walk((MappingNode) value, child, lineOffset, depth + 1);
+        walk((MappingNode) value, child, lineOf, depth + 1);
       } else {
         add(child, text(value, 0), line);
       }

@@ -381,7 +381,8 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     Map<?, ?> content = null;
     if (layers instanceof List<?>) {
       for (Object layer : (List<?>) layers) {
-        if (layer instanceof Map<?, ?> && HELM_CONTENT.equals(((Map<?, ?>) layer).get("mediaType"))) {
+        if (layer instanceof Map<?, ?>
+            && HELM_CONTENT.equals(((Map<?, ?>) layer).get("mediaType"))) {
           content = (Map<?, ?>) layer;
         }
       }
@@ -412,7 +413,13 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
   }
 
   private static String tooLarge(ArtifactRef ref, String tag, long size, long maxBytes) {
-    return ref + ":" + tag + " is a " + size + "-byte package, larger than the " + maxBytes
+    return ref
+        + ":"
+        + tag
+        + " is a "
+        + size
+        + "-byte package, larger than the "
+        + maxBytes
         + "-byte limit";
   }
 
