@@ -3,10 +3,12 @@ package dev.upkeep;
 import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.ChartReview;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Renders the chart reviews of an {@link UpdateReport}: warnings first, details folded. */
 final class ChartSection {
@@ -111,25 +113,39 @@ final class ChartSection {
       return;
     }
     out.append("\n**Chart changes**\n");
-    int skipped = 0;
+    // One section per chart move, however many environments make it.
+    Map<String, List<ChartReview>> moves = new LinkedHashMap<>();
     for (ChartReview c : charts) {
-      if (c.diff().isEmpty()) {
-        continue;
+      if (c.diff().isPresent()) {
+        moves
+            .computeIfAbsent(
+                c.artifact() + " " + c.oldVersion() + " " + c.newVersion(), k -> new ArrayList<>())
+            .add(c);
       }
+    }
+    int skipped = 0;
+    for (List<ChartReview> move : moves.values()) {
       if (out.length() > UpdateReport.MARKDOWN_LIMIT * 3 / 4) {
         skipped++;
         continue;
       }
+      ChartReview c = move.get(0);
       ChartDiff d = c.diff().get();
-      out.append("\n<details><summary>")
-          .append(title(c))
-          .append(" in <code>")
-          .append(html(c.file()))
-          .append(':')
-          .append(c.line())
-          .append("</code>: ")
-          .append(summary(d))
-          .append("</summary>\n\n");
+      out.append("\n<details><summary>").append(title(c)).append(" in ");
+      move.stream()
+          .limit(10)
+          .forEach(
+              m ->
+                  out.append(m == c ? "" : ", ")
+                      .append("<code>")
+                      .append(html(m.file()))
+                      .append(':')
+                      .append(m.line())
+                      .append("</code>"));
+      if (move.size() > 10) {
+        out.append(" and ").append(move.size() - 10).append(" more");
+      }
+      out.append(": ").append(summary(d)).append("</summary>\n\n");
       if (!d.chart().isEmpty()) {
         out.append("| Chart.yaml | old | new |\n|---|---|---|\n");
         d.chart()
@@ -190,6 +206,7 @@ final class ChartSection {
 
   /** Warnings first, then what changed, a few default values at most. */
   static void text(List<ChartReview> charts, StringBuilder out) {
+    Set<String> shown = new HashSet<>();
     for (ChartReview c : charts) {
       out.append("chart ")
           .append(c.artifact().name())
@@ -204,7 +221,12 @@ final class ChartSection {
           .append(")\n");
       c.unavailable().ifPresent(r -> out.append("  diff unavailable: ").append(r).append('\n'));
       c.warnings().forEach(w -> out.append("  warning: ").append(w).append('\n'));
-      c.diff().ifPresent(d -> text(d, out));
+      if (c.diff().isPresent()
+          && !shown.add(c.artifact() + " " + c.oldVersion() + " " + c.newVersion())) {
+        out.append("  chart changes as above\n");
+      } else {
+        c.diff().ifPresent(d -> text(d, out));
+      }
     }
   }
 

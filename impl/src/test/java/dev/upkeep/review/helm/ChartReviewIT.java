@@ -102,6 +102,12 @@ class ChartReviewIT {
         assertThat(report.charts().get(1).file()).isEqualTo("clusters/staging/podinfo.yaml");
         assertThat(report.charts().get(1).warnings()).isEmpty();
         assertMentionsEverything(report.toMarkdown());
+        assertThat(
+                ValuesSchema.validate(
+                    ValuesSchema.parse(Files.readString(Path.of("../docs/report.schema.json"))),
+                    Json.parse(report.toJson())))
+            .as("the report follows docs/report.schema.json")
+            .isEmpty();
         assertThat(Json.compact(Json.parse(report.toJson())))
             .contains("\"id\":\"removed:ui.color\"")
             .contains("\"file\":\"clusters/dev/podinfo.yaml\",\"line\":14")
