@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -100,8 +101,10 @@ public final class ChartPackage {
     }
     String valuesText =
         files.containsKey(top + "values.yaml") ? text(files.get(top + "values.yaml")) : "";
-    Values defaults = Values.of(compose(valuesText).orElse(null));
-    Object defaultsObject = load(valuesText, "values.yaml");
+    // Parsed once: the node tree gives the keys and lines, and constructs the plain values.
+    Optional<Node> valuesNode = compose(valuesText);
+    Values defaults = Values.of(valuesNode.orElse(null));
+    Object defaultsObject = construct(valuesNode);
     Optional<Object> schema = Optional.empty();
     byte[] schemaBytes = files.get(top + "values.schema.json");
     if (schemaBytes != null) {
@@ -306,6 +309,12 @@ public final class ChartPackage {
     } catch (RuntimeException e) {
       throw new ChartException("values.yaml is not valid YAML: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  static Object construct(Optional<Node> node) {
+    return node.isEmpty()
+        ? null
+        : new StandardConstructor(settings()).constructSingleDocument(node);
   }
 
   private static Object load(String text, String file) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
-import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -188,8 +187,7 @@ final class ReleaseValues {
   }
 
   private Object construct(Node node) {
-    return new StandardConstructor(ChartPackage.settings())
-        .constructSingleDocument(Optional.of(node));
+    return ChartPackage.construct(Optional.of(node));
   }
 
   static int lineOf(Node node) {
