@@ -190,6 +190,16 @@ class ChartPackageTest {
   @Nested
   class HostileArchives {
     @Test
+    void rejectsValuesAgainstASchemaThatRefersToAnotherDocumentRatherThanFetchIt() {
+      Object schema = ValuesSchema.parse("{\"$ref\":\"https://schemas.example.com/values.json\"}");
+
+      assertThat(ValuesSchema.validate(schema, Map.of()))
+          .singleElement()
+          .satisfies(
+              v -> assertThat(v.message()).contains("https://schemas.example.com/values.json"));
+    }
+
+    @Test
     void refusesAPathThatClimbsOut() {
       Map<String, byte[]> files = new LinkedHashMap<>();
       files.put(
