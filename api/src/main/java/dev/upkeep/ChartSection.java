@@ -147,49 +147,29 @@ final class ChartSection {
       }
       out.append(": ").append(summary(d)).append("</summary>\n\n");
       if (!d.chart().isEmpty()) {
-        out.append("| Chart.yaml | old | new |\n|---|---|---|\n");
-        d.chart()
-            .forEach(
-                f ->
-                    out.append("| `")
-                        .append(md(f.field()))
-                        .append("` | ")
-                        .append(code(f.oldValue()))
-                        .append(" | ")
-                        .append(code(f.newValue()))
-                        .append(" |\n"));
+        row(out, "Chart.yaml", "old", "new").append("|---|---|---|\n");
+        d.chart().forEach(f -> row(out, code(f.field()), code(f.oldValue()), code(f.newValue())));
         out.append('\n');
       }
       if (!d.crds().isEmpty()) {
-        out.append("| CRD | group | change |\n|---|---|---|\n");
-        d.crds()
-            .forEach(
-                k ->
-                    out.append("| `")
-                        .append(md(k.kind()))
-                        .append("` | `")
-                        .append(md(k.group()))
-                        .append("` | ")
-                        .append(lower(k.change()))
-                        .append(" |\n"));
+        row(out, "CRD", "group", "change").append("|---|---|---|\n");
+        d.crds().forEach(k -> row(out, code(k.kind()), code(k.group()), lower(k.change())));
         out.append('\n');
       }
       if (d.schema() != ChartDiff.Schema.NONE && d.schema() != ChartDiff.Schema.UNCHANGED) {
         out.append("`values.schema.json` ").append(lower(d.schema())).append(".\n\n");
       }
       if (!d.defaults().isEmpty()) {
-        out.append("| default value | old | new |\n|---|---|---|\n");
+        row(out, "default value", "old", "new").append("|---|---|---|\n");
         d.defaults().stream()
             .limit(VALUE_ROWS)
             .forEach(
                 v ->
-                    out.append("| `")
-                        .append(md(v.key()))
-                        .append("` | ")
-                        .append(code(v.oldValue().orElse("")))
-                        .append(" | ")
-                        .append(code(v.newValue().orElse("")))
-                        .append(" |\n"));
+                    row(
+                        out,
+                        code(v.key()),
+                        code(v.oldValue().orElse("")),
+                        code(v.newValue().orElse(""))));
         if (d.defaults().size() > VALUE_ROWS) {
           out.append("\n")
               .append(d.defaults().size() - VALUE_ROWS)
@@ -296,6 +276,15 @@ final class ChartSection {
         + html(c.oldVersion())
         + " → "
         + html(c.newVersion());
+  }
+
+  /** A table row of cells already escaped. */
+  private static StringBuilder row(StringBuilder out, String... cells) {
+    out.append('|');
+    for (String c : cells) {
+      out.append(' ').append(c).append(" |");
+    }
+    return out.append('\n');
   }
 
   private static String plural(int n, String one, String many) {
