@@ -257,14 +257,21 @@ public final class HelmChartReviewer implements ChartReviewer {
       }
       String file = "";
       int line = 0;
+      boolean secret = false;
       for (ReleaseValues.Source s : release.sources()) {
         for (Values.Leaf leaf : s.values().leaves().values()) {
           if (isPrefix(leaf.path(), v.path()) || isPrefix(v.path(), leaf.path())) {
             file = s.file();
             line = leaf.line();
+            secret = s.secret();
           }
         }
       }
+      // The validator's words may quote the value; a value from a Secret is never quoted.
+      String why =
+          secret
+              ? "fails its \"" + v.keyword() + "\" rule (the value comes from a Secret)"
+              : v.message();
       out.add(
           new ChartReview.Warning(
               ChartReview.Kind.SCHEMA,
@@ -279,7 +286,7 @@ public final class HelmChartReviewer implements ChartReviewer {
                   + " "
                   + now.version()
                   + ": "
-                  + v.message()));
+                  + why));
     }
     return out;
   }

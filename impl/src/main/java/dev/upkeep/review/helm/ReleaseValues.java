@@ -25,8 +25,11 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * per review.
  */
 final class ReleaseValues {
-  /** Values from one place: where, flattened with lines, and as plain Java values. */
-  record Source(String file, Values values, Object object) {}
+  /**
+   * Values from one place: where, flattened with lines, as plain Java values, and whether they come
+   * from a Secret (and so must never be quoted).
+   */
+  record Source(String file, Values values, Object object, boolean secret) {}
 
   /** A HelmRelease whose chart version is at a line, and the values it sets. */
   record Release(String name, List<Source> sources) {}
@@ -64,7 +67,7 @@ final class ReleaseValues {
       }
       Node values = path(doc, "spec", "values");
       if (values instanceof MappingNode) {
-        sources.add(new Source(file, Values.of(values), construct(values)));
+        sources.add(new Source(file, Values.of(values), construct(values), false));
       }
       return Optional.of(new Release(name, sources));
     }
@@ -112,7 +115,7 @@ final class ReleaseValues {
       List<String> path = List.of(targetPath.split("\\."));
       Values values =
           Values.leaf(path, new ScalarNode(scalar.getTag(), text, ScalarStyle.PLAIN), at);
-      return Optional.of(new Source(found.file, values, nest(path, text)));
+      return Optional.of(new Source(found.file, values, nest(path, text), kind.equals("Secret")));
     }
     Optional<Node> inner;
     try {
@@ -126,7 +129,9 @@ final class ReleaseValues {
     // A block scalar's text starts on the line after its indicator; base64 has no lines of its own.
     Values values =
         Values.of(inner.orElse(null), encoded ? l -> at : block ? l -> at + l : l -> at + l - 1);
-    return Optional.of(new Source(found.file, values, inner.map(this::construct).orElse(null)));
+    return Optional.of(
+        new Source(
+            found.file, values, inner.map(this::construct).orElse(null), kind.equals("Secret")));
   }
 
   private static Object nest(List<String> path, String value) {

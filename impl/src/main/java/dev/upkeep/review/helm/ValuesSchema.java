@@ -24,8 +24,8 @@ import java.util.Map;
  * draft; only the drafts' own meta-schemas are resolved, nothing is fetched.
  */
 final class ValuesSchema {
-  /** A value that does not validate: where (its path) and why. */
-  record Violation(List<String> path, String message) {}
+  /** A value that does not validate: where (its path), the schema keyword, and why. */
+  record Violation(List<String> path, String keyword, String message) {}
 
   private static final JsonNodeFactory NODES = new Nodes();
 
@@ -61,7 +61,9 @@ final class ValuesSchema {
     }
     List<Violation> out = new ArrayList<>();
     for (Error e : result.getErrors()) {
-      out.add(new Violation(pointer(e.getInstanceLocation()), e.getError()));
+      out.add(
+          new Violation(
+              pointer(e.getInstanceLocation()), String.valueOf(e.getKeyword()), e.getError()));
     }
     return out;
   }

@@ -11,8 +11,10 @@ import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.ChartReview;
 import dev.upkeep.source.oci.OciRegistrySource;
 import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.oci.HelmChart;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +151,52 @@ class HelmChartReviewerTest {
               assertThat(w.file()).isEqualTo("clusters/dev/podinfo.yaml");
               assertThat(w.line()).isEqualTo(12);
             });
+  }
+
+  @Test
+  void neverQuotesAValueFromASecretThatTheSchemaRejects() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"auth\":{\"type\":\"object\",\"properties\":"
+            + "{\"token\":{\"type\":\"string\",\"pattern\":\"^tok-\"}}}}}";
+    assertThat(
+            ValuesSchema.validate(
+                ValuesSchema.parse(schema), Map.of("auth", Map.of("token", "hunter2"))))
+        .as("the validator's own words quote the value")
+        .singleElement()
+        .satisfies(v -> assertThat(v.message()).contains("hunter2"));
+    registry.pushChart(
+        "charts/podinfo",
+        HelmChart.of("podinfo", "1.3.1").withValues("auth:\n  token: \"\"\n").withSchema(schema));
+    write(
+        "clusters/dev/podinfo.yaml",
+        Podinfo.release("dev", "1.2.3", "flux-system:podinfo-dev", "    replicaCount: 1\n")
+            .replace(
+                "  values:\n",
+                "  valuesFrom:\n    - kind: Secret\n      name: podinfo-auth\n  values:\n"));
+    write(
+        "clusters/dev/secret.yaml",
+        "apiVersion: v1\n"
+            + "kind: Secret\n"
+            + "metadata:\n"
+            + "  name: podinfo-auth\n"
+            + "  namespace: dev\n"
+            + "stringData:\n"
+            + "  values.yaml: |\n"
+            + "    auth:\n"
+            + "      token: hunter2\n");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.SCHEMA)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.file()).isEqualTo("clusters/dev/secret.yaml");
+              assertThat(w.line()).isEqualTo(9);
+              assertThat(w.message()).contains("\"pattern\"").doesNotContain("hunter2");
+            });
+    assertThat(report.toJson() + report.toMarkdown() + report.toText()).doesNotContain("hunter2");
   }
 
   @Test
