@@ -116,9 +116,12 @@ public final class HelmChartReviewer implements ChartReviewer {
       Object after = fetch(chart, newVersion);
       for (Object p : List.of(before, after)) {
         if (p instanceof String) {
-          return Optional.of(
-              ChartReview.unavailable(
-                  policyName, chart, file, line, oldVersion, newVersion, (String) p));
+          // An OCIRepository tag that is not a chart (manifests, an image) is no chart move.
+          return releases.pinsChart(file, line)
+              ? Optional.of(
+                  ChartReview.unavailable(
+                      policyName, chart, file, line, oldVersion, newVersion, (String) p))
+              : Optional.empty();
         }
       }
       ChartPackage old = (ChartPackage) before;

@@ -74,6 +74,28 @@ final class ReleaseValues {
     return Optional.empty();
   }
 
+  /**
+   * Whether {@code file:line} is known to pin a chart version: a HelmRelease's or HelmChart's
+   * {@code spec.chart.spec.version} / {@code spec.version}, or a dependency in a {@code
+   * Chart.yaml}. An OCIRepository tag may be a chart or any other artifact.
+   */
+  boolean pinsChart(String file, int line) {
+    if (file.equals("Chart.yaml") || file.endsWith("/Chart.yaml")) {
+      return true;
+    }
+    for (Node doc : documents(file)) {
+      String kind = scalar(doc, "kind");
+      Node version =
+          "HelmRelease".equals(kind)
+              ? path(doc, "spec", "chart", "spec", "version")
+              : "HelmChart".equals(kind) ? path(doc, "spec", "version") : null;
+      if (version != null && lineOf(version) == line) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Optional<Source> fromConfig(Node ref, String namespace) {
     String kind = scalar(ref, "kind");
     String name = scalar(ref, "name");

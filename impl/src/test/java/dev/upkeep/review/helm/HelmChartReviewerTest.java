@@ -200,6 +200,37 @@ class HelmChartReviewerTest {
   }
 
   @Test
+  void leavesAnOciRepositoryTagThatIsNoChartOutOfTheReview() throws Exception {
+    registry.pushImage("manifests/apps", "1.0.0");
+    registry.pushImage("manifests/apps", "1.1.0");
+    write(
+        "clusters/dev/source.yaml",
+        "apiVersion: source.toolkit.fluxcd.io/v1beta2\n"
+            + "kind: OCIRepository\n"
+            + "metadata:\n"
+            + "  name: apps\n"
+            + "spec:\n"
+            + "  url: oci://"
+            + registry.host()
+            + "/manifests/apps\n"
+            + "  ref:\n"
+            + "    tag: 1.0.0 # {\"$imagepolicy\": \"flux-system:apps:tag\"}\n");
+
+    UpdateReport report =
+        UpdatePipeline.builder()
+            .source(OciRegistrySource.builder().ignoreDockerConfig().build())
+            .policy("flux-system:apps", registry.chartRef("manifests/apps"), SemverPolicy.of("1.x"))
+            .patcher(SetterPatcher.create())
+            .publisher(GitPublisher.inPlace(repo))
+            .chartReviewer(HelmChartReviewer.create())
+            .build()
+            .plan();
+
+    assertThat(report.file("clusters/dev/source.yaml")).isPresent();
+    assertThat(report.charts()).isEmpty();
+  }
+
+  @Test
   void saysWhenTheDiffCannotBeComputedAndStillMovesTheVersion() throws Exception {
     write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
 
