@@ -1,7 +1,10 @@
 package dev.upkeep.cli;
 
 import dev.upkeep.UpkeepException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "upkeep",
     mixinStandardHelpOptions = true,
-    version = "upkeep 0.1.0-SNAPSHOT",
+    versionProvider = UpkeepCommand.Version.class,
     description = "Keeps the chart and image versions pinned in a GitOps repository up to date.",
     subcommands = {
       PlanCommand.class,
@@ -43,6 +46,21 @@ public final class UpkeepCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The project version, written into the jar by the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = UpkeepCommand.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new IOException("version.properties is missing from the jar");
+        }
+        p.load(in);
+      }
+      return new String[] {"upkeep " + p.getProperty("version")};
+    }
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
@@ -52,6 +70,7 @@ public final class UpkeepCommand implements Callable<Integer> {
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new UpkeepCommand());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
