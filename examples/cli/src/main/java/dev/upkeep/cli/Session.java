@@ -15,6 +15,7 @@ import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.source.RegistrySource;
 import dev.upkeep.source.oci.OciRegistrySource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -43,6 +45,9 @@ final class Session implements AutoCloseable {
   private final Path workDir;
   private final boolean ownWorkDir;
 
+  /** Wraps the registry source; {@code fleet} shares one tag cache across repositories. */
+  UnaryOperator<RegistrySource> sources = UnaryOperator.identity();
+
   Session(RepositoryOptions options, PrintWriter out, PrintWriter err) {
     this.options = options;
     this.out = out;
@@ -56,6 +61,11 @@ final class Session implements AutoCloseable {
     }
   }
 
+  /** {@code url} without the user information a Git URL may carry ({@code https://user:token@}). */
+  static String redact(String url) {
+    return url.replaceAll("//[^/@]*@", "//");
+  }
+
   /** The directory a remote repository is cloned into. */
   Path cloneDirectory() {
     return workDir.resolve("clone");
@@ -65,9 +75,7 @@ final class Session implements AutoCloseable {
   Path localRepository() {
     if (options.isRemote()) {
       throw new ConfigurationException(
-          "this command needs a local checkout; --repo \""
-              + options.repo.replaceAll("//[^/@]*@", "//")
-              + "\" is a URL");
+          "this command needs a local checkout; --repo \"" + redact(options.repo) + "\" is a URL");
     }
     Path dir = Path.of(options.repo).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
@@ -142,7 +150,7 @@ final class Session implements AutoCloseable {
       Loaded loaded, Optional<FluxAutomation.Automation> automation, GitPublisher publisher) {
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
-            .source(source(loaded.flux()))
+            .source(sources.apply(source(loaded.flux())))
             .patcher(SetterPatcher.create())
             .publisher(publisher)
             .concurrency(options.concurrency);

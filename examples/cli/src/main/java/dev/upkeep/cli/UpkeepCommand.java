@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify} and {@code promote}
- * over a Flux repository (a path or a Git URL).
+ * over a Flux repository (a path or a Git URL), and {@code fleet} over many.
  *
  * <p>Exit codes: 0 done or nothing to do, 1 failure, 2 bad usage, 3 changes found ({@code plan
  * --exit-code}), 4 verification failed ({@code verify}).
@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       RunCommand.class,
+      FleetCommand.class,
       VerifyCommand.class,
       PromoteCommand.class,
       CommandLine.HelpCommand.class
