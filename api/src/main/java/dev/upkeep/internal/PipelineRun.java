@@ -71,8 +71,10 @@ public final class PipelineRun {
     AtomicLong patchNanos = new AtomicLong();
     List<Finding> findings = new ArrayList<>();
     for (PolicyReport p : policies) {
-      if (p.status() == PolicyReport.Status.FAILED) {
-        findings.add(new Finding(Finding.Severity.ERROR, "", 0, p.reason()));
+      Finding failure = new Finding(Finding.Severity.ERROR, "", 0, p.reason());
+      // Policies that share an artifact share its failure: report it once.
+      if (p.status() == PolicyReport.Status.FAILED && !findings.contains(failure)) {
+        findings.add(failure);
       }
     }
     Map<String, Selection> selections = new LinkedHashMap<>();
@@ -392,7 +394,7 @@ public final class PipelineRun {
         if (pipeline.strict()) {
           throw e;
         }
-        findings.add(new Finding(Finding.Severity.ERROR, name, e.line(), e.getMessage()));
+        findings.add(new Finding(Finding.Severity.ERROR, name, e.line(), e.reason()));
         continue;
       }
       findings.addAll(patch.findings());

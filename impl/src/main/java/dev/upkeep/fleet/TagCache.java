@@ -1,6 +1,7 @@
 package dev.upkeep.fleet;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.util.List;
 import java.util.Map;
@@ -37,25 +38,50 @@ public final class TagCache {
     return new TagCache();
   }
 
-  /** A source that answers from this cache and asks {@code source} only for what it lacks. */
+  /**
+   * A source that answers from this cache and asks {@code source} only for what it lacks. Closing
+   * it closes {@code source} when that can be closed; the cache stays.
+   */
   public RegistrySource wrap(RegistrySource source) {
-    Objects.requireNonNull(source, "source");
-    return new RegistrySource() {
-      @Override
-      public List<String> listTags(ArtifactRef ref) {
-        return once(tags, ref, () -> List.copyOf(source.listTags(ref)));
-      }
+    return new Cached(this, Objects.requireNonNull(source, "source"));
+  }
 
-      @Override
-      public Optional<String> digest(ArtifactRef ref, String tag) {
-        return once(digests, new Digest(ref, tag), () -> source.digest(ref, tag));
-      }
+  private static final class Cached implements RegistrySource, AutoCloseable {
+    private final TagCache cache;
+    private final RegistrySource source;
 
-      @Override
-      public boolean supports(ArtifactRef ref) {
-        return source.supports(ref);
+    Cached(TagCache cache, RegistrySource source) {
+      this.cache = cache;
+      this.source = source;
+    }
+
+    @Override
+    public List<String> listTags(ArtifactRef ref) {
+      return once(cache.tags, ref, () -> List.copyOf(source.listTags(ref)));
+    }
+
+    @Override
+    public Optional<String> digest(ArtifactRef ref, String tag) {
+      return once(cache.digests, new Digest(ref, tag), () -> source.digest(ref, tag));
+    }
+
+    @Override
+    public boolean supports(ArtifactRef ref) {
+      return source.supports(ref);
+    }
+
+    @Override
+    public void close() {
+      if (source instanceof AutoCloseable) {
+        try {
+          ((AutoCloseable) source).close();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new RegistryException("cannot close the registry source: " + e.getMessage(), e);
+        }
       }
-    };
+    }
   }
 
   /** How many artifacts' tags were listed (or tried) through this cache. */

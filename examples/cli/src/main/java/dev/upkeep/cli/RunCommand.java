@@ -190,9 +190,11 @@ final class RunCommand implements Callable<Integer> {
 
   /** The remote's default branch (where its HEAD points), else {@code main}. */
   static String defaultBranch(String remote, Session session) {
-    return credentials(JGitPublisher.builder(remote))
-        .workDirectory(session.cloneDirectory())
-        .build()
+    return session
+        .own(
+            credentials(JGitPublisher.builder(remote))
+                .workDirectory(session.cloneDirectory())
+                .build())
         .remoteDefaultBranch()
         .orElse("main");
   }

@@ -22,7 +22,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,9 @@ final class Session implements AutoCloseable {
   final PrintWriter err;
   private final Path workDir;
   private final boolean ownWorkDir;
+
+  /** Publishers (and whatever else) to close with the session: their SSH clients, their clones. */
+  private final Set<AutoCloseable> owned = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** Wraps the registry source; {@code fleet} shares one tag cache across repositories. */
   UnaryOperator<RegistrySource> sources = UnaryOperator.identity();
@@ -84,14 +89,24 @@ final class Session implements AutoCloseable {
     return dir;
   }
 
+  /** Closes {@code part} with this session when it can be closed; returns it. */
+  <T> T own(T part) {
+    if (part instanceof AutoCloseable) {
+      owned.add((AutoCloseable) part);
+    }
+    return part;
+  }
+
   /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
   Loaded load(GitPublisher publisher) {
-    return publisher.inspect(
-        root -> {
-          ManifestWalk walk = ManifestWalk.create();
-          return new Loaded(
-              FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
-        });
+    return own(publisher)
+        .inspect(
+            root -> {
+              ManifestWalk walk = ManifestWalk.create();
+              return new Loaded(
+                  FluxAutomation.from(FluxObjects.scan(root, walk)),
+                  InlineMarkers.scan(root, walk));
+            });
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */
@@ -152,7 +167,7 @@ final class Session implements AutoCloseable {
         UpdatePipeline.builder()
             .source(sources.apply(source(loaded.flux())))
             .patcher(SetterPatcher.create())
-            .publisher(publisher)
+            .publisher(own(publisher))
             .concurrency(options.concurrency);
     loaded.flux().configure(b);
     Map<String, InlinePolicy> inline = new LinkedHashMap<>();
@@ -231,6 +246,13 @@ final class Session implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable part : owned) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        err.println("upkeep: warning: " + e.getMessage());
+      }
+    }
     if (!ownWorkDir) {
       return;
     }
