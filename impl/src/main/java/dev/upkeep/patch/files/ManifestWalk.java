@@ -34,10 +34,10 @@ import java.util.Set;
  *       binary files (a NUL byte, or bytes that are not UTF-8) when read.
  * </ul>
  *
- * <p>{@link #patch} reads every listed file, keeps only those holding the patcher's literal markers
- * (its {@link ManifestPatcher#mayApply} test: {@code $imagepolicy}, the same cheap pre-filter Flux
- * applies) and parses and patches those. Memory stays flat in the number of files: only patched
- * files are kept. Instances are immutable and thread-safe.
+ * <p>The pipeline reads every listed file ({@link #read}), keeps only those holding the patcher's
+ * literal markers (its {@link ManifestPatcher#mayApply} test: {@code $imagepolicy}, the same cheap
+ * pre-filter Flux applies) and parses and patches those. Memory stays flat in the number of files:
+ * only patched files are kept. Instances are immutable and thread-safe.
  */
 public final class ManifestWalk implements ManifestFiles {
 
