@@ -8,7 +8,6 @@ import dev.upkeep.UpkeepException;
 import dev.upkeep.fleet.FleetConfig;
 import dev.upkeep.fleet.TagCache;
 import dev.upkeep.internal.Json;
-import dev.upkeep.publish.git.JGitPublisher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -70,27 +69,7 @@ final class FleetCommand implements Callable<Integer> {
       description = "Write one JSON report per repository into this directory.")
   Path reportDir;
 
-  @Option(
-      names = "--push-branch",
-      description =
-          "The branch to push to in every repository (default: each automation's push branch, else upkeep/update).")
-  String pushBranch;
-
-  @Option(
-      names = "--strategy",
-      defaultValue = "STACK",
-      description =
-          "STACK adds a commit to the push branch; REBUILD resets it to base plus one commit (default: ${DEFAULT-VALUE}).")
-  JGitPublisher.Strategy strategy;
-
-  @Option(
-      names = "--author",
-      description =
-          "Commit author as \"Name <email>\" (default: each automation's author, else Upkeep).")
-  String author;
-
-  @Option(names = "--sign-off", description = "Add a Signed-off-by trailer.")
-  boolean signOff;
+  @Mixin CommitOptions commit;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -145,8 +124,8 @@ final class FleetCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--parallel must be at least 1, got " + parallel);
     }
-    if (author != null) {
-      RunCommand.author(author, spec.commandLine());
+    if (commit.author != null) {
+      RunCommand.author(commit.author, spec.commandLine());
     }
     FleetConfig.Shard mine;
     try {
@@ -213,10 +192,7 @@ final class FleetCommand implements Callable<Integer> {
       RunCommand run = new RunCommand();
       run.options = repositoryOptions(position, repository);
       run.changeRequests = new ChangeRequestOptions();
-      run.pushBranch = pushBranch;
-      run.strategy = strategy;
-      run.author = author;
-      run.signOff = signOff;
+      run.commit = commit;
       run.spec = spec;
       try (Session session = new Session(run.options, new PrintWriter(new StringWriter()), log)) {
         session.sources = tags::wrap;

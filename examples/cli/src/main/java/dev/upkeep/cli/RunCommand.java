@@ -53,27 +53,7 @@ final class RunCommand implements Callable<Integer> {
           "The branch to build on (default: the automation's checkout branch, else the remote's default branch).")
   String base;
 
-  @Option(
-      names = "--push-branch",
-      description =
-          "The branch to push to (default: the automation's push branch, else upkeep/update).")
-  String pushBranch;
-
-  @Option(
-      names = "--strategy",
-      defaultValue = "STACK",
-      description =
-          "STACK adds a commit to the push branch; REBUILD resets it to base plus one commit (default: ${DEFAULT-VALUE}).")
-  JGitPublisher.Strategy strategy;
-
-  @Option(
-      names = "--author",
-      description =
-          "Commit author as \"Name <email>\" (default: the automation's author, else Upkeep).")
-  String author;
-
-  @Option(names = "--sign-off", description = "Add a Signed-off-by trailer.")
-  boolean signOff;
+  @Mixin CommitOptions commit;
 
   @Option(
       names = "--in-place",
@@ -118,13 +98,13 @@ final class RunCommand implements Callable<Integer> {
                 .filter(b -> !b.isEmpty())
                 .orElse(firstBase);
     String push =
-        pushBranch != null
-            ? pushBranch
+        commit.pushBranch != null
+            ? commit.pushBranch
             : automation
                 .map(FluxAutomation.Automation::pushBranch)
                 .filter(b -> !b.isEmpty())
                 .orElse(DEFAULT_PUSH_BRANCH);
-    if (pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
+    if (commit.pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
       // Never straight to the base unless asked: a person reviews the update first.
       err.println(
           "upkeep: no push branch configured; pushing to "
@@ -138,8 +118,8 @@ final class RunCommand implements Callable<Integer> {
             .workDirectory(session.cloneDirectory())
             .baseBranch(baseBranch)
             .pushBranch(push)
-            .strategy(strategy)
-            .signOff(signOff);
+            .strategy(commit.strategy)
+            .signOff(commit.signOff);
     author(automation, publisher);
     automation.ifPresent(
         a -> {
@@ -168,8 +148,8 @@ final class RunCommand implements Callable<Integer> {
 
   private void author(
       Optional<FluxAutomation.Automation> automation, JGitPublisher.Builder publisher) {
-    if (author != null) {
-      Matcher m = author(author, spec.commandLine());
+    if (commit.author != null) {
+      Matcher m = author(commit.author, spec.commandLine());
       publisher.author(m.group(1), m.group(2));
     } else if (automation.isPresent()) {
       publisher.author(automation.get().authorName(), automation.get().authorEmail());
