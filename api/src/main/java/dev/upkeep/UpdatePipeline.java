@@ -1,6 +1,5 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.PipelineRun;
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.ManifestPatcher;
 import dev.upkeep.policy.VersionPolicy;

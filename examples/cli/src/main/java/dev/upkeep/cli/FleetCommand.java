@@ -7,7 +7,7 @@ import dev.upkeep.UpdateReport;
 import dev.upkeep.UpkeepException;
 import dev.upkeep.fleet.FleetConfig;
 import dev.upkeep.fleet.TagCache;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,7 +2,7 @@ package dev.upkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.testing.oci.DistributionRegistry;
 import dev.upkeep.testing.oci.OciArtifact;
 import dev.upkeep.testing.oci.RegistryUpload;

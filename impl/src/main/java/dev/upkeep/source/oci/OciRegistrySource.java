@@ -3,7 +3,7 @@ package dev.upkeep.source.oci;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;

@@ -3,8 +3,8 @@ package dev.upkeep.source.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.upkeep.internal.Json;
 import dev.upkeep.internal.registry.RetryTiming;
+import dev.upkeep.json.Json;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
