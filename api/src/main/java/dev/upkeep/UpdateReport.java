@@ -1,6 +1,6 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;
