@@ -48,6 +48,8 @@ final class Candidates {
   private static final Set<String> WORKLOADS =
       Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod");
 
+  private static final String TEMPLATED = " is templated; its value is not known before rendering";
+
   final List<Candidate> found = new ArrayList<>();
   final List<Skipped> skipped = new ArrayList<>();
   final List<ExistingPolicy> existingPolicies = new ArrayList<>();
@@ -315,7 +317,7 @@ final class Candidates {
   private void image(Doc d, Value v) {
     String ref = v.value();
     if (templated(ref)) {
-      skip(d, v, "image \"" + ref + "\" is templated; its value is not known before rendering");
+      skip(d, v, "image \"" + ref + "\"" + TEMPLATED);
       return;
     }
     String digest = null;
@@ -370,7 +372,7 @@ final class Candidates {
               ? repository.value()
               : registry.value() + "/" + repository.value();
       if (templated(name) || templated(v.value())) {
-        skip(d, v, "image \"" + name + ":" + v.value() + "\" is templated");
+        skip(d, v, "image \"" + name + ":" + v.value() + "\"" + TEMPLATED);
         continue;
       }
       ArtifactRef artifact;
@@ -433,7 +435,7 @@ final class Candidates {
       return false;
     }
     if (templated(version)) {
-      skip(d, v, "\"" + version + "\" is templated; its value is not known before rendering");
+      skip(d, v, "\"" + version + "\"" + TEMPLATED);
       return false;
     }
     if (version.equals("latest")) {

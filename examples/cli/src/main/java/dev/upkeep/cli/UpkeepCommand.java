@@ -7,8 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify} and {@code promote}
- * over a Flux repository (a path or a Git URL).
+ * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify}, {@code promote} and
+ * {@code adopt} over a Flux repository (a path or a Git URL).
  *
  * <p>Exit codes: 0 done or nothing to do, 1 failure, 2 bad usage, 3 changes found ({@code plan
  * --exit-code}), 4 verification failed ({@code verify}).
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       VerifyCommand.class,
       PromoteCommand.class,
+      AdoptCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
