@@ -3,8 +3,10 @@ package dev.upkeep.publish.pr;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.ChangeRequestSpec;
+import dev.upkeep.publish.OpenChangeRequest;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,46 @@ public final class GitHubOpener implements ChangeRequestOpener {
           Map.of("reviewers", allReviewers));
     }
     return new ChangeRequest(number, URI.create(RestClient.text(pr, "html_url")), created);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lists the first 100 open pull requests into {@code targetBranch} and keeps those whose head
+   * is a branch of this repository (never a fork's branch of the same name).
+   */
+  @Override
+  public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
+    List<?> open =
+        RestClient.list(
+            client.get(
+                "/repos/"
+                    + repository
+                    + "/pulls?state=open&base="
+                    + OpenerSettings.encode(targetBranch)
+                    + "&per_page=100"));
+    List<OpenChangeRequest> out = new ArrayList<>();
+    for (Object pr : open) {
+      Object head = RestClient.field(pr, "head");
+      String ref = RestClient.text(head, "ref");
+      String from = RestClient.text(RestClient.field(head, "repo"), "full_name");
+      if (ref != null && ref.startsWith(branchPrefix) && repository.equalsIgnoreCase(from)) {
+        out.add(
+            new OpenChangeRequest(
+                RestClient.number(pr, "number", "GitHub"),
+                URI.create(RestClient.text(pr, "html_url")),
+                ref,
+                targetBranch));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close(long number, String comment) {
+    String repo = "/repos/" + repository;
+    client.send("POST", repo + "/issues/" + number + "/comments", Map.of("body", comment));
+    client.send("PATCH", repo + "/pulls/" + number, Map.of("state", "closed"));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestException;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.ChangeRequestSpec;
+import dev.upkeep.publish.OpenChangeRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,43 @@ public final class GiteaOpener implements ChangeRequestOpener {
       ids.add(id);
     }
     return ids;
+  }
+
+  @Override
+  public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
+    String repo = "/repos/" + repository;
+    List<OpenChangeRequest> out = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      List<?> prs =
+          RestClient.list(client.get(repo + "/pulls?state=open&limit=" + PAGE + "&page=" + page));
+      for (Object pr : prs) {
+        Object head = RestClient.field(pr, "head");
+        String ref = RestClient.text(head, "ref");
+        String from = RestClient.text(RestClient.field(head, "repo"), "full_name");
+        if (ref != null
+            && ref.startsWith(branchPrefix)
+            && repository.equalsIgnoreCase(from)
+            && targetBranch.equals(RestClient.text(RestClient.field(pr, "base"), "ref"))) {
+          out.add(
+              new OpenChangeRequest(
+                  RestClient.number(pr, "number", "Gitea"),
+                  URI.create(RestClient.text(pr, "html_url")),
+                  ref,
+                  targetBranch));
+        }
+      }
+      if (prs.size() < PAGE) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close(long number, String comment) {
+    String repo = "/repos/" + repository;
+    client.send("POST", repo + "/issues/" + number + "/comments", Map.of("body", comment));
+    client.send("PATCH", repo + "/pulls/" + number, Map.of("state", "closed"));
   }
 
   @Override
