@@ -263,9 +263,7 @@ public final class Adoption {
     }
     for (Map.Entry<String, List<Marked>> e : byFile.entrySet()) {
       Path file = root.resolve(e.getKey());
-      String content =
-          ManifestText.read(file, Long.MAX_VALUE)
-              .orElseThrow(() -> new IllegalStateException("cannot read " + e.getKey()));
+      String content = found.texts.get(e.getKey());
       List<Marked> marks = new ArrayList<>(e.getValue());
       // from the end of the file backwards, so earlier offsets stay valid
       marks.sort(Comparator.comparingInt(Marked::line).reversed());

@@ -57,6 +57,9 @@ final class Candidates {
   /** {@code namespace:name} of every ImageRepository and ImagePolicy already defined. */
   final Set<String> existingNames = new java.util.HashSet<>();
 
+  /** The text each value was found in, by file: markers are inserted into exactly this. */
+  final Map<String, String> texts = new HashMap<>();
+
   private final List<Doc> docs = new ArrayList<>();
 
   /** One YAML document: its values by path. */
@@ -114,6 +117,7 @@ final class Candidates {
         c.skipped.add(new Skipped(name, e.line(), "", "does not parse: " + e.getMessage()));
         continue;
       }
+      c.texts.put(name, text.get());
       Map<Integer, Doc> byIndex = new LinkedHashMap<>();
       for (Value v : values) {
         byIndex.computeIfAbsent(v.document(), k -> new Doc(name)).values.put(v.path(), v);
