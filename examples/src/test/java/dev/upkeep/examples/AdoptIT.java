@@ -2,10 +2,8 @@ package dev.upkeep.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upkeep.cli.UpkeepCommand;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.UpkeepExtension;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,13 +58,6 @@ class AdoptIT {
     return files;
   }
 
-  static int upkeep(StringWriter out, String... args) {
-    StringWriter err = new StringWriter();
-    int code = UpkeepCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
-    out.write(err.toString());
-    return code;
-  }
-
   @Test
   void adoptMarksAnUnmarkedRepositoryAndThePlanFindsEveryUpdate(
       FakeOciRegistry registry, @TempDir Path repo) throws Exception {
@@ -89,14 +80,16 @@ class AdoptIT {
     }
 
     StringWriter discover = new StringWriter();
-    assertThat(upkeep(discover, "plan", "--discover", "--repo", repo.toString()))
+    assertThat(InlineMarkersIT.upkeep(discover, "plan", "--discover", "--repo", repo.toString()))
         .as(discover.toString())
         .isZero();
     assertThat(discover.toString()).contains("5 value(s) would mark");
     assertThat(repo.resolve("upkeep-policies.yaml")).doesNotExist();
 
     StringWriter adopt = new StringWriter();
-    assertThat(upkeep(adopt, "adopt", "--repo", repo.toString())).as(adopt.toString()).isZero();
+    assertThat(InlineMarkersIT.upkeep(adopt, "adopt", "--repo", repo.toString()))
+        .as(adopt.toString())
+        .isZero();
     assertThat(adopt.toString()).contains("5 value(s) marked", "written to upkeep-policies.yaml");
     long markers = 0;
     for (Map.Entry<String, String> e : before.entrySet()) {
@@ -109,7 +102,7 @@ class AdoptIT {
 
     StringWriter plan = new StringWriter();
     int planned =
-        upkeep(
+        InlineMarkersIT.upkeep(
             plan,
             "plan",
             "--repo",

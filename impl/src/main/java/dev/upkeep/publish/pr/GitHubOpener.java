@@ -120,16 +120,10 @@ public final class GitHubOpener implements ChangeRequestOpener {
                     + "&per_page=100"));
     List<OpenChangeRequest> out = new ArrayList<>();
     for (Object pr : open) {
-      Object head = RestClient.field(pr, "head");
-      String ref = RestClient.text(head, "ref");
-      String from = RestClient.text(RestClient.field(head, "repo"), "full_name");
-      if (ref != null && ref.startsWith(branchPrefix) && repository.equalsIgnoreCase(from)) {
-        out.add(
-            new OpenChangeRequest(
-                RestClient.number(pr, "number", "GitHub"),
-                URI.create(RestClient.text(pr, "html_url")),
-                ref,
-                targetBranch));
+      OpenChangeRequest r =
+          RestClient.pullFrom(pr, repository, branchPrefix, targetBranch, "GitHub");
+      if (r != null) {
+        out.add(r);
       }
     }
     return out;
@@ -137,9 +131,7 @@ public final class GitHubOpener implements ChangeRequestOpener {
 
   @Override
   public void close(long number, String comment) {
-    String repo = "/repos/" + repository;
-    client.send("POST", repo + "/issues/" + number + "/comments", Map.of("body", comment));
-    client.send("PATCH", repo + "/pulls/" + number, Map.of("state", "closed"));
+    client.commentThenClose("/repos/" + repository, number, comment);
   }
 
   @Override

@@ -139,19 +139,10 @@ public final class GiteaOpener implements ChangeRequestOpener {
       List<?> prs =
           RestClient.list(client.get(repo + "/pulls?state=open&limit=" + PAGE + "&page=" + page));
       for (Object pr : prs) {
-        Object head = RestClient.field(pr, "head");
-        String ref = RestClient.text(head, "ref");
-        String from = RestClient.text(RestClient.field(head, "repo"), "full_name");
-        if (ref != null
-            && ref.startsWith(branchPrefix)
-            && repository.equalsIgnoreCase(from)
-            && targetBranch.equals(RestClient.text(RestClient.field(pr, "base"), "ref"))) {
-          out.add(
-              new OpenChangeRequest(
-                  RestClient.number(pr, "number", "Gitea"),
-                  URI.create(RestClient.text(pr, "html_url")),
-                  ref,
-                  targetBranch));
+        OpenChangeRequest r =
+            RestClient.pullFrom(pr, repository, branchPrefix, targetBranch, "Gitea");
+        if (r != null) {
+          out.add(r);
         }
       }
       if (prs.size() < PAGE) {
@@ -163,9 +154,7 @@ public final class GiteaOpener implements ChangeRequestOpener {
 
   @Override
   public void close(long number, String comment) {
-    String repo = "/repos/" + repository;
-    client.send("POST", repo + "/issues/" + number + "/comments", Map.of("body", comment));
-    client.send("PATCH", repo + "/pulls/" + number, Map.of("state", "closed"));
+    client.commentThenClose("/repos/" + repository, number, comment);
   }
 
   @Override
