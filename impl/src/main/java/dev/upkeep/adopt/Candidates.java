@@ -122,7 +122,8 @@ final class Candidates {
       for (Value v : values) {
         byIndex.computeIfAbsent(v.document(), k -> new Doc(name)).values.put(v.path(), v);
       }
-      boolean kustomization = file.getFileName().toString().matches("kustomization\\.ya?ml");
+      boolean kustomization =
+          file.getFileName().toString().matches("kustomization\\.ya?ml|Kustomization");
       for (Doc d : byIndex.values()) {
         c.docs.add(d);
         if (kustomization && d.kind().isEmpty()) {

@@ -316,6 +316,28 @@ class AdoptionTest {
             "kind: Pod\nspec:\n  containers:\n  - image: nginx:1.25.3 # {\"$imagepolicy\": \"apps:nginx\"}\n");
   }
 
+  @Test
+  void namesDependOnTheValuesNotOnTheOrderFilesAreRead(@TempDir Path one, @TempDir Path two)
+      throws IOException {
+    String a = "kind: Pod\nspec:\n  containers:\n  - image: ghcr.io/a/app:1.0.0\n";
+    String b = "kind: Pod\nspec:\n  containers:\n  - image: ghcr.io/b/app:2.0.0\n";
+    Files.writeString(one.resolve("1.yaml"), a);
+    Files.writeString(one.resolve("2.yaml"), b);
+    Files.writeString(two.resolve("1.yaml"), b);
+    Files.writeString(two.resolve("2.yaml"), a);
+
+    Adoption.Result first = Adoption.builder().build().apply(one);
+    Adoption.Result second = Adoption.builder().build().apply(two);
+
+    assertThat(first.created()).isEqualTo(second.created());
+    assertThat(first.created())
+        .extracting(Adoption.Policy::name)
+        .doesNotHaveDuplicates()
+        .allMatch(n -> n.matches("flux-system:app-[0-9a-f]{8}"));
+    assertThat(Files.readString(one.resolve(Adoption.DEFAULT_POLICY_FILE)))
+        .isEqualTo(Files.readString(two.resolve(Adoption.DEFAULT_POLICY_FILE)));
+  }
+
   @Nested
   class Options {
     @Test
