@@ -6,6 +6,7 @@ import dev.upkeep.PolicyReport;
 import dev.upkeep.Selection;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
+import dev.upkeep.UpkeepException;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.OpenChangeRequest;
@@ -58,17 +59,22 @@ public final class ArtifactGroups {
    * @param policies its policies' names
    * @param report the run of its pipeline, when the plan found an update for it
    * @param closed the pull request closed because the base already has the update
+   * @param error why its run or the closing failed; the other groups still ran
    */
   public record Group(
       String artifact,
       String branch,
       List<String> policies,
       Optional<UpdateReport> report,
-      Optional<OpenChangeRequest> closed) {
+      Optional<OpenChangeRequest> closed,
+      Optional<String> error) {
 
     /** Copies the list. */
     public Group {
       policies = List.copyOf(policies);
+      Objects.requireNonNull(report, "report");
+      Objects.requireNonNull(closed, "closed");
+      Objects.requireNonNull(error, "error");
     }
   }
 
@@ -88,7 +94,11 @@ public final class ArtifactGroups {
     /** Whether the plan or any group's run reported an error. */
     public boolean hasErrors() {
       return plan.hasErrors()
-          || groups.stream().anyMatch(g -> g.report().map(UpdateReport::hasErrors).orElse(false));
+          || groups.stream()
+              .anyMatch(
+                  g ->
+                      g.error().isPresent()
+                          || g.report().map(UpdateReport::hasErrors).orElse(false));
     }
   }
 
@@ -156,31 +166,35 @@ public final class ArtifactGroups {
       ArtifactRef artifact = e.getKey();
       String branch = branches.get(artifact);
       List<String> names = e.getValue();
-      if (names.stream().anyMatch(changedPolicies::contains)) {
-        UpdateReport report =
-            copy(
-                    names,
-                    publisherForBranch.apply(branch),
-                    shared,
-                    true,
-                    new GroupPatcher(pipeline.patcher(), selections, Set.copyOf(names)))
-                .changeRequestTitle(pipeline.changeRequestTitle() + ": " + artifact.name())
-                .build()
-                .run();
-        groups.add(
-            new Group(artifact.toString(), branch, names, Optional.of(report), Optional.empty()));
-        continue;
-      }
+      Optional<UpdateReport> report = Optional.empty();
       Optional<OpenChangeRequest> closed = Optional.empty();
-      if (upToDate(plan, names)) {
-        for (OpenChangeRequest r : open) {
-          if (r.sourceBranch().equals(branch)) {
-            opener.get().close(r.number(), closing(plan, names));
-            closed = Optional.of(r);
+      Optional<String> error = Optional.empty();
+      try {
+        if (names.stream().anyMatch(changedPolicies::contains)) {
+          report =
+              Optional.of(
+                  copy(
+                          names,
+                          publisherForBranch.apply(branch),
+                          shared,
+                          true,
+                          new GroupPatcher(pipeline.patcher(), selections, Set.copyOf(names)))
+                      .changeRequestTitle(pipeline.changeRequestTitle() + ": " + artifact.name())
+                      .build()
+                      .run());
+        } else if (upToDate(plan, names)) {
+          for (OpenChangeRequest r : open) {
+            if (r.sourceBranch().equals(branch)) {
+              opener.get().close(r.number(), closing(plan, names));
+              closed = Optional.of(r);
+            }
           }
         }
+      } catch (UpkeepException ex) {
+        // one artifact's refused push or failed request does not hold back the others
+        error = Optional.of(ex.getMessage());
       }
-      groups.add(new Group(artifact.toString(), branch, names, Optional.empty(), closed));
+      groups.add(new Group(artifact.toString(), branch, names, report, closed, error));
     }
     return new Result(plan, groups);
   }

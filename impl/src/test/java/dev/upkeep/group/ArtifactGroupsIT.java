@@ -109,4 +109,29 @@ class ArtifactGroupsIT {
     assertThat(forge.from("upkeep/update-podinfo").open).isTrue();
     assertThat(forge.pulls).hasSize(2);
   }
+
+  @Test
+  void aRefusedBranchDoesNotHoldBackTheOtherArtifacts(
+      FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) {
+    registry.pushChart("charts/podinfo", "6.5.0");
+    registry.pushChart("charts/podinfo", "6.5.4");
+    registry.pushImage("org/web", "1.2.3");
+    registry.pushImage("org/web", "1.3.0");
+    remote.seed(
+        Map.of("apps/podinfo.yaml", chart("6.5.0"), "apps/web.yaml", web(registry, "1.2.3")));
+    remote.createBranch("upkeep/update-podinfo", "main");
+    remote.commit(
+        "upkeep/update-podinfo", Map.of("notes.txt", "mine\n"), "Person", "a person's work");
+    InMemoryForge forge = new InMemoryForge();
+
+    ArtifactGroups.Result result = groups(registry, remote, work, forge).run();
+
+    assertThat(result.hasErrors()).isTrue();
+    assertThat(result.groups().get(0).error())
+        .hasValueSatisfying(m -> assertThat(m).contains("Person"));
+    assertThat(remote.readFile("upkeep/update-podinfo", "notes.txt")).hasValue("mine\n");
+    assertThat(remote.readFile("upkeep/update-web", "apps/web.yaml"))
+        .hasValue(web(registry, "1.3.0"));
+    assertThat(forge.pulls).extracting(p -> p.source).containsExactly("upkeep/update-web");
+  }
 }

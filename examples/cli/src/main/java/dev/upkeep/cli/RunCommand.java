@@ -92,8 +92,8 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "none",
       description =
           "none: one branch and pull request for everything; artifact: one per chart or image,"
-              + " each rebuilt from the base, later runs update it, and it is closed once the base"
-              + " has its update (default: ${DEFAULT-VALUE}).")
+              + " each rebuilt from the base (implies --strategy REBUILD), later runs update it,"
+              + " and it is closed once the base has its update (default: ${DEFAULT-VALUE}).")
   GroupBy groupBy;
 
   @Option(
@@ -219,7 +219,9 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = session.out;
     for (ArtifactGroups.Group g : result.groups()) {
       out.println("== " + g.branch() + " (" + g.artifact() + ")");
-      if (g.report().isPresent()) {
+      if (g.error().isPresent()) {
+        session.err.println("upkeep: " + g.branch() + ": " + g.error().get());
+      } else if (g.report().isPresent()) {
         session.print(g.report().get());
       } else if (g.closed().isPresent()) {
         out.println(
