@@ -63,10 +63,16 @@ class ArtifactGroupsIT {
     remote.seed(
         Map.of("apps/podinfo.yaml", chart("6.5.0"), "apps/web.yaml", web(registry, "1.2.3")));
     InMemoryForge forge = new InMemoryForge();
+    registry.clearRequests();
 
     ArtifactGroups.Result first = groups(registry, remote, work, forge).run();
 
     assertThat(first.hasErrors()).isFalse();
+    // the plan and the group runs share one tag listing per artifact
+    assertThat(registry.requests())
+        .filteredOn(r -> r.path().endsWith("/tags/list"))
+        .extracting(r -> r.path())
+        .containsExactlyInAnyOrder("/v2/charts/podinfo/tags/list", "/v2/org/web/tags/list");
     assertThat(first.groups())
         .extracting(ArtifactGroups.Group::branch)
         .containsExactly("upkeep/update-podinfo", "upkeep/update-web");
