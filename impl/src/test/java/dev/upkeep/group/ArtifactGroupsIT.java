@@ -32,6 +32,16 @@ class ArtifactGroupsIT {
         + " # {\"$imagepolicy\": \"flux-system:web\"}\n";
   }
 
+  /** podinfo 6.5.0 and 6.5.4, web 1.2.3 and 1.3.0; main pins podinfo 6.5.0 and web 1.2.3. */
+  static void seed(FakeOciRegistry registry, GitRemoteFixture remote) {
+    registry.pushChart("charts/podinfo", "6.5.0");
+    registry.pushChart("charts/podinfo", "6.5.4");
+    registry.pushImage("org/web", "1.2.3");
+    registry.pushImage("org/web", "1.3.0");
+    remote.seed(
+        Map.of("apps/podinfo.yaml", chart("6.5.0"), "apps/web.yaml", web(registry, "1.2.3")));
+  }
+
   static ArtifactGroups groups(
       FakeOciRegistry registry, GitRemoteFixture remote, Path work, InMemoryForge forge) {
     JGitPublisher.Builder git =
@@ -56,12 +66,7 @@ class ArtifactGroupsIT {
   @Test
   void pushesOneBranchAndPullRequestPerArtifactUpdatesThemAndClosesWhatTheBaseHas(
       FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) {
-    registry.pushChart("charts/podinfo", "6.5.0");
-    registry.pushChart("charts/podinfo", "6.5.4");
-    registry.pushImage("org/web", "1.2.3");
-    registry.pushImage("org/web", "1.3.0");
-    remote.seed(
-        Map.of("apps/podinfo.yaml", chart("6.5.0"), "apps/web.yaml", web(registry, "1.2.3")));
+    seed(registry, remote);
     InMemoryForge forge = new InMemoryForge();
     registry.clearRequests();
 
@@ -119,12 +124,7 @@ class ArtifactGroupsIT {
   @Test
   void aRefusedBranchDoesNotHoldBackTheOtherArtifacts(
       FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) {
-    registry.pushChart("charts/podinfo", "6.5.0");
-    registry.pushChart("charts/podinfo", "6.5.4");
-    registry.pushImage("org/web", "1.2.3");
-    registry.pushImage("org/web", "1.3.0");
-    remote.seed(
-        Map.of("apps/podinfo.yaml", chart("6.5.0"), "apps/web.yaml", web(registry, "1.2.3")));
+    seed(registry, remote);
     remote.createBranch("upkeep/update-podinfo", "main");
     remote.commit(
         "upkeep/update-podinfo", Map.of("notes.txt", "mine\n"), "Person", "a person's work");
