@@ -2,9 +2,12 @@ package dev.upkeep.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.UpkeepExtension;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,10 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 class AdoptIT {
 
   /** A marker comment appended by adopt, with the one space before it. */
-  private static final Pattern MARKER = Pattern.compile(" # \\{\"\\$imagepolicy\": \"[^\"]+\"\\}");
+  private static final Pattern MARKER =
+      Pattern.compile(" # \\{\"\\$(imagepolicy\": \"[^\"]+\"|upkeep\": \\{[^}]+\\})\\}");
 
-  static Map<String, String> unmarked(String host) {
+  static Map<String, String> unmarked(String host, String helmIndex) {
     Map<String, String> files = new LinkedHashMap<>();
+    files.put(
+        "legacy/redis.yaml",
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\n"
+            + "metadata: {name: classic, namespace: legacy}\nspec: {url: '"
+            + helmIndex
+            + "'}\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+            + "metadata: {name: redis, namespace: legacy}\nspec:\n  chart:\n    spec:\n"
+            + "      chart: redis\n      sourceRef: {kind: HelmRepository, name: classic}\n"
+            + "      version: 18.1.2\n");
     files.put(
         "infra/charts.yaml",
         "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n"
@@ -73,7 +86,30 @@ class AdoptIT {
     for (String v : new String[] {"v1.4.0", "v1.5.1"}) {
       registry.pushImage("org/manifests", v);
     }
-    Map<String, String> before = unmarked(registry.host());
+    HttpServer classic = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] index =
+        ("apiVersion: v1\nentries:\n  redis:\n  - {name: redis, version: 19.0.0}\n"
+                + "  - {name: redis, version: 18.2.0}\n  - {name: redis, version: 18.1.2}\n")
+            .getBytes(StandardCharsets.UTF_8);
+    classic.createContext(
+        "/charts/index.yaml",
+        exchange -> {
+          exchange.sendResponseHeaders(200, index.length);
+          exchange.getResponseBody().write(index);
+          exchange.close();
+        });
+    classic.start();
+    try {
+      adoptThenPlan(
+          registry, repo, "http://127.0.0.1:" + classic.getAddress().getPort() + "/charts");
+    } finally {
+      classic.stop(0);
+    }
+  }
+
+  private static void adoptThenPlan(FakeOciRegistry registry, Path repo, String helmIndex)
+      throws Exception {
+    Map<String, String> before = unmarked(registry.host(), helmIndex);
     for (Map.Entry<String, String> e : before.entrySet()) {
       Files.createDirectories(repo.resolve(e.getKey()).getParent());
       Files.writeString(repo.resolve(e.getKey()), e.getValue());
@@ -83,14 +119,14 @@ class AdoptIT {
     assertThat(InlineMarkersIT.upkeep(discover, "plan", "--discover", "--repo", repo.toString()))
         .as(discover.toString())
         .isZero();
-    assertThat(discover.toString()).contains("5 value(s) would mark");
+    assertThat(discover.toString()).contains("6 value(s) would mark");
     assertThat(repo.resolve("upkeep-policies.yaml")).doesNotExist();
 
     StringWriter adopt = new StringWriter();
     assertThat(InlineMarkersIT.upkeep(adopt, "adopt", "--repo", repo.toString()))
         .as(adopt.toString())
         .isZero();
-    assertThat(adopt.toString()).contains("5 value(s) marked", "written to upkeep-policies.yaml");
+    assertThat(adopt.toString()).contains("6 value(s) marked", "written to upkeep-policies.yaml");
     long markers = 0;
     for (Map.Entry<String, String> e : before.entrySet()) {
       String after = Files.readString(repo.resolve(e.getKey()));
@@ -98,7 +134,7 @@ class AdoptIT {
       assertThat(MARKER.matcher(after).replaceAll("")).as(e.getKey()).isEqualTo(e.getValue());
     }
 
-    assertThat(markers).isEqualTo(5);
+    assertThat(markers).isEqualTo(6);
 
     StringWriter plan = new StringWriter();
     int planned =
@@ -121,6 +157,7 @@ class AdoptIT {
                 + registry.host()
                 + "/org/web:1.3.0",
             "apps/manifests.yaml:9: v1.4.0 -> v1.5.1",
-            "overlays/kustomization.yaml:4: 1.2.3 -> 1.3.0");
+            "overlays/kustomization.yaml:4: 1.2.3 -> 1.3.0",
+            "legacy/redis.yaml:14: 18.1.2 -> 18.2.0");
   }
 }

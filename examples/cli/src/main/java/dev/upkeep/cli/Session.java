@@ -15,6 +15,7 @@ import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.source.helm.HelmRepositorySource;
 import dev.upkeep.source.oci.OciRegistrySource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -143,6 +144,8 @@ final class Session implements AutoCloseable {
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
             .source(source(loaded.flux()))
+            // charts of classic Helm repositories, which inline markers (and adopt) name
+            .source(HelmRepositorySource.create())
             .patcher(SetterPatcher.create())
             .publisher(publisher)
             .concurrency(options.concurrency);
