@@ -4,6 +4,7 @@ import dev.upkeep.ArtifactRef;
 import dev.upkeep.adopt.Adoption.Skipped;
 import dev.upkeep.patch.PatchException;
 import dev.upkeep.patch.files.ManifestWalk;
+import dev.upkeep.patch.yaml.ImageReference;
 import dev.upkeep.patch.yaml.ManifestValues;
 import dev.upkeep.patch.yaml.ManifestValues.Value;
 import java.net.URI;
@@ -325,28 +326,23 @@ final class Candidates {
       skip(d, v, "image \"" + ref + "\"" + TEMPLATED);
       return;
     }
-    String digest = null;
-    int at = ref.indexOf('@');
-    if (at >= 0) {
-      digest = ref.substring(at + 1);
-      ref = ref.substring(0, at);
-    }
-    int colon = ref.lastIndexOf(':');
-    if (colon <= ref.lastIndexOf('/')) {
+    ImageReference parts = ImageReference.of(ref);
+    if (parts.tag() == null) {
       skip(
           d,
           v,
           "image \""
-              + v.value()
-              + (digest != null
+              + ref
+              + (parts.digest() != null
                   ? "\" is pinned by digest only; no tag for a policy to move"
                   : "\" has no tag (it means latest); pin a version first"));
       return;
     }
-    String tag = ref.substring(colon + 1);
+    String tag = parts.tag();
+    String digest = parts.digest();
     ArtifactRef artifact;
     try {
-      artifact = ArtifactRef.parse(ref.substring(0, colon));
+      artifact = ArtifactRef.parse(parts.name());
     } catch (IllegalArgumentException e) {
       skip(d, v, e.getMessage());
       return;
