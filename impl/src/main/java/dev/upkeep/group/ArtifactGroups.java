@@ -156,10 +156,14 @@ public final class ArtifactGroups {
     Map<ArtifactRef, String> branches = branches(byArtifact.keySet());
     String prefix = branchTemplate.substring(0, branchTemplate.indexOf(ARTIFACT));
     Optional<ChangeRequestOpener> opener = pipeline.changeRequestOpener();
-    List<OpenChangeRequest> open =
-        opener.isPresent() && !plan.hasErrors()
-            ? opener.get().openRequests(prefix, baseBranch)
-            : List.of();
+    List<OpenChangeRequest> open = List.of();
+    if (opener.isPresent() && !plan.hasErrors()) {
+      try {
+        open = opener.get().openRequests(prefix, baseBranch);
+      } catch (UnsupportedOperationException e) {
+        // an opener that cannot list still opens and updates; nothing is closed then
+      }
+    }
 
     List<Group> groups = new ArrayList<>();
     for (Map.Entry<ArtifactRef, List<String>> e : byArtifact.entrySet()) {

@@ -43,7 +43,10 @@ class ArtifactGroupsIT {
   }
 
   static ArtifactGroups groups(
-      FakeOciRegistry registry, GitRemoteFixture remote, Path work, InMemoryForge forge) {
+      FakeOciRegistry registry,
+      GitRemoteFixture remote,
+      Path work,
+      dev.upkeep.publish.ChangeRequestOpener forge) {
     JGitPublisher.Builder git =
         JGitPublisher.builder(remote.url())
             .workDirectory(work)
@@ -139,5 +142,25 @@ class ArtifactGroupsIT {
     assertThat(remote.readFile("upkeep/update-web", "apps/web.yaml"))
         .hasValue(web(registry, "1.3.0"));
     assertThat(forge.pulls).extracting(p -> p.source).containsExactly("upkeep/update-web");
+  }
+
+  @Test
+  void anOpenerThatCannotListStillOpensOnePullRequestPerArtifact(
+      FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) {
+    seed(registry, remote);
+    InMemoryForge forge = new InMemoryForge();
+    // only openOrUpdate, as openers written before grouping are
+    dev.upkeep.publish.ChangeRequestOpener openOnly = forge::openOrUpdate;
+    ArtifactGroups.Result first = groups(registry, remote, work, openOnly).run();
+    remote.commit("main", Map.of("apps/web.yaml", web(registry, "1.3.0")), "Person", "merge web");
+
+    ArtifactGroups.Result second = groups(registry, remote, work, openOnly).run();
+
+    assertThat(first.hasErrors()).isFalse();
+    assertThat(second.hasErrors()).isFalse();
+    assertThat(forge.pulls)
+        .extracting(p -> p.source)
+        .containsExactly("upkeep/update-podinfo", "upkeep/update-web");
+    assertThat(forge.from("upkeep/update-web").open).isTrue();
   }
 }
