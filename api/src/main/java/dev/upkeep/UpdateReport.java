@@ -1,10 +1,11 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.PublishResult;
+import dev.upkeep.review.ChartReview;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,10 @@ import java.util.Optional;
  * @param changeRequest the pull request opened or updated, if any
  * @param elapsed how long the run took
  * @param timings how long each stage took
+ * @param problemFiles the marked files that could not be processed (do not parse, too large,
+ *     binary, not UTF-8), left untouched while the others were updated, in walk order
+ * @param charts what each chart version change means to the repository, when a {@link
+ *     dev.upkeep.review.ChartReviewer} is set
  */
 public record UpdateReport(
     boolean dryRun,
@@ -38,7 +43,9 @@ public record UpdateReport(
     Optional<PublishResult> publish,
     Optional<ChangeRequest> changeRequest,
     Duration elapsed,
-    Timings timings) {
+    Timings timings,
+    List<ProblemFile> problemFiles,
+    List<ChartReview> charts) {
 
   /**
    * Wall time per stage.
@@ -81,6 +88,31 @@ public record UpdateReport(
     Objects.requireNonNull(changeRequest, "changeRequest");
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(timings, "timings");
+    problemFiles = List.copyOf(problemFiles);
+    charts = List.copyOf(charts);
+  }
+
+  /** A report without problem files or chart reviews. */
+  public UpdateReport(
+      boolean dryRun,
+      List<PolicyReport> policies,
+      List<FileReport> files,
+      List<Finding> findings,
+      Optional<PublishResult> publish,
+      Optional<ChangeRequest> changeRequest,
+      Duration elapsed,
+      Timings timings) {
+    this(
+        dryRun,
+        policies,
+        files,
+        findings,
+        publish,
+        changeRequest,
+        elapsed,
+        timings,
+        List.of(),
+        List.of());
   }
 
   /** Whether any file changed (or, for a plan, would change). */
@@ -226,6 +258,16 @@ public record UpdateReport(
       fi.add(m);
     }
     root.put("findings", fi);
+    List<Object> pf = new ArrayList<>();
+    for (ProblemFile p : problemFiles) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", p.file());
+      m.put("line", p.line() > 0 ? p.line() : null);
+      m.put("reason", p.reason());
+      pf.add(m);
+    }
+    root.put("problemFiles", pf);
+    root.put("charts", ChartSection.json(charts));
     root.put(
         "publish",
         publish.map(
@@ -259,6 +301,7 @@ public record UpdateReport(
   public String toMarkdown() {
     StringBuilder out = new StringBuilder();
     out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
+    ChartSection.markdownWarnings(charts, out);
     out.append("| policy | artifact | rule | result |\n|---|---|---|---|\n");
     for (PolicyReport p : policies) {
       out.append("| `")
@@ -326,6 +369,16 @@ public record UpdateReport(
     } else {
       out.append("\nNo file changes.\n");
     }
+    if (!problemFiles.isEmpty()) {
+      out.append("\n**Problem files** (not processed; every other file was)\n\n");
+      problemFiles.stream()
+          .limit(50)
+          .forEach(p -> out.append("- ").append(md(p.toString())).append('\n'));
+      if (problemFiles.size() > 50) {
+        out.append("- and ").append(problemFiles.size() - 50).append(" more\n");
+      }
+    }
+    ChartSection.markdownDetails(charts, out);
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
       findings.stream()
@@ -371,6 +424,8 @@ public record UpdateReport(
             .append('\n');
       }
     }
+    problemFiles.forEach(p -> out.append("problem file: ").append(p).append('\n'));
+    ChartSection.text(charts, out);
     findings.forEach(f -> out.append(f).append('\n'));
     publish.ifPresent(
         r -> {

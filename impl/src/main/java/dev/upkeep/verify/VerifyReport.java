@@ -1,6 +1,6 @@
 package dev.upkeep.verify;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.upkeep.ConfigurationException;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.flux.FluxAutomation;
+import dev.upkeep.group.ArtifactGroups;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.git.JGitPublisher;
 import java.io.IOException;
@@ -53,32 +54,34 @@ final class RunCommand implements Callable<Integer> {
           "The branch to build on (default: the automation's checkout branch, else the remote's default branch).")
   String base;
 
-  @Option(
-      names = "--push-branch",
-      description =
-          "The branch to push to (default: the automation's push branch, else upkeep/update).")
-  String pushBranch;
-
-  @Option(
-      names = "--strategy",
-      defaultValue = "STACK",
-      description =
-          "STACK adds a commit to the push branch; REBUILD resets it to base plus one commit (default: ${DEFAULT-VALUE}).")
-  JGitPublisher.Strategy strategy;
-
-  @Option(
-      names = "--author",
-      description =
-          "Commit author as \"Name <email>\" (default: the automation's author, else Upkeep).")
-  String author;
-
-  @Option(names = "--sign-off", description = "Add a Signed-off-by trailer.")
-  boolean signOff;
+  @Mixin CommitOptions commit;
 
   @Option(
       names = "--in-place",
       description = "Patch the files of the local --repo directory; no commit, no push.")
   boolean inPlace;
+
+  /** How updates are split into branches and pull requests. */
+  enum GroupBy {
+    none,
+    artifact
+  }
+
+  @Option(
+      names = "--group-by",
+      defaultValue = "none",
+      description =
+          "none: one branch and pull request for everything; artifact: one per chart or image,"
+              + " each rebuilt from the base (implies --strategy REBUILD), later runs update it,"
+              + " and it is closed once the base has its update (default: ${DEFAULT-VALUE}).")
+  GroupBy groupBy;
+
+  @Option(
+      names = "--branch-template",
+      description =
+          "With --group-by artifact: the branch of each artifact, {artifact} standing for its name"
+              + " (default: the push branch followed by -{artifact}, e.g. upkeep/update-podinfo).")
+  String branchTemplate;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -87,86 +90,161 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Session session = new Session(options, out, err)) {
-      if (inPlace) {
-        GitPublisher publisher = GitPublisher.inPlace(session.localRepository());
-        Session.Loaded loaded = session.load(publisher);
-        UpdateReport report =
-            session.pipeline(loaded, session.automation(loaded.flux()), publisher).build().run();
-        session.print(report);
-        return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+      if (inPlace && groupBy == GroupBy.artifact) {
+        throw new ConfigurationException("--in-place cannot be combined with --group-by artifact");
       }
-      String remote = options.isRemote() ? options.repo : session.localRepository().toString();
-      // First read the repository at the requested (or default) base to find the automation.
-      String firstBase = base != null ? base : defaultBranch(remote, session);
-      JGitPublisher.Builder reader =
-          credentials(JGitPublisher.builder(remote))
-              .workDirectory(session.cloneDirectory())
-              .baseBranch(firstBase);
-      Session.Loaded loaded = session.load(reader.build());
-      Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
-      String baseBranch =
-          base != null
-              ? base
-              : automation
-                  .map(FluxAutomation.Automation::checkoutBranch)
-                  .filter(b -> !b.isEmpty())
-                  .orElse(firstBase);
-      String push =
-          pushBranch != null
-              ? pushBranch
-              : automation
-                  .map(FluxAutomation.Automation::pushBranch)
-                  .filter(b -> !b.isEmpty())
-                  .orElse(DEFAULT_PUSH_BRANCH);
-      if (pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
-        // Never straight to the base unless asked: a person reviews the update first.
-        err.println(
-            "upkeep: no push branch configured; pushing to "
-                + DEFAULT_PUSH_BRANCH
-                + " (pass --push-branch "
-                + baseBranch
-                + " to push to the base itself)");
+      if (groupBy == GroupBy.artifact) {
+        Prepared p = prepare(session);
+        return grouped(session, p.loaded, p.automation, p.publisher, p.baseBranch, p.push);
       }
-      JGitPublisher.Builder publisher =
-          credentials(JGitPublisher.builder(remote))
-              .workDirectory(session.cloneDirectory())
-              .baseBranch(baseBranch)
-              .pushBranch(push)
-              .strategy(strategy)
-              .signOff(signOff);
-      author(automation, publisher);
-      automation.ifPresent(
-          a -> {
-            publisher.automation(a.name());
-            publisher.commitMessage(
-                (changes, tree) ->
-                    a.message()
-                        .render(
-                            changes,
-                            file -> {
-                              try {
-                                return Files.readString(tree.resolve(file), StandardCharsets.UTF_8);
-                              } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                              }
-                            }));
-          });
-      if (!baseBranch.equals(firstBase)) {
-        // The automation builds on another branch: read the policies there.
-        loaded = session.load(publisher.build());
-      }
-      UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
-      changeRequests.configure(pipeline);
-      UpdateReport report = pipeline.build().run();
+      UpdateReport report = update(session);
       session.print(report);
       return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
     }
   }
 
+  /** Updates the repository of {@code session} as {@code run} does and returns the report. */
+  UpdateReport update(Session session) {
+    if (inPlace) {
+      GitPublisher publisher = GitPublisher.inPlace(session.localRepository());
+      Session.Loaded loaded = session.load(publisher);
+      return session.pipeline(loaded, session.automation(loaded.flux()), publisher).build().run();
+    }
+    Prepared p = prepare(session);
+    UpdatePipeline.Builder pipeline = session.pipeline(p.loaded, p.automation, p.publisher.build());
+    changeRequests.configure(pipeline);
+    return pipeline.build().run();
+  }
+
+  /** What a run against a Git remote needs: its policies, automation, publisher and branches. */
+  private record Prepared(
+      Session.Loaded loaded,
+      Optional<FluxAutomation.Automation> automation,
+      JGitPublisher.Builder publisher,
+      String baseBranch,
+      String push) {}
+
+  /** Reads the repository at its base, finds the automation, and sets up the publisher. */
+  private Prepared prepare(Session session) {
+    PrintWriter err = session.err;
+    String remote = options.isRemote() ? options.repo : session.localRepository().toString();
+    // First read the repository at the requested (or default) base to find the automation.
+    String firstBase = base != null ? base : defaultBranch(remote, session);
+    JGitPublisher.Builder reader =
+        credentials(JGitPublisher.builder(remote))
+            .workDirectory(session.cloneDirectory())
+            .baseBranch(firstBase);
+    Session.Loaded loaded = session.load(reader.build());
+    Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
+    String baseBranch =
+        base != null
+            ? base
+            : automation
+                .map(FluxAutomation.Automation::checkoutBranch)
+                .filter(b -> !b.isEmpty())
+                .orElse(firstBase);
+    String push =
+        commit.pushBranch != null
+            ? commit.pushBranch
+            : automation
+                .map(FluxAutomation.Automation::pushBranch)
+                .filter(b -> !b.isEmpty())
+                .orElse(DEFAULT_PUSH_BRANCH);
+    if (commit.pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
+      // Never straight to the base unless asked: a person reviews the update first.
+      err.println(
+          "upkeep: no push branch configured; pushing to "
+              + DEFAULT_PUSH_BRANCH
+              + " (pass --push-branch "
+              + baseBranch
+              + " to push to the base itself)");
+    }
+    JGitPublisher.Builder publisher =
+        credentials(JGitPublisher.builder(remote))
+            .workDirectory(session.cloneDirectory())
+            .baseBranch(baseBranch)
+            .pushBranch(push)
+            .strategy(commit.strategy)
+            .signOff(commit.signOff);
+    author(automation, publisher);
+    automation.ifPresent(
+        a -> {
+          publisher.automation(a.name());
+          publisher.commitMessage(
+              (changes, tree) ->
+                  a.message()
+                      .render(
+                          changes,
+                          file -> {
+                            try {
+                              return Files.readString(tree.resolve(file), StandardCharsets.UTF_8);
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }));
+        });
+    if (!baseBranch.equals(firstBase)) {
+      // The automation builds on another branch: read the policies there.
+      loaded = session.load(publisher.build());
+    }
+    return new Prepared(loaded, automation, publisher, baseBranch, push);
+  }
+
+  /** One branch and pull request per artifact, each rebuilt from the base. */
+  private int grouped(
+      Session session,
+      Session.Loaded loaded,
+      Optional<FluxAutomation.Automation> automation,
+      JGitPublisher.Builder publisher,
+      String baseBranch,
+      String push) {
+    if (push.equals(baseBranch)) {
+      throw new ConfigurationException(
+          "--group-by artifact pushes one branch per artifact beside the base; the push branch \""
+              + push
+              + "\" is the base");
+    }
+    publisher.strategy(JGitPublisher.Strategy.REBUILD);
+    UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
+    changeRequests.configure(pipeline);
+    ArtifactGroups.Result result =
+        ArtifactGroups.builder(
+                pipeline.build(), baseBranch, branch -> publisher.pushBranch(branch).build())
+            .branchTemplate(
+                branchTemplate != null ? branchTemplate : push + "-" + ArtifactGroups.ARTIFACT)
+            .build()
+            .run();
+    PrintWriter out = session.out;
+    for (ArtifactGroups.Group g : result.groups()) {
+      out.println("== " + g.branch() + " (" + g.artifact() + ")");
+      if (g.error().isPresent()) {
+        session.err.println("upkeep: " + g.branch() + ": " + g.error().get());
+      } else if (g.report().isPresent()) {
+        session.print(g.report().get());
+      } else if (g.closed().isPresent()) {
+        out.println(
+            "closed #"
+                + g.closed().get().number()
+                + " "
+                + g.closed().get().url()
+                + ": "
+                + baseBranch
+                + " already has its update");
+      } else {
+        out.println("no update");
+      }
+    }
+    if (result.plan().hasErrors()) {
+      result.plan().findings().forEach(f -> session.err.println("upkeep: " + f));
+    }
+    out.flush();
+    return result.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+  }
+
   private void author(
       Optional<FluxAutomation.Automation> automation, JGitPublisher.Builder publisher) {
-    if (author != null) {
-      Matcher m = author(author, spec.commandLine());
+    if (commit.author != null) {
+      Matcher m = author(commit.author, spec.commandLine());
       publisher.author(m.group(1), m.group(2));
     } else if (automation.isPresent()) {
       publisher.author(automation.get().authorName(), automation.get().authorEmail());
@@ -187,9 +265,11 @@ final class RunCommand implements Callable<Integer> {
 
   /** The remote's default branch (where its HEAD points), else {@code main}. */
   static String defaultBranch(String remote, Session session) {
-    return credentials(JGitPublisher.builder(remote))
-        .workDirectory(session.cloneDirectory())
-        .build()
+    return session
+        .own(
+            credentials(JGitPublisher.builder(remote))
+                .workDirectory(session.cloneDirectory())
+                .build())
         .remoteDefaultBranch()
         .orElse("main");
   }

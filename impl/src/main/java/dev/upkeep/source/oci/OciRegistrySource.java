@@ -3,7 +3,8 @@ package dev.upkeep.source.oci;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.internal.Json;
+import dev.upkeep.internal.http.Sleeper;
+import dev.upkeep.json.Json;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
@@ -59,11 +60,13 @@ import java.util.regex.Pattern;
  * <p><b>Faults</b>: {@code 429} and {@code 500/502/503/504} are retried with {@code Retry-After}
  * (seconds or HTTP date) or jittered exponential backoff, up to {@link Builder#maxAttempts}; all
  * other failures raise a one-line {@link RegistryException} naming the host and repository and what
- * to do. Plain HTTP (and unverified TLS) is used only for hosts marked with {@link
- * Builder#insecureRegistry} and for loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code
- * [::1]}), as Docker does. Those are asked over plain HTTP first (a TLS hello to a plain server may
- * get no answer until the read timeout) and switch to HTTPS, without certificate checks, when the
- * server answers that it speaks TLS (Go and nginx servers say so in a 400).
+ * to do. Every answer is read through a limit ({@link Builder#maxManifestBytes} and its siblings);
+ * proxies come from {@code HTTPS_PROXY}/{@code NO_PROXY} or the JVM's proxy properties. Plain HTTP
+ * (and unverified TLS) is used only for hosts marked with {@link Builder#insecureRegistry} and for
+ * loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}), as Docker does. Those are
+ * asked over plain HTTP first (a TLS hello to a plain server may get no answer until the read
+ * timeout) and switch to HTTPS, without certificate checks, when the server answers that it speaks
+ * TLS (Go and nginx servers say so in a 400).
  *
  * <p>Docker Hub references ({@code docker.io/...}, {@code nginx}) are served from {@code
  * registry-1.docker.io}.
@@ -76,6 +79,9 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
 
   /** The config media type {@code helm push} gives a chart. */
   static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+
+  /** The media type of a chart's package layer. */
+  static final String HELM_CONTENT = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
 
   /** Every manifest type a tag may point to; distribution hides OCI types from other clients. */
   static final String MANIFEST_ACCEPT =
@@ -159,7 +165,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     Set<String> visited = new HashSet<>();
     Set<String> tags = new LinkedHashSet<>();
     for (int page = 1; ; page++) {
-      RegistryHttp.Reply r = http.send(t, "GET", next, "application/json");
+      RegistryHttp.Reply r = http.send(t, "GET", next, "application/json", settings.tagPageLimit);
       visited.add(r.uri.toString());
       if (r.status == 404) {
         throw t.fail(notFound(t, r));
@@ -277,7 +283,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     }
     RegistryHttp.Target t = target(ref, "cannot resolve tag \"" + tag + "\" of");
     String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
-    RegistryHttp.Reply head = http.send(t, "HEAD", path, MANIFEST_ACCEPT);
+    RegistryHttp.Reply head = http.send(t, "HEAD", path, MANIFEST_ACCEPT, settings.manifestLimit);
     if (head.status == 200) {
       Optional<String> digest =
           head.header("Docker-Content-Digest")
@@ -290,7 +296,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
       throw t.fail(unexpected(t, head));
     }
     // No digest header, or a 404 whose reason (unknown tag or unknown repository) is in the body.
-    RegistryHttp.Reply get = http.send(t, "GET", path, MANIFEST_ACCEPT);
+    RegistryHttp.Reply get = http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
     if (get.status == 404) {
       if (RegistryHttp.errorCode(get).filter("NAME_UNKNOWN"::equals).isPresent()) {
         throw t.fail(notFound(t, get));
@@ -322,41 +328,24 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
   @Override
   public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
     Objects.requireNonNull(tag, "tag");
-    String registryTag = tag.replace('+', '_');
     RegistryHttp.Target t = target(ref, "cannot read chart \"" + tag + "\" of");
-    String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
-    RegistryHttp.Reply manifest = http.send(t, "GET", path, MANIFEST_ACCEPT);
-    if (manifest.status == 404) {
-      if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
-        throw t.fail(notFound(t, manifest));
-      }
+    Optional<RegistryHttp.Reply> found = chartManifest(t, ref, tag);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    if (manifest.status != 200) {
-      throw t.fail(unexpected(t, manifest));
-    }
-    Map<?, ?> config =
-        object(t, manifest, "manifest").get("config") instanceof Map<?, ?>
-            ? (Map<?, ?>) object(t, manifest, "manifest").get("config")
-            : Map.of();
-    Object mediaType = config.get("mediaType");
-    if (!HELM_CONFIG.equals(mediaType)) {
-      throw t.fail(
-          ref
-              + ":"
-              + tag
-              + " is not a Helm chart: its config media type is \""
-              + mediaType
-              + "\", not \""
-              + HELM_CONFIG
-              + "\"");
-    }
+    RegistryHttp.Reply manifest = found.get();
+    Map<?, ?> config = (Map<?, ?>) object(t, manifest, "manifest").get("config");
     Object configDigest = config.get("digest");
     if (!(configDigest instanceof String) || !DIGEST.matcher((String) configDigest).matches()) {
       throw t.fail(t.apiHost + " answered a chart manifest without a valid config digest");
     }
     RegistryHttp.Reply blob =
-        http.send(t, "GET", "/v2/" + t.ref.repository() + "/blobs/" + configDigest, HELM_CONFIG);
+        http.send(
+            t,
+            "GET",
+            "/v2/" + t.ref.repository() + "/blobs/" + configDigest,
+            HELM_CONFIG,
+            settings.blobLimit);
     if (blob.status != 200) {
       throw t.fail(unexpected(t, blob));
     }
@@ -378,6 +367,101 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
             String.valueOf(chart.get("version")),
             annotations,
             digest));
+  }
+
+  /**
+   * The chart package of version {@code tag}, read from the chart's content layer ({@value
+   * #HELM_CONTENT}), or empty when the tag does not exist. The layer's declared size is checked
+   * before it is downloaded.
+   *
+   * @throws RegistryException when the registry fails, the artifact is not a Helm chart, or the
+   *     package is larger than {@code maxBytes}
+   */
+  @Override
+  public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    Objects.requireNonNull(tag, "tag");
+    RegistryHttp.Target t = target(ref, "cannot download chart \"" + tag + "\" of");
+    Optional<RegistryHttp.Reply> manifest = chartManifest(t, ref, tag);
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    Object layers = object(t, manifest.get(), "manifest").get("layers");
+    Map<?, ?> content = null;
+    if (layers instanceof List<?>) {
+      for (Object layer : (List<?>) layers) {
+        if (layer instanceof Map<?, ?>
+            && HELM_CONTENT.equals(((Map<?, ?>) layer).get("mediaType"))) {
+          content = (Map<?, ?>) layer;
+        }
+      }
+    }
+    if (content == null || !(content.get("digest") instanceof String)) {
+      throw t.fail(ref + ":" + tag + " has no chart content layer (" + HELM_CONTENT + ")");
+    }
+    String digest = (String) content.get("digest");
+    if (!DIGEST.matcher(digest).matches()) {
+      throw t.fail(t.apiHost + " answered a chart manifest with an invalid layer digest");
+    }
+    if (content.get("size") instanceof Number
+        && ((Number) content.get("size")).longValue() > maxBytes) {
+      throw t.fail(tooLarge(ref, tag, ((Number) content.get("size")).longValue(), maxBytes));
+    }
+    RegistryHttp.Reply blob =
+        http.send(
+            t, "GET", "/v2/" + t.ref.repository() + "/blobs/" + digest, HELM_CONTENT, maxBytes);
+    if (blob.status != 200) {
+      throw t.fail(unexpected(t, blob));
+    }
+    if (blob.body.length > maxBytes) {
+      throw t.fail(tooLarge(ref, tag, blob.body.length, maxBytes));
+    }
+    if (!sha256(blob.body).equals(digest)) {
+      throw t.fail(t.apiHost + " answered a chart package whose digest is not " + digest);
+    }
+    return Optional.of(blob.body);
+  }
+
+  private static String tooLarge(ArtifactRef ref, String tag, long size, long maxBytes) {
+    return ref
+        + ":"
+        + tag
+        + " is a "
+        + size
+        + "-byte package, larger than the "
+        + maxBytes
+        + "-byte limit";
+  }
+
+  /** The manifest of a chart version, checked to be a Helm chart; empty for an unknown tag. */
+  private Optional<RegistryHttp.Reply> chartManifest(
+      RegistryHttp.Target t, ArtifactRef ref, String tag) {
+    String registryTag = tag.replace('+', '_');
+    String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
+    RegistryHttp.Reply manifest =
+        http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
+    if (manifest.status == 404) {
+      if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
+        throw t.fail(notFound(t, manifest));
+      }
+      return Optional.empty();
+    }
+    if (manifest.status != 200) {
+      throw t.fail(unexpected(t, manifest));
+    }
+    Object config = object(t, manifest, "manifest").get("config");
+    Object mediaType = config instanceof Map<?, ?> ? ((Map<?, ?>) config).get("mediaType") : null;
+    if (!HELM_CONFIG.equals(mediaType)) {
+      throw t.fail(
+          ref
+              + ":"
+              + tag
+              + " is not a Helm chart: its config media type is \""
+              + mediaType
+              + "\", not \""
+              + HELM_CONFIG
+              + "\"");
+    }
+    return Optional.of(manifest);
   }
 
   private static Map<?, ?> object(RegistryHttp.Target t, RegistryHttp.Reply r, String what) {
@@ -475,6 +559,9 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     private int maxPages = 1000;
     private String userAgent = "upkeep/0.1";
     private Sleeper sleeper = Sleeper.REAL;
+    private long manifestLimit = 4L << 20;
+    private long tagPageLimit = 8L << 20;
+    private long blobLimit = 16L << 20;
 
     private Builder() {}
 
@@ -604,6 +691,34 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
       return this;
     }
 
+    /**
+     * The largest manifest read; default 4 MiB, the limit the distribution spec suggests registries
+     * accept. A larger answer fails with an error naming the URL and the limit.
+     */
+    public Builder maxManifestBytes(long bytes) {
+      this.manifestLimit = limit(bytes, "max manifest bytes");
+      return this;
+    }
+
+    /** The largest page of a tag list read; default 8 MiB (about 200,000 tags). */
+    public Builder maxTagListPageBytes(long bytes) {
+      this.tagPageLimit = limit(bytes, "max tag list page bytes");
+      return this;
+    }
+
+    /** The largest blob read, such as a chart's config or package; default 16 MiB. */
+    public Builder maxBlobBytes(long bytes) {
+      this.blobLimit = limit(bytes, "max blob bytes");
+      return this;
+    }
+
+    private static long limit(long bytes, String what) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException(what + " must be at least 1024, got " + bytes);
+      }
+      return bytes;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper);
       return this;
@@ -629,7 +744,10 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
           pageSize,
           maxPages,
           userAgent,
-          sleeper);
+          sleeper,
+          manifestLimit,
+          tagPageLimit,
+          blobLimit);
     }
 
     private static Duration positive(Duration d, String what) {
