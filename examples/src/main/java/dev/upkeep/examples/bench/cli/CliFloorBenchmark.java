@@ -68,6 +68,13 @@ public final class CliFloorBenchmark {
       Path largeRepo = generate(work.resolve("large"), large, registry);
       List<String> floor =
           List.of(java(), "-Xshare:auto", "-cp", floorClasses.toString(), "FloorProgram");
+      if (Boolean.getBoolean("bench.hold")) {
+        // for profiling by hand: keep the registry up until stdin closes
+        System.out.println("repositories: " + smallRepo + " " + largeRepo);
+        System.out.println("floor: " + String.join(" ", floor) + " DIR");
+        System.in.read();
+        return;
+      }
 
       System.out.printf(
           Locale.ROOT,
