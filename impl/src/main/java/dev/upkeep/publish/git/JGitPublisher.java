@@ -563,7 +563,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       try {
         WorkDirectoryLock lock = WorkDirectoryLock.acquire(dir, lockTimeout);
         try {
-          deleteTree(dir.resolve("clone"));
+          Clone.deleteTree(dir.resolve("clone"));
         } finally {
           lock.close();
         }
@@ -575,20 +575,6 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         Files.deleteIfExists(dir);
       } catch (IOException e) {
         LOG.log(Level.WARNING, "cannot delete the temporary work directory {0}: {1}", dir, e);
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      List<Path> all = new ArrayList<>();
-      walk.forEach(all::add);
-      java.util.Collections.reverse(all);
-      for (Path p : all) {
-        Files.deleteIfExists(p);
       }
     }
   }
