@@ -172,9 +172,7 @@ final class Clone implements AutoCloseable {
    * removing files a previous, interrupted update left behind.
    */
   void checkout(ObjectId commit, boolean forceClean) throws IOException {
-    try (RevWalk walk = new RevWalk(repo)) {
-      TreeCheck.requireSafe(walk.getObjectReader(), commit, walk.parseCommit(commit).getTree());
-    }
+    TreeCheck.requireSafe(repo, commit);
     try {
       RefUpdate head = repo.updateRef(Constants.HEAD, true);
       head.setNewObjectId(commit);

@@ -2,9 +2,11 @@ package dev.upkeep.publish.git;
 
 import dev.upkeep.publish.PublishException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -15,6 +17,8 @@ import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 /**
@@ -30,6 +34,12 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  */
 final class TreeCheck {
 
+  /** The file in {@code .git/} that lists the trees already found safe, 20 bytes per id. */
+  static final String CHECKED = "upkeep-checked-trees";
+
+  /** Past this many remembered trees the list starts over (20 MB). */
+  private static final int MAX_REMEMBERED = 1_000_000;
+
   private TreeCheck() {}
 
   /** A tree still to check, and the path it sits at. */
@@ -40,11 +50,42 @@ final class TreeCheck {
   }
 
   /**
-   * Checks every tree reachable from {@code tree}, the tree of {@code commit}.
+   * Checks the tree of {@code commit} and every tree under it. A tree's safety depends only on its
+   * content, and its id is the hash of that content, so trees checked by an earlier run of this
+   * clone are remembered in {@code .git/}{@value #CHECKED} and skipped: a run on a large repository
+   * reads only the trees that changed.
    *
-   * @throws PublishException naming the first offending path
+   * @throws PublishException naming the first offending path; nothing is remembered then
    */
-  static void requireSafe(ObjectReader reader, ObjectId commit, ObjectId tree) throws IOException {
+  static void requireSafe(Repository repo, ObjectId commit) throws IOException {
+    Path memo = repo.getDirectory().toPath().resolve(CHECKED);
+    Set<ObjectId> known = read(memo);
+    Set<ObjectId> checked;
+    try (RevWalk walk = new RevWalk(repo)) {
+      checked =
+          requireSafe(walk.getObjectReader(), commit, walk.parseCommit(commit).getTree(), known);
+    }
+    if (checked.isEmpty()) {
+      return;
+    }
+    boolean full = known.size() + checked.size() > MAX_REMEMBERED;
+    try (OutputStream out =
+        Files.newOutputStream(
+            memo,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            full ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND)) {
+      byte[] raw = new byte[Constants.OBJECT_ID_LENGTH];
+      for (ObjectId id : checked) {
+        id.copyRawTo(raw, 0);
+        out.write(raw);
+      }
+    }
+  }
+
+  /** The trees under {@code tree} not in {@code known}, once each have been found safe. */
+  static Set<ObjectId> requireSafe(
+      ObjectReader reader, ObjectId commit, ObjectId tree, Set<ObjectId> known) throws IOException {
     ObjectChecker checker = checker();
     Set<ObjectId> seen = new HashSet<>();
     Deque<Pending> todo = new ArrayDeque<>();
@@ -54,7 +95,7 @@ final class TreeCheck {
       Pending next = todo.pop();
       String prefix = next.prefix();
       ObjectId id = next.tree();
-      if (!seen.add(id)) {
+      if (known.contains(id) || !seen.add(id)) {
         continue; // a tree's safety does not depend on where it sits
       }
       byte[] raw = reader.open(id, Constants.OBJ_TREE).getCachedBytes();
@@ -71,6 +112,21 @@ final class TreeCheck {
         }
       }
     }
+    return seen;
+  }
+
+  private static Set<ObjectId> read(Path memo) throws IOException {
+    if (!Files.exists(memo)) {
+      return Set.of();
+    }
+    byte[] raw = Files.readAllBytes(memo);
+    Set<ObjectId> ids = new HashSet<>();
+    for (int at = 0;
+        at + Constants.OBJECT_ID_LENGTH <= raw.length;
+        at += Constants.OBJECT_ID_LENGTH) {
+      ids.add(ObjectId.fromRaw(raw, at));
+    }
+    return ids;
   }
 
   /**
@@ -97,9 +153,7 @@ final class TreeCheck {
       throw new PublishException(
           "the update reported \""
               + path
-              + "\", which is not a file inside the work tree ("
-              + reason(e)
-              + ")");
+              + "\", which is not a file inside the work tree (it names Git's own directory)");
     }
     for (Path p = file.getParent(); !p.equals(workTree); p = p.getParent()) {
       if (Files.isSymbolicLink(p)) {
@@ -140,13 +194,25 @@ final class TreeCheck {
       try {
         checker.checkPathSegment(buf, start, end);
       } catch (CorruptObjectException bad) {
-        return path + ", " + reason(bad);
+        return path + ", " + segmentReason(buf, start, end);
       }
       if (!names.add(new String(buf, start, end - start, StandardCharsets.ISO_8859_1))) {
         return path + " twice in one directory";
       }
     }
     return malformed;
+  }
+
+  /** Why {@link ObjectChecker#checkPathSegment} refused a name; it does not say. */
+  private static String segmentReason(byte[] buf, int start, int end) {
+    int n = end - start;
+    if (n == 0) {
+      return "an empty name";
+    }
+    if (buf[start] == '.' && (n == 1 || (n == 2 && buf[start + 1] == '.'))) {
+      return "a . or .. component";
+    }
+    return "a spelling of .git";
   }
 
   private static String reason(CorruptObjectException e) {
