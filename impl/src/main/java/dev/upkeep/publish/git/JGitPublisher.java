@@ -66,6 +66,10 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(JGitPublisher.class.getName());
 
+  /** What Git's receive-pack says when another push moved the ref after it read it. */
+  private static final java.util.regex.Pattern LOST_REF_RACE =
+      java.util.regex.Pattern.compile("cannot lock ref '[^']*': is at \\p{XDigit}+ but expected");
+
   /** How the push branch is built. */
   public enum Strategy {
     /**
@@ -416,6 +420,12 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       default:
         String why = u == null || u.getMessage() == null ? "" : u.getMessage();
         String said = remoteMessages(result);
+        if (status == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
+            && (why.equals("failed to lock") || LOST_REF_RACE.matcher(said).find())) {
+          // The server checked the lease, then lost the ref to a concurrent push: Git's
+          // receive-pack says the ref "is at X but expected Y", JGit's says "failed to lock".
+          return Outcome.MOVED;
+        }
         throw new PublishException(
             "the remote "
                 + remote.display()

@@ -621,36 +621,19 @@ class JGitPublisherIT {
             new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
                 .setGitDir(remote.directory().toFile())
                 .build();
-        org.eclipse.jgit.lib.ObjectInserter ins = repo.newObjectInserter();
         org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
       org.eclipse.jgit.revwalk.RevCommit head =
           walk.parseCommit(repo.resolve("refs/heads/" + branch));
-      org.eclipse.jgit.dircache.DirCache dc =
-          org.eclipse.jgit.dircache.DirCache.read(walk.getObjectReader(), head.getTree());
-      org.eclipse.jgit.lib.ObjectId blob =
-          ins.insert(org.eclipse.jgit.lib.Constants.OBJ_BLOB, content.getBytes());
-      org.eclipse.jgit.dircache.DirCacheEditor ed = dc.editor();
-      ed.add(
-          new org.eclipse.jgit.dircache.DirCacheEditor.PathEdit(file) {
-            @Override
-            public void apply(org.eclipse.jgit.dircache.DirCacheEntry e) {
-              e.setFileMode(org.eclipse.jgit.lib.FileMode.REGULAR_FILE);
-              e.setObjectId(blob);
-            }
-          });
-      ed.finish();
-      org.eclipse.jgit.lib.CommitBuilder c = new org.eclipse.jgit.lib.CommitBuilder();
-      c.setTreeId(dc.writeTree(ins));
-      if (amend) {
-        c.setParentIds(head.getParents());
-      } else {
-        c.setParentId(head);
-      }
-      c.setAuthor(author == null ? head.getAuthorIdent() : author);
-      c.setCommitter(committer);
-      c.setMessage(message == null ? head.getFullMessage() : message);
-      org.eclipse.jgit.lib.ObjectId id = ins.insert(c);
-      ins.flush();
+      org.eclipse.jgit.lib.ObjectId id =
+          TestCommits.commit(
+              repo,
+              head,
+              amend ? List.of(head.getParents()) : List.of(head),
+              file,
+              content,
+              author == null ? head.getAuthorIdent() : author,
+              committer,
+              message == null ? head.getFullMessage() : message);
       org.eclipse.jgit.lib.RefUpdate u = repo.updateRef("refs/heads/" + branch);
       u.setNewObjectId(id);
       u.setForceUpdate(true);
