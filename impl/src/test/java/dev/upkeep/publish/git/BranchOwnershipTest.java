@@ -7,12 +7,9 @@ import dev.upkeep.publish.PublishException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -72,36 +69,25 @@ class BranchOwnershipTest {
   class Commits {
     @TempDir Path tmp;
     Repository repo;
-    ObjectInserter inserter;
     ObjectId base;
 
     @BeforeEach
     void open() throws IOException {
       repo = new FileRepositoryBuilder().setGitDir(tmp.resolve("r.git").toFile()).build();
       repo.create(true);
-      inserter = repo.newObjectInserter();
       base = commit(null, JANE, JANE, "Initial commit");
     }
 
     @AfterEach
     void close() {
-      inserter.close();
       repo.close();
     }
 
     ObjectId commit(ObjectId parent, PersonIdent author, PersonIdent committer, String message)
         throws IOException {
-      CommitBuilder c = new CommitBuilder();
-      c.setTreeId(new TreeFormatter().insertTo(inserter));
-      if (parent != null) {
-        c.setParentId(parent);
-      }
-      c.setAuthor(author);
-      c.setCommitter(committer);
-      c.setMessage(message);
-      ObjectId id = inserter.insert(c);
-      inserter.flush();
-      return id;
+      List<ObjectId> parents = parent == null ? List.of() : List.of(parent);
+      return TestCommits.commit(
+          repo, parent, parents, "log.txt", message, author, committer, message);
     }
 
     RevCommit parse(ObjectId id) throws IOException {

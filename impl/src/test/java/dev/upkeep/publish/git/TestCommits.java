@@ -13,7 +13,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /** Commits made with JGit's object inserter, for identities and histories the CLI fixture lacks. */
@@ -21,8 +20,8 @@ final class TestCommits {
   private TestCommits() {}
 
   /**
-   * Writes a commit whose tree is {@code tree}'s commit tree plus {@code file}, with {@code
-   * parents}; returns its id. Moves no ref.
+   * Writes a commit whose tree is {@code tree}'s commit tree (empty when null) plus {@code file},
+   * with {@code parents}; returns its id. Moves no ref.
    */
   static ObjectId commit(
       Repository repo,
@@ -36,8 +35,10 @@ final class TestCommits {
       throws IOException {
     try (ObjectInserter ins = repo.newObjectInserter();
         RevWalk walk = new RevWalk(repo)) {
-      RevCommit from = walk.parseCommit(tree);
-      DirCache dc = DirCache.read(walk.getObjectReader(), from.getTree());
+      DirCache dc =
+          tree == null
+              ? DirCache.newInCore()
+              : DirCache.read(walk.getObjectReader(), walk.parseCommit(tree).getTree());
       ObjectId blob = ins.insert(Constants.OBJ_BLOB, content.getBytes(StandardCharsets.UTF_8));
       DirCacheEditor ed = dc.editor();
       ed.add(
