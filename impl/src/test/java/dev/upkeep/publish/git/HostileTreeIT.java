@@ -209,6 +209,48 @@ class HostileTreeIT {
     assertThat(remote.readFile("develop", "x/pwned.txt")).contains("gotcha\n");
   }
 
+  @Test
+  void refusesAHostileTreeOnAWarmCloneAsOnAFreshOne() throws IOException {
+    JGitPublisher p = publisher();
+    p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+    String bad;
+    try (HostileTrees trees = new HostileTrees(remote.directory())) {
+      bad =
+          trees.commitOnTop(
+              "develop",
+              trees.symlink("x", sentinel.toString()),
+              trees.dir("x", trees.file("pwned.txt", "gotcha\n")));
+    }
+
+    assertThatThrownBy(() -> p.publish(Updates.replace("6.5.4", "6.5.5", DEV)))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("refusing to check out " + bad.substring(0, 7))
+        .hasMessageContaining("\"x\" twice in one directory");
+    assertThat(listOutside()).isEmpty();
+    assertThat(work.resolve("clone/x")).doesNotExist();
+  }
+
+  @Test
+  void neverCommitsAFileReachedThroughASymbolicLink() throws IOException {
+    Files.writeString(sentinel.resolve("secret.yaml"), "token: hunter2\n");
+    try (HostileTrees trees = new HostileTrees(remote.directory())) {
+      trees.commitOnTop("main", trees.symlink("linked", sentinel.toString()));
+    }
+    JGitPublisher p = publisher();
+
+    assertThatThrownBy(
+            () ->
+                p.publish(
+                    tree ->
+                        new dev.upkeep.publish.TreeChanges(
+                            List.of(new dev.upkeep.FileReport("linked/secret.yaml", List.of())),
+                            Map.of())))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("\"linked/secret.yaml\"")
+        .hasMessageContaining("under the symbolic link \"linked\"");
+    assertThat(remote.branches()).containsExactly("main");
+  }
+
   private List<Path> listOutside() throws IOException {
     try (Stream<Path> s = Files.list(sentinel)) {
       return s.toList();
