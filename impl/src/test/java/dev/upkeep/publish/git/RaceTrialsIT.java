@@ -96,7 +96,7 @@ class RaceTrialsIT {
         GitDaemon daemon = GitDaemon.serve(remote);
         Repository bare =
             new FileRepositoryBuilder().setGitDir(remote.directory().toFile()).build();
-        Person person = new Person(tmp.resolve("person.git"), daemon.url())) {
+        Person person = new Person(tmp.resolve("person.git"))) {
       remote.createBranch("develop", "main");
       Path work = tmp.resolve("work");
       String ownCommit = null;
@@ -105,9 +105,12 @@ class RaceTrialsIT {
         String runBranch = kind.runBranch.endsWith("/") ? kind.runBranch + i : kind.runBranch;
         String personBranch =
             kind.personBranch.endsWith("/") ? kind.personBranch + i : kind.personBranch;
-        // Alternate servers: Git's receive-pack behind git daemon, and JGit's own over file://.
-        String url = (i / Kind.values().length) % 2 == 0 ? daemon.url() : remote.url();
-        JGitPublisher publisher = publisher(url, work, kind.strategy, runBranch);
+        // Alternate servers: the run through Git's receive-pack behind git daemon and the person
+        // through JGit's own over file://, then the other way round.
+        boolean runOnDaemon = (i / Kind.values().length) % 2 == 0;
+        URIish personUrl = new URIish(runOnDaemon ? remote.url() : daemon.url());
+        JGitPublisher publisher =
+            publisher(runOnDaemon ? daemon.url() : remote.url(), work, kind.strategy, runBranch);
         if (kind.strategy == JGitPublisher.Strategy.REBUILD) {
           // the automation's branch as an earlier run left it: its own commit on an older base
           if (ownCommit == null) {
@@ -127,7 +130,7 @@ class RaceTrialsIT {
             pool.submit(
                 () -> {
                   Thread.sleep(delay);
-                  return person.push(personBranch, "people/" + trial + ".txt");
+                  return person.push(personUrl, personBranch, "people/" + trial + ".txt");
                 });
         Optional<String> personCommit = push.get();
         personCommit.ifPresent(c -> pushed.add(new Pushed(personBranch, c)));
@@ -264,16 +267,14 @@ class RaceTrialsIT {
   static final class Person implements AutoCloseable {
     private static final PersonIdent JANE = new PersonIdent("Jane Doe", "jane@example.test");
     private final Repository repo;
-    private final URIish url;
 
-    Person(Path dir, String url) throws Exception {
+    Person(Path dir) throws Exception {
       this.repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).build();
       repo.create(true);
-      this.url = new URIish(url);
     }
 
     /** The commit that landed on {@code branch}, or empty when the person gave up. */
-    Optional<String> push(String branch, String file) throws Exception {
+    Optional<String> push(URIish url, String branch, String file) throws Exception {
       String ref = Constants.R_HEADS + branch;
       for (int attempt = 0; attempt < 5; attempt++) {
         ObjectId upstream;
