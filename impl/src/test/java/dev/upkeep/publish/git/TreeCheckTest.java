@@ -60,6 +60,28 @@ class TreeCheckTest {
     }
 
     @Test
+    void remembersTheTreesOfACheckedCommitInTheRepositoryOnce() throws IOException {
+      ObjectId commit =
+          TestCommits.commit(
+              repo,
+              null,
+              java.util.List.of(),
+              "apps/a.yaml",
+              "a: 1\n",
+              new org.eclipse.jgit.lib.PersonIdent("A", "a@example.test"),
+              new org.eclipse.jgit.lib.PersonIdent("A", "a@example.test"),
+              "One\n");
+      Path memo = repo.getDirectory().toPath().resolve(TreeCheck.CHECKED);
+
+      TreeCheck.requireSafe(repo, commit);
+      long size = Files.size(memo);
+      TreeCheck.requireSafe(repo, commit);
+
+      assertThat(size).as("the root tree and apps/, 20 bytes each").isEqualTo(40);
+      assertThat(Files.size(memo)).isEqualTo(size);
+    }
+
+    @Test
     void refusesAHostileSubtreeBesideTreesAlreadyFoundSafe() throws IOException {
       HostileTrees.Entry safe = trees.dir("apps", trees.file("a.yaml", "a: 1\n"));
       Set<ObjectId> known = check(trees.dir("", safe), Set.of());
