@@ -78,12 +78,14 @@ final class Session implements AutoCloseable {
 
   /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
   Loaded load(GitPublisher publisher) {
-    return publisher.inspect(
-        root -> {
-          ManifestWalk walk = ManifestWalk.create();
-          return new Loaded(
-              FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
-        });
+    return publisher.inspect(Session::load);
+  }
+
+  /** Reads Flux objects and inline markers from the files under {@code root}. */
+  static Loaded load(Path root) {
+    ManifestWalk walk = ManifestWalk.create();
+    return new Loaded(
+        FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */

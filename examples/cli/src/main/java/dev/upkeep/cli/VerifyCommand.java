@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
       "Check every chart or image version changed since --base: it exists in its registry, the"
           + " chart's name and version match, it satisfies its environment's policy, and it is not"
           + " a downgrade. Lists the charts' artifacthub.io/changes.",
+      "Policies, insecure-registry flags and the automation are read from the merge-base of"
+          + " --base and HEAD, never from the change; a change to anything but a version (registry"
+          + " host, repository, image name, pinned digest, the policy objects) fails.",
       "Exits 4 when a check fails."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -45,10 +48,15 @@ final class VerifyCommand implements Callable<Integer> {
     try (Session session = new Session(options, out, err)) {
       Path repository = session.localRepository();
       GitPublisher tree = GitPublisher.inPlace(repository);
-      Session.Loaded loaded = session.load(tree);
-      Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
+      // Policies, insecure flags and the automation come from the base, never from the change.
       VerifyReport report =
-          ChangeVerifier.of(session.pipeline(loaded, automation, tree).build())
+          ChangeVerifier.fromBase(
+                  baseRoot -> {
+                    Session.Loaded loaded = Session.load(baseRoot);
+                    Optional<FluxAutomation.Automation> automation =
+                        session.automation(loaded.flux());
+                    return session.pipeline(loaded, automation, tree).build();
+                  })
               .verify(repository, base);
       switch (options.format) {
         case json:
