@@ -277,7 +277,8 @@ public final class ArtifactRef {
   @Override
   public String toString() {
     if (kind == Kind.HELM_REPOSITORY) {
-      return helmRepository + "#" + repository;
+      // a repository URL may carry credentials; the text form is for people and never shows them
+      return Redaction.redact(helmRepository + "#" + repository);
     }
     return (chart ? "oci://" : "") + registry + "/" + repository;
   }

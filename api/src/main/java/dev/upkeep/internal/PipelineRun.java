@@ -4,6 +4,7 @@ import dev.upkeep.ArtifactRef;
 import dev.upkeep.FileReport;
 import dev.upkeep.Finding;
 import dev.upkeep.PolicyReport;
+import dev.upkeep.Redaction;
 import dev.upkeep.Selection;
 import dev.upkeep.UpdateListener;
 import dev.upkeep.UpdatePipeline;
@@ -47,7 +48,7 @@ import java.util.function.Consumer;
 
 /** One execution of a pipeline: resolve, patch, publish, open a change request. */
 public final class PipelineRun {
-  private static final System.Logger LOG = System.getLogger(UpdatePipeline.class.getName());
+  private static final System.Logger LOG = Redaction.logger(UpdatePipeline.class.getName());
 
   /** Files larger than this are not read: no manifest is that large. */
   static final long MAX_MANIFEST_BYTES = 16L << 20;

@@ -4,6 +4,7 @@ import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;
 import dev.upkeep.Finding;
 import dev.upkeep.PolicyReport;
+import dev.upkeep.Redaction;
 import dev.upkeep.UpdateListener;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
@@ -66,7 +67,7 @@ final class Session implements AutoCloseable {
     if (options.isRemote()) {
       throw new ConfigurationException(
           "this command needs a local checkout; --repo \""
-              + options.repo.replaceAll("//[^/@]*@", "//")
+              + Redaction.redact(options.repo)
               + "\" is a URL");
     }
     Path dir = Path.of(options.repo).toAbsolutePath().normalize();

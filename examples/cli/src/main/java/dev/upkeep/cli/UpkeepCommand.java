@@ -1,5 +1,6 @@
 package dev.upkeep.cli;
 
+import dev.upkeep.Redaction;
 import dev.upkeep.UpkeepException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -61,7 +62,7 @@ public final class UpkeepCommand implements Callable<Integer> {
               e instanceof UpkeepException || e instanceof IllegalArgumentException
                   ? e.getMessage()
                   : e.getClass().getSimpleName() + ": " + e.getMessage();
-          commandLine.getErr().println("upkeep: " + message);
+          commandLine.getErr().println("upkeep: " + Redaction.redact(message));
           commandLine.getErr().flush();
           return CommandLine.ExitCode.SOFTWARE;
         });

@@ -1,6 +1,7 @@
 package dev.upkeep.publish.pr;
 
 import dev.upkeep.ConfigurationException;
+import dev.upkeep.Redaction;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ final class OpenerSettings {
     if (token == null || token.isBlank()) {
       throw new ConfigurationException("token must not be blank");
     }
+    Redaction.registerSecret(token);
     return token;
   }
 

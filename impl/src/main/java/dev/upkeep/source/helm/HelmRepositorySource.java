@@ -7,6 +7,7 @@ import com.google.api.client.http.HttpRequestFactory;
 import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.Redaction;
 import dev.upkeep.internal.registry.RetryTiming;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
@@ -55,7 +56,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * <p>Immutable and thread-safe.
  */
 public final class HelmRepositorySource implements RegistrySource {
-  private static final System.Logger LOG = System.getLogger(HelmRepositorySource.class.getName());
+  private static final System.Logger LOG = Redaction.logger(HelmRepositorySource.class.getName());
 
   private static final class Cached {
     final HelmIndex index;
@@ -403,6 +404,7 @@ public final class HelmRepositorySource implements RegistrySource {
 
     /** Basic credentials for repositories on {@code host} ({@code name} or {@code name:port}). */
     public Builder credentials(String host, String username, String password) {
+      Redaction.registerSecret(password);
       credentials.put(
           Objects.requireNonNull(host, "host").strip().toLowerCase(Locale.ROOT),
           new String[] {

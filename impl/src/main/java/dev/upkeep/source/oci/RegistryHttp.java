@@ -10,6 +10,7 @@ import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.cloud.tools.jib.http.Authorization;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.Redaction;
 import dev.upkeep.internal.Json;
 import dev.upkeep.internal.registry.RetryTiming;
 import dev.upkeep.source.RegistryException;
@@ -42,7 +43,7 @@ import javax.net.ssl.SSLException;
  * <p>Thread-safe: one instance serves every concurrent call of its {@link OciRegistrySource}.
  */
 final class RegistryHttp {
-  private static final System.Logger LOG = System.getLogger(RegistryHttp.class.getName());
+  private static final System.Logger LOG = Redaction.logger(RegistryHttp.class.getName());
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_BODY = 64 * 1024 * 1024;
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
