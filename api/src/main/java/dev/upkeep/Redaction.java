@@ -3,6 +3,7 @@ package dev.upkeep;
 import java.text.MessageFormat;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.ResourceBundle;
 import java.util.Set;
@@ -17,13 +18,14 @@ import java.util.regex.Pattern;
  * Finding}, report (JSON, Markdown, text), log line, commit message and pull request body passes
  * through {@link #redact(String)}.
  *
- * <p>Removed are the user and password of URLs ({@code https://TOKEN@host}, {@code
- * https://x-access-token:TOKEN@host} become {@code https://***@host}), the values of {@code
- * access_token}, {@code private_token}, {@code token} and {@code password} query parameters, the
- * credentials of {@code Authorization: Basic|Bearer|token ...} values, and the exact text of every
- * secret registered with {@link #registerSecret} (and its Base64 form), wherever it appears — in a
- * remote's echoed message, say. Publishers, change request openers and registry sources register
- * the secrets they are given. Thread-safe.
+ * <p>Removed are the passwords of URLs and their users unless the user is an SSH login or a name
+ * that is never a secret ({@code https://TOKEN@host} becomes {@code https://***@host}, {@code
+ * https://x-access-token:TOKEN@host} becomes {@code https://x-access-token:***@host}), the values
+ * of {@code access_token}, {@code private_token}, {@code token} and {@code password} query
+ * parameters, the credentials of {@code Authorization: Basic|Bearer|token ...} values, and the
+ * exact text of every secret registered with {@link #registerSecret} (and its Base64 form),
+ * wherever it appears — in a remote's echoed message, say. Publishers, change request openers and
+ * registry sources register the secrets they are given. Thread-safe.
  */
 public final class Redaction {
 
@@ -34,7 +36,20 @@ public final class Redaction {
   static final int MIN_SECRET_LENGTH = 6;
 
   private static final Pattern URL_USER =
-      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^\\s/?#@'\"<>]+@");
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^\\s/?#@'\"<>:]*)(:[^\\s/?#@'\"<>]*)?@");
+
+  /** User names that are never secrets: kept, so a URL still says who it logs in as. */
+  private static final Set<String> PUBLIC_USERS =
+      Set.of(
+          "git",
+          "x-access-token",
+          "oauth2",
+          "x-token-auth",
+          "gitlab-ci-token",
+          "x-oauth-basic",
+          "token",
+          "anonymous");
+
   private static final Pattern QUERY_TOKEN =
       Pattern.compile(
           "(?i)([?&;](?:access_token|private_token|token|password|passwd|secret)=)[^&\\s#'\"<>]+");
@@ -86,11 +101,32 @@ public final class Redaction {
         out = out.replace(secret, MASK);
       }
     }
-    out = URL_USER.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "@");
+    out = urlUsers(out);
     out = QUERY_TOKEN.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     out = authorization(out);
     out = SCHEME_CREDENTIAL.matcher(out).replaceAll("$1 " + Matcher.quoteReplacement(MASK));
     return out;
+  }
+
+  /**
+   * Masks the password of every URL and the user too, unless it is an SSH login or a user name that
+   * is never a secret: {@code https://TOKEN@host} and {@code https://TOKEN:x-oauth-basic@host} put
+   * the token in the user.
+   */
+  private static String urlUsers(String text) {
+    Matcher m = URL_USER.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String scheme = m.group(1).toLowerCase(Locale.ROOT);
+      String user = m.group(2);
+      boolean keep =
+          scheme.startsWith("ssh") || scheme.startsWith("git+ssh") || PUBLIC_USERS.contains(user);
+      String replacement =
+          m.group(1) + (keep ? user : MASK) + (m.group(3) == null ? "" : ":" + MASK) + "@";
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   private static String authorization(String text) {

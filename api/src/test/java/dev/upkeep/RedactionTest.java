@@ -18,9 +18,13 @@ class RedactionTest {
       assertThat(Redaction.redact("cannot clone https://ghp_abc123@github.com/o/r.git: denied"))
           .isEqualTo("cannot clone https://***@github.com/o/r.git: denied");
       assertThat(Redaction.redact("https://x-access-token:ghs_9z@host:8443/o/r.git"))
-          .isEqualTo("https://***@host:8443/o/r.git");
+          .isEqualTo("https://x-access-token:***@host:8443/o/r.git");
       assertThat(Redaction.redact("\"http://user:p%40ss@127.0.0.1/x\""))
-          .isEqualTo("\"http://***@127.0.0.1/x\"");
+          .isEqualTo("\"http://***:***@127.0.0.1/x\"");
+      assertThat(Redaction.redact("https://ghp_abc123:x-oauth-basic@github.com/o/r"))
+          .isEqualTo("https://***:***@github.com/o/r");
+      assertThat(Redaction.redact("ssh://git@127.0.0.1:2222/r.git and ssh://deploy@host/r.git"))
+          .isEqualTo("ssh://git@127.0.0.1:2222/r.git and ssh://deploy@host/r.git");
     }
 
     @Test
@@ -94,6 +98,6 @@ class RedactionTest {
   @Test
   void findingsAndReasonsAreRedactedWhenMade() {
     assertThat(Finding.warning("a.yaml", 1, "see http://u:pw1234@h/x").message())
-        .isEqualTo("see http://***@h/x");
+        .isEqualTo("see http://***:***@h/x");
   }
 }

@@ -46,6 +46,21 @@ class ManifestWalkTest {
     return file;
   }
 
+  /** A registry that holds one tag of every artifact. */
+  private static RegistrySource only(String tag) {
+    return new RegistrySource() {
+      @Override
+      public List<String> listTags(ArtifactRef ref) {
+        return List.of(tag);
+      }
+
+      @Override
+      public Optional<String> digest(ArtifactRef ref, String t) {
+        return Optional.empty();
+      }
+    };
+  }
+
   private static List<String> names(List<Path> paths) {
     return paths.stream().map(ManifestWalk::slashed).collect(Collectors.toList());
   }
@@ -143,18 +158,7 @@ class ManifestWalkTest {
       Selection s = SELECTIONS.get("flux-system:podinfo");
       UpdateReport plan =
           UpdatePipeline.builder()
-              .source(
-                  new RegistrySource() {
-                    @Override
-                    public List<String> listTags(ArtifactRef ref) {
-                      return List.of(s.tag());
-                    }
-
-                    @Override
-                    public Optional<String> digest(ArtifactRef ref, String tag) {
-                      return Optional.empty();
-                    }
-                  })
+              .source(only(s.tag()))
               .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
               .patcher(SetterPatcher.create())
               .files(ManifestWalk.create())
@@ -213,18 +217,7 @@ class ManifestWalkTest {
           };
       UpdatePipeline pipeline =
           UpdatePipeline.builder()
-              .source(
-                  new RegistrySource() {
-                    @Override
-                    public List<String> listTags(ArtifactRef ref) {
-                      return List.of(s.tag());
-                    }
-
-                    @Override
-                    public Optional<String> digest(ArtifactRef ref, String tag) {
-                      return Optional.empty();
-                    }
-                  })
+              .source(only(s.tag()))
               .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
               .patcher(patcher)
               .publisher(GitPublisher.inPlace(root))
