@@ -52,7 +52,7 @@ public final class Redaction {
 
   private static final Pattern QUERY_TOKEN =
       Pattern.compile(
-          "(?i)([?&;](?:access_token|private_token|token|password|passwd|secret)=)[^&\\s#'\"<>]+");
+          "(?i)([?&;](?:access_token|private_token|refresh_token|token|password|passwd|secret)=)[^&\\s#'\"<>]+");
   private static final Pattern AUTHORIZATION =
       Pattern.compile(
           "(?i)\\b(authorization\"?\\s*[:=]\\s*\"?)(?:(basic|bearer|token)\\s+)?[^\\s\",]+");
@@ -88,6 +88,11 @@ public final class Redaction {
     if (secret != null) {
       registerSecret(new String(secret));
     }
+  }
+
+  /** {@code uri} as text with every secret masked, for messages. */
+  public static String redact(java.net.URI uri) {
+    return uri == null ? null : redact(uri.toString());
   }
 
   /** {@code text} with every secret masked; {@code null} stays {@code null}. */
