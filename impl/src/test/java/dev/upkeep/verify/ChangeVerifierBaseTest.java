@@ -98,6 +98,27 @@ class ChangeVerifierBaseTest {
     }
   }
 
+  static String release(String chart) {
+    return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+        + "metadata: {name: web, namespace: apps}\nspec:\n  chart:\n    spec:\n      chart: "
+        + chart
+        + "\n      sourceRef: {kind: HelmRepository, name: charts}\n  values:\n    replicas: "
+        + chart.length()
+        + "\n";
+  }
+
+  void commit() throws Exception {
+    try (Git git = Git.open(repo.toFile())) {
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setMessage("more")
+          .setAuthor("t", "t@example.com")
+          .setCommitter("t", "t@example.com")
+          .setSign(false)
+          .call();
+    }
+  }
+
   @AfterEach
   void stop() {
     registry.close();
@@ -227,6 +248,21 @@ class ChangeVerifierBaseTest {
       assertThat(problems(verify()))
           .singleElement()
           .satisfies(p -> assertThat(p).contains("pinned digest").contains("was dropped"));
+    }
+
+    @Test
+    void changesTheChartAHelmReleaseInstalls() throws Exception {
+      write("apps/release.yaml", release("app"));
+      commit();
+      write("apps/release.yaml", release("other"));
+      assertThat(problems(verify()))
+          .singleElement()
+          .satisfies(
+              p ->
+                  assertThat(p)
+                      .isEqualTo(
+                          "HelmRelease apps/web changed in this change (spec.chart.spec.chart:"
+                              + " \"app\" -> \"other\"); judged by the base's"));
     }
 
     @Test
