@@ -87,15 +87,9 @@ class ChangeVerifierBaseTest {
     write("apps/app.yaml", deployment(app() + ":1.2.3"));
     write("apps/pinned.yaml", deployment(app() + ":1.2.3@" + digest123));
     write("apps/split.yaml", split(app(), "1.2.3"));
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      git.add().addFilepattern(".").call();
-      git.commit()
-          .setMessage("base")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .setSign(false)
-          .call();
-    }
+    Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call().close();
+    commit();
+  }
   }
 
   static String release(String chart) {
