@@ -116,7 +116,8 @@ public final class ChangeVerifier {
         }
         ValueCheck values = new ValueCheck(pipeline, tagsByArtifact);
         for (String file : changed) {
-          Optional<String> now = ManifestText.read(repository.resolve(file), Long.MAX_VALUE);
+          Optional<String> now =
+              ManifestText.read(repository.resolve(file), pipeline.files().maxFileBytes());
           if (now.isEmpty() || !markers.mayApply(now.get())) {
             continue;
           }

@@ -90,7 +90,6 @@ class ChangeVerifierBaseTest {
     Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call().close();
     commit();
   }
-  }
 
   static String release(String chart) {
     return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
