@@ -1,10 +1,11 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.PublishResult;
+import dev.upkeep.review.ChartReview;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ import java.util.Optional;
  * @param timings how long each stage took
  * @param problemFiles the marked files that could not be processed (do not parse, too large,
  *     binary, not UTF-8), left untouched while the others were updated, in walk order
+ * @param charts what each chart version change means to the repository, when a {@link
+ *     dev.upkeep.review.ChartReviewer} is set
  */
 public record UpdateReport(
     boolean dryRun,
@@ -41,7 +44,8 @@ public record UpdateReport(
     Optional<ChangeRequest> changeRequest,
     Duration elapsed,
     Timings timings,
-    List<ProblemFile> problemFiles) {
+    List<ProblemFile> problemFiles,
+    List<ChartReview> charts) {
 
   /**
    * Wall time per stage.
@@ -85,9 +89,10 @@ public record UpdateReport(
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(timings, "timings");
     problemFiles = List.copyOf(problemFiles);
+    charts = List.copyOf(charts);
   }
 
-  /** A report without problem files. */
+  /** A report without problem files or chart reviews. */
   public UpdateReport(
       boolean dryRun,
       List<PolicyReport> policies,
@@ -97,7 +102,17 @@ public record UpdateReport(
       Optional<ChangeRequest> changeRequest,
       Duration elapsed,
       Timings timings) {
-    this(dryRun, policies, files, findings, publish, changeRequest, elapsed, timings, List.of());
+    this(
+        dryRun,
+        policies,
+        files,
+        findings,
+        publish,
+        changeRequest,
+        elapsed,
+        timings,
+        List.of(),
+        List.of());
   }
 
   /** Whether any file changed (or, for a plan, would change). */
@@ -256,6 +271,7 @@ public record UpdateReport(
       pf.add(m);
     }
     root.put("problemFiles", pf);
+    root.put("charts", ChartSection.json(charts));
     root.put(
         "publish",
         publish.map(
@@ -293,6 +309,7 @@ public record UpdateReport(
   private String renderMarkdown() {
     StringBuilder out = new StringBuilder();
     out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
+    ChartSection.markdownWarnings(charts, out);
     out.append("| policy | artifact | rule | result |\n|---|---|---|---|\n");
     for (PolicyReport p : policies) {
       out.append("| `")
@@ -369,6 +386,7 @@ public record UpdateReport(
         out.append("- and ").append(problemFiles.size() - 50).append(" more\n");
       }
     }
+    ChartSection.markdownDetails(charts, out);
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
       findings.stream()
@@ -419,6 +437,7 @@ public record UpdateReport(
       }
     }
     problemFiles.forEach(p -> out.append("problem file: ").append(p).append('\n'));
+    ChartSection.text(charts, out);
     findings.forEach(f -> out.append(f).append('\n'));
     publish.ifPresent(
         r -> {

@@ -1,17 +1,20 @@
 package dev.upkeep.verify;
 
 import dev.upkeep.ConfigurationException;
+import dev.upkeep.FileReport;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.PatchException;
 import dev.upkeep.patch.files.ManifestText;
 import dev.upkeep.patch.yaml.MarkedValue;
 import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.review.ChartReview;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,16 +44,23 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * charts: {@code Chart.yaml} name and version match), satisfy its policy, and not be a downgrade.
  * The chart's {@code artifacthub.io/changes} become release notes.
  *
+ * <p>A chart version change is also reviewed by the pipeline's {@link
+ * dev.upkeep.review.ChartReviewer}: each warning (a values key the repository sets that the new
+ * chart no longer has, values the new schema rejects) is a problem naming its file:line, unless it
+ * is {@linkplain #allow allowed}.
+ *
  * <p>The policies, sources and manifest files come from an {@link UpdatePipeline}, so {@code
  * verify} judges a change exactly as a run would have made it. Immutable and thread-safe.
  */
 public final class ChangeVerifier {
 
   private final Function<Path, UpdatePipeline> pipelineAtBase;
+  private final Set<String> allowed;
   private final SetterPatcher markers = SetterPatcher.create();
 
-  private ChangeVerifier(Function<Path, UpdatePipeline> pipelineAtBase) {
+  private ChangeVerifier(Function<Path, UpdatePipeline> pipelineAtBase, Set<String> allowed) {
     this.pipelineAtBase = pipelineAtBase;
+    this.allowed = allowed;
   }
 
   /**
@@ -60,7 +70,7 @@ public final class ChangeVerifier {
    */
   public static ChangeVerifier of(UpdatePipeline pipeline) {
     Objects.requireNonNull(pipeline, "pipeline");
-    return new ChangeVerifier(root -> pipeline);
+    return new ChangeVerifier(root -> pipeline, Set.of());
   }
 
   /**
@@ -71,7 +81,15 @@ public final class ChangeVerifier {
    * when {@link #verify} returns.
    */
   public static ChangeVerifier fromBase(Function<Path, UpdatePipeline> pipelineAtBase) {
-    return new ChangeVerifier(Objects.requireNonNull(pipelineAtBase, "pipelineAtBase"));
+    return new ChangeVerifier(Objects.requireNonNull(pipelineAtBase, "pipelineAtBase"), Set.of());
+  }
+
+  /**
+   * A copy that accepts the chart review warnings named {@code ids} ({@link
+   * ChartReview.Warning#id()}, such as {@code removed:ui.color}) for every change it verifies.
+   */
+  public ChangeVerifier allow(Collection<String> ids) {
+    return new ChangeVerifier(pipelineAtBase, Set.copyOf(ids));
   }
 
   /**
@@ -86,6 +104,7 @@ public final class ChangeVerifier {
   public VerifyReport verify(Path repository, String baseRef) {
     Map<String, List<String>> tagsByArtifact = new ConcurrentHashMap<>();
     List<VerifyReport.Check> checks = new ArrayList<>();
+    UpdatePipeline pipeline;
     try (Git git = Git.open(repository.toFile())) {
       Repository repo = git.getRepository();
       ObjectId baseCommit = repo.resolve(baseRef + "^{commit}");
@@ -97,7 +116,7 @@ public final class ChangeVerifier {
       // that landed on the base since then are not this change's.
       ObjectId tree = forkPoint(repo, baseCommit).getTree().getId();
       try (BaseTree base = BaseTree.export(repo, tree)) {
-        UpdatePipeline pipeline = pipelineAtBase.apply(base.root());
+        pipeline = pipelineAtBase.apply(base.root());
         checks.addAll(PolicyObjects.changed(base.root(), repository));
         Set<Path> manifests = new HashSet<>(pipeline.files().list(repository));
         manifests.addAll(pipeline.files().list(base.root()));
@@ -133,7 +152,52 @@ public final class ChangeVerifier {
       throw new ConfigurationException(
           "cannot compare " + repository + " with " + baseRef + ": " + e.getMessage(), e);
     }
-    return new VerifyReport(baseRef, checks);
+    return new VerifyReport(baseRef, reviewCharts(pipeline, repository, checks));
+  }
+
+  /** Adds the chart review's warnings to each chart version change that passed so far. */
+  private List<VerifyReport.Check> reviewCharts(
+      UpdatePipeline pipeline, Path repository, List<VerifyReport.Check> checks) {
+    List<VerifyReport.Check> out = new ArrayList<>();
+    for (VerifyReport.Check c : checks) {
+      if (!c.passed() || c.oldVersion().isEmpty() || c.artifact().isEmpty()) {
+        out.add(c);
+        continue;
+      }
+      Change change =
+          new Change(
+              c.policy(),
+              Change.Field.TAG,
+              c.line(),
+              1,
+              c.oldVersion(),
+              c.newVersion(),
+              new Change.Edit(0, 0, c.newVersion()));
+      List<String> problems = new ArrayList<>();
+      for (ChartReview review :
+          pipeline
+              .chartReviewer()
+              .review(pipeline, repository, List.of(new FileReport(c.file(), List.of(change))))) {
+        for (ChartReview.Warning w : review.warnings()) {
+          if (!allowed.contains(w.id())) {
+            problems.add(w + " (accept with --allow " + w.id() + ")");
+          }
+        }
+      }
+      out.add(
+          problems.isEmpty()
+              ? c
+              : new VerifyReport.Check(
+                  c.file(),
+                  c.line(),
+                  c.policy(),
+                  c.artifact(),
+                  c.oldVersion(),
+                  c.newVersion(),
+                  problems,
+                  c.releaseNotes()));
+    }
+    return out;
   }
 
   private static RevCommit forkPoint(Repository repo, ObjectId base) throws IOException {

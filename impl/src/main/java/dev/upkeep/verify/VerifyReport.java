@@ -1,7 +1,7 @@
 package dev.upkeep.verify;
 
 import dev.upkeep.Redaction;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

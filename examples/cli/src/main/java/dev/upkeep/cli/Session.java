@@ -16,19 +16,24 @@ import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.review.helm.HelmChartReviewer;
+import dev.upkeep.source.RegistrySource;
 import dev.upkeep.source.oci.OciRegistrySource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -43,6 +48,12 @@ final class Session implements AutoCloseable {
   final PrintWriter err;
   private final Path workDir;
   private final boolean ownWorkDir;
+
+  /** Publishers (and whatever else) to close with the session: their SSH clients, their clones. */
+  private final Set<AutoCloseable> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Wraps the registry source; {@code fleet} shares one tag cache across repositories. */
+  UnaryOperator<RegistrySource> sources = UnaryOperator.identity();
 
   Session(RepositoryOptions options, PrintWriter out, PrintWriter err) {
     this.options = options;
@@ -77,9 +88,17 @@ final class Session implements AutoCloseable {
     return dir;
   }
 
+  /** Closes {@code part} with this session when it can be closed; returns it. */
+  <T> T own(T part) {
+    if (part instanceof AutoCloseable) {
+      owned.add((AutoCloseable) part);
+    }
+    return part;
+  }
+
   /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
   Loaded load(GitPublisher publisher) {
-    return publisher.inspect(Session::load);
+    return own(publisher).inspect(Session::load);
   }
 
   /** Reads Flux objects and inline markers from the files under {@code root}. */
@@ -145,10 +164,13 @@ final class Session implements AutoCloseable {
       Loaded loaded, Optional<FluxAutomation.Automation> automation, GitPublisher publisher) {
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
-            .source(source(loaded.flux()))
+            .source(sources.apply(source(loaded.flux())))
             .patcher(SetterPatcher.create())
-            .publisher(publisher)
+            .publisher(own(publisher))
             .concurrency(options.concurrency);
+    if (options.chartReview) {
+      b.chartReviewer(HelmChartReviewer.create());
+    }
     loaded.flux().configure(b);
     Map<String, InlinePolicy> inline = new LinkedHashMap<>();
     loaded.inline().forEach(p -> inline.putIfAbsent(p.name(), p));
@@ -226,6 +248,13 @@ final class Session implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable part : owned) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        err.println("upkeep: warning: " + e.getMessage());
+      }
+    }
     if (!ownWorkDir) {
       return;
     }

@@ -1,16 +1,5 @@
-package dev.upkeep.internal;
+package dev.upkeep;
 
-import dev.upkeep.ArtifactRef;
-import dev.upkeep.FileReport;
-import dev.upkeep.Finding;
-import dev.upkeep.PolicyReport;
-import dev.upkeep.ProblemFile;
-import dev.upkeep.Redaction;
-import dev.upkeep.Selection;
-import dev.upkeep.UpdateListener;
-import dev.upkeep.UpdatePipeline;
-import dev.upkeep.UpdateReport;
-import dev.upkeep.UpkeepException;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
@@ -20,6 +9,7 @@ import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestSpec;
 import dev.upkeep.publish.PublishResult;
 import dev.upkeep.publish.TreeChanges;
+import dev.upkeep.review.ChartReview;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** One execution of a pipeline: resolve, patch, publish, open a change request. */
-public final class PipelineRun {
+final class PipelineRun {
   private static final System.Logger LOG = Redaction.logger(UpdatePipeline.class.getName());
 
   private final UpdatePipeline pipeline;
@@ -47,22 +37,24 @@ public final class PipelineRun {
   private final UpdateListener listener;
 
   /** Prepares a run of {@code pipeline}; {@code dryRun} writes nothing. */
-  public PipelineRun(UpdatePipeline pipeline, boolean dryRun) {
+  PipelineRun(UpdatePipeline pipeline, boolean dryRun) {
     this.pipeline = pipeline;
     this.dryRun = dryRun;
     this.listener = pipeline.listener();
   }
 
   /** Runs and reports. */
-  public UpdateReport execute() {
+  UpdateReport execute() {
     long started = System.nanoTime();
     List<PolicyReport> policies = resolve();
     long resolved = System.nanoTime();
     AtomicLong patchNanos = new AtomicLong();
     List<Finding> findings = new ArrayList<>();
     for (PolicyReport p : policies) {
-      if (p.status() == PolicyReport.Status.FAILED) {
-        findings.add(new Finding(Finding.Severity.ERROR, "", 0, p.reason()));
+      Finding failure = new Finding(Finding.Severity.ERROR, "", 0, p.reason());
+      // Policies that share an artifact share its failure: report it once.
+      if (p.status() == PolicyReport.Status.FAILED && !findings.contains(failure)) {
+        findings.add(failure);
       }
     }
     Map<String, Selection> selections = new LinkedHashMap<>();
@@ -115,7 +107,8 @@ public final class PipelineRun {
             Optional.empty(),
             Duration.ofNanos(System.nanoTime() - started),
             UpdateReport.Timings.none(),
-            patch.problems);
+            patch.problems,
+            patch.charts);
     Optional<ChangeRequest> request = openChangeRequest(report, findings);
     long finished = System.nanoTime();
     UpdateReport.Timings timings =
@@ -133,7 +126,8 @@ public final class PipelineRun {
         request,
         Duration.ofNanos(finished - started),
         timings,
-        patch.problems);
+        patch.problems,
+        patch.charts);
   }
 
   private Optional<ChangeRequest> openChangeRequest(UpdateReport report, List<Finding> findings) {
@@ -335,15 +329,21 @@ public final class PipelineRun {
 
   /** The files a patch changed, with their new contents, what it noticed, and problem files. */
   private static final class TreePatch {
-    static final TreePatch EMPTY = new TreePatch(List.of(), List.of(), List.of());
+    static final TreePatch EMPTY = new TreePatch(List.of(), List.of(), List.of(), List.of());
     final List<FileReport> files;
     final List<Finding> findings;
     final List<ProblemFile> problems;
+    final List<ChartReview> charts;
 
-    TreePatch(List<FileReport> files, List<Finding> findings, List<ProblemFile> problems) {
+    TreePatch(
+        List<FileReport> files,
+        List<Finding> findings,
+        List<ProblemFile> problems,
+        List<ChartReview> charts) {
       this.files = List.copyOf(files);
       this.findings = List.copyOf(findings);
       this.problems = List.copyOf(problems);
+      this.charts = List.copyOf(charts);
     }
   }
 
@@ -399,7 +399,21 @@ public final class PipelineRun {
       // Only after every file parsed: a strict failure above leaves the tree untouched.
       ManifestText.writeAll(toWrite);
     }
-    return new TreePatch(reports, findings, problems);
+    return new TreePatch(reports, findings, problems, reviewCharts(root, reports, findings));
+  }
+
+  /** The chart reviews of the patched files; a failing reviewer costs one finding, not the run. */
+  private List<ChartReview> reviewCharts(
+      Path root, List<FileReport> reports, List<Finding> findings) {
+    if (reports.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return pipeline.chartReviewer().review(pipeline, root, reports);
+    } catch (RuntimeException e) {
+      findings.add(Finding.warning("", 0, "chart review failed: " + message(e)));
+      return List.of();
+    }
   }
 
   private boolean keep(String file, Change change, List<Finding> findings) {
