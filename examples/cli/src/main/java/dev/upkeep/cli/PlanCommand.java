@@ -76,7 +76,13 @@ final class PlanCommand implements Callable<Integer> {
                 .build();
         loaded = session.load(reader);
       }
-      UpdateReport report = session.pipeline(loaded, automation, reader).build().plan();
+      // A plan reads the tree the load just screened: only the files the screen kept.
+      UpdateReport report =
+          session
+              .pipeline(loaded, automation, reader)
+              .files(Session.screened(loaded, session.updatePath(automation)))
+              .build()
+              .plan();
       session.print(report);
       if (report.hasErrors()) {
         return CommandLine.ExitCode.SOFTWARE;
