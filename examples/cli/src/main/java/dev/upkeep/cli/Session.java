@@ -26,6 +26,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -39,6 +40,7 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /** What a command needs from the repository: its Flux objects, inline policies and a pipeline. */
 final class Session implements AutoCloseable {
@@ -63,6 +65,7 @@ final class Session implements AutoCloseable {
   UnaryOperator<RegistrySource> sources = UnaryOperator.identity();
 
   Session(RepositoryOptions options, PrintWriter out, PrintWriter err) {
+    warmUpTls();
     this.options = options;
     this.out = out;
     this.err = err;
@@ -73,6 +76,25 @@ final class Session implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a work directory", e);
     }
+  }
+
+  /**
+   * Sets up TLS (providers, the trust store: a few hundred milliseconds) on a daemon thread while
+   * the command reads the repository, so that the registry calls after it do not wait for it.
+   */
+  private static void warmUpTls() {
+    Thread warm =
+        new Thread(
+            () -> {
+              try {
+                SSLContext.getDefault();
+              } catch (GeneralSecurityException e) {
+                // the transport meets the same failure and reports it
+              }
+            },
+            "upkeep-tls-warm-up");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   /** The directory a remote repository is cloned into. */
