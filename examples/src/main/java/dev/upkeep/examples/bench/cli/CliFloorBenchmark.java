@@ -81,7 +81,7 @@ public final class CliFloorBenchmark {
           "upkeep plan / run against the floor, median of %d rounds (%d cores)%n%n",
           rounds,
           Runtime.getRuntime().availableProcessors());
-      long jvm =
+      long[] jvm =
           median(
               rounds,
               () ->
@@ -93,10 +93,18 @@ public final class CliFloorBenchmark {
                           floorClasses.toString(),
                           "FloorProgram",
                           "--none")));
-      System.out.printf(Locale.ROOT, "%-44s %8d ms%n", "JVM start (hello world)", jvm);
+      System.out.printf(
+          Locale.ROOT, "%-30s %6d ms (cpu %d ms)%n", "JVM start (hello world)", jvm[0], jvm[1]);
+      System.out.printf(
+          Locale.ROOT,
+          "%-30s %16s %16s %13s%n",
+          "",
+          "upkeep wall/cpu",
+          "floor wall/cpu",
+          "ratio wall/cpu");
 
-      long[] plan = new long[2];
-      long[] read = new long[2];
+      long[][] plan = new long[2][];
+      long[][] read = new long[2][];
       Path[] repos = {smallRepo, largeRepo};
       int[] sizes = {small, large};
       for (int i = 0; i < 2; i++) {
@@ -106,23 +114,15 @@ public final class CliFloorBenchmark {
         exec(planCmd); // warm the page cache and write the CDS archive once
         read[i] = median(rounds, () -> exec(concat(floor, repo.toString())));
         plan[i] = median(rounds, () -> exec(planCmd));
-        System.out.printf(
-            Locale.ROOT,
-            "%-44s %8d ms   floor (JVM start + read every byte) %6d ms   %.2fx%n",
-            String.format(Locale.ROOT, "plan, %,d files", sizes[i]),
-            plan[i],
-            read[i],
-            plan[i] / (double) read[i]);
+        row(String.format(Locale.ROOT, "plan, %,d files", sizes[i]), plan[i], read[i], "ms");
       }
-      double perFilePlan = (plan[1] - plan[0]) * 1000.0 / (large - small);
-      double perFileRead = (read[1] - read[0]) * 1000.0 / (large - small);
-      System.out.printf(
-          Locale.ROOT,
-          "%-44s %8.1f µs   reading it %.1f µs   %.2fx%n",
-          "plan, each added file",
-          perFilePlan,
-          perFileRead,
-          perFilePlan / Math.max(0.1, perFileRead));
+      long[] perFilePlan = new long[2];
+      long[] perFileRead = new long[2];
+      for (int k = 0; k < 2; k++) {
+        perFilePlan[k] = (plan[1][k] - plan[0][k]) * 1000 / (large - small);
+        perFileRead[k] = (read[1][k] - read[0][k]) * 1000 / (large - small);
+      }
+      row("plan, each added file", perFilePlan, perFileRead, "µs");
 
       runFigures(rounds, upkeep, floor, small, registry, work);
       renovate(smallRepo, small);
@@ -138,11 +138,14 @@ public final class CliFloorBenchmark {
       Path work)
       throws IOException {
     long[] runMs = new long[rounds];
+    long[] runCpu = new long[rounds];
     long[] floorMs = new long[rounds];
+    long[] floorCpu = new long[rounds];
     for (int r = 0; r < rounds; r++) {
       try (GitRemoteFixture remote = GitRemoteFixture.create()) {
         remote.seed(tree(files, registry));
         Path clone = Files.createTempDirectory(work, "cli");
+        long cpu = childCpuMs();
         long start = System.nanoTime();
         exec(concat(floor, "--none"));
         git(work, "clone", "-q", "--depth", "1", remote.url(), clone.toString());
@@ -153,6 +156,7 @@ public final class CliFloorBenchmark {
         git(clone, "-c", "user.name=Bench", "-c", "user.email=b@example.com", "commit", "-qm", "x");
         git(clone, "push", "-q", "origin", "HEAD:refs/heads/develop-cli");
         floorMs[r] = (System.nanoTime() - start) / 1_000_000;
+        floorCpu[r] = childCpuMs() - cpu;
 
         List<String> runCmd = new ArrayList<>(upkeep);
         runCmd.addAll(
@@ -166,20 +170,38 @@ public final class CliFloorBenchmark {
                 "develop",
                 "--format",
                 "json"));
+        cpu = childCpuMs();
         runMs[r] = exec(runCmd);
+        runCpu[r] = childCpuMs() - cpu;
       }
     }
-    Arrays.sort(runMs);
-    Arrays.sort(floorMs);
-    long run = runMs[rounds / 2];
-    long fl = floorMs[rounds / 2];
+    for (long[] a : List.of(runMs, runCpu, floorMs, floorCpu)) {
+      Arrays.sort(a);
+    }
+    int m = rounds / 2;
+    row(
+        String.format(Locale.ROOT, "run, %,d files (%d changed)", files, files / 100),
+        new long[] {runMs[m], runCpu[m]},
+        new long[] {floorMs[m], floorCpu[m]},
+        "ms");
+    System.out.println(
+        "(floors: plan = JVM start + read every byte; run = JVM start + git clone/commit/push)");
+  }
+
+  /** One line: upkeep's wall and CPU time, the floor's, and both ratios. */
+  private static void row(String what, long[] upkeep, long[] floor, String unit) {
     System.out.printf(
         Locale.ROOT,
-        "%-44s %8d ms   floor (JVM start + git clone/commit/push) %6d ms   %.2fx%n",
-        String.format(Locale.ROOT, "run, %,d files (%d changed)", files, files / 100),
-        run,
-        fl,
-        run / (double) fl);
+        "%-30s %7d/%-5d %2s %7d/%-5d %2s %6.2fx/%.2fx%n",
+        what,
+        upkeep[0],
+        upkeep[1],
+        unit,
+        floor[0],
+        floor[1],
+        unit,
+        upkeep[0] / (double) Math.max(1, floor[0]),
+        upkeep[1] / (double) Math.max(1, floor[1]));
   }
 
   private static void renovate(Path repo, int files) {
@@ -274,13 +296,33 @@ public final class CliFloorBenchmark {
     long ms();
   }
 
-  private static long median(int rounds, Timed t) {
+  /** The median wall time and the median CPU time (user + system, -1 when unknown) of rounds. */
+  private static long[] median(int rounds, Timed t) {
     long[] ms = new long[rounds];
+    long[] cpu = new long[rounds];
     for (int i = 0; i < rounds; i++) {
+      long before = childCpuMs();
       ms[i] = t.ms();
+      cpu[i] = before < 0 ? -1 : childCpuMs() - before;
     }
     Arrays.sort(ms);
-    return ms[rounds / 2];
+    Arrays.sort(cpu);
+    return new long[] {ms[rounds / 2], cpu[rounds / 2]};
+  }
+
+  /**
+   * The CPU time of this process's finished children (Linux: cutime + cstime of /proc/self/stat, in
+   * clock ticks of 10 ms), or -1 elsewhere. CPU time says more than wall time on a loaded machine.
+   */
+  private static long childCpuMs() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 16 and 17 of stat(5), counted from the state field (3)
+      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static List<String> concat(List<String> a, String b) {
