@@ -2,6 +2,7 @@ package dev.upkeep.publish.git;
 
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;
+import dev.upkeep.publish.BranchComparison;
 import dev.upkeep.publish.CommitMessage;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.PublishException;
@@ -178,8 +179,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         TreeChanges changes = update.apply(clone.workTree());
         if (changes.isEmpty()) {
           clone.checkout(start.commit, true);
-          return new PublishResult(
-              remote.display(), baseBranch, pushBranch, Optional.empty(), false, attempt);
+          return result(clone, start, start.pushHead, null, attempt);
         }
         List<String> paths = new ArrayList<>();
         for (FileReport f : changes.files()) {
@@ -189,8 +189,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         Repository repo = clone.repository();
         if (tree.equals(treeOf(repo, start.commit)) || alreadyRebuilt(repo, start, tree)) {
           clone.checkout(start.commit, true);
-          return new PublishResult(
-              remote.display(), baseBranch, pushBranch, Optional.empty(), false, attempt);
+          return result(clone, start, start.pushHead, null, attempt);
         }
         RevCommit commit = commit(clone, changes, start.commit);
         Outcome outcome = push(clone, commit, start);
@@ -202,8 +201,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
               pushBranch,
               remote.display(),
               attempt);
-          return new PublishResult(
-              remote.display(), baseBranch, pushBranch, Optional.of(commit.name()), true, attempt);
+          return result(clone, start, commit, commit, attempt);
         }
         if (attempt > retries) {
           throw new PublishException(
@@ -223,6 +221,26 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
             attempt + 1);
       }
     }
+  }
+
+  /**
+   * What a publish did, with what the push branch now holds beyond the base so that the pipeline
+   * can open or describe its pull request even when this run pushed nothing.
+   */
+  private PublishResult result(
+      Clone clone, Start start, ObjectId head, RevCommit pushed, int attempt) throws IOException {
+    Optional<BranchComparison> ahead =
+        pushBranch.equals(baseBranch)
+            ? Optional.empty()
+            : AheadOfBase.compare(clone.repository(), start.base, head);
+    return new PublishResult(
+        remote.display(),
+        baseBranch,
+        pushBranch,
+        Optional.ofNullable(pushed).map(RevCommit::name),
+        pushed != null,
+        attempt,
+        ahead);
   }
 
   private interface CloneWork<T> {
