@@ -119,9 +119,21 @@ final class PrismForge implements AutoCloseable {
     require(node != null, "node is not on the PATH");
     require(Files.isRegularFile(prismCli), "prism is not installed at " + prismCli);
     require(Files.isRegularFile(official), "GitHub's OpenAPI description is not at " + official);
+    long started = System.nanoTime();
     Path subset =
         OpenApiSubset.write(official, operations, workDirectory.resolve("github-subset.json"));
-    return new PrismForge(subset, node, prismCli);
+    long derived = System.nanoTime();
+    PrismForge forge = new PrismForge(subset, node, prismCli);
+    System.getLogger(PrismForge.class.getName())
+        .log(
+            System.Logger.Level.INFO,
+            "derived {0} bytes from the {1} bytes of {2} in {3} ms; prism listened after {4} ms",
+            Files.size(subset),
+            Files.size(official),
+            official.getFileName(),
+            TimeUnit.NANOSECONDS.toMillis(derived - started),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - derived));
+    return forge;
   }
 
   /** The API root the client is pointed at. */
