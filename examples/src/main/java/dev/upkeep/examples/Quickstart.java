@@ -5,6 +5,7 @@ import dev.upkeep.FileReport;
 import dev.upkeep.PolicyReport;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
+import dev.upkeep.cli.Logging;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.git.JGitPublisher;

@@ -2,7 +2,7 @@ package dev.upkeep.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upkeep.examples.cli.UpkeepCommand;
+import dev.upkeep.cli.UpkeepCommand;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.UpkeepExtension;
 import java.io.PrintWriter;

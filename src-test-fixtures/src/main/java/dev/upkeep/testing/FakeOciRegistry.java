@@ -449,6 +449,11 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
               .set("Content-Length", Integer.toString(response.body.length));
         }
         exchange.sendResponseHeaders(response.status, -1);
+      } else if (response.cutAt >= 0) {
+        exchange.sendResponseHeaders(response.status, response.body.length);
+        exchange.getResponseBody().write(response.body, 0, response.cutAt);
+        exchange.getResponseBody().flush();
+        // Closing the exchange short of Content-Length makes the JDK server drop the connection.
       } else {
         exchange.sendResponseHeaders(response.status, response.body.length);
         exchange.getResponseBody().write(response.body);
@@ -490,6 +495,16 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
         case DELAY:
           sleep(fault.fault.delay());
           break;
+        case CUT:
+          Response full = route(method, path, query, exchange);
+          full.cutAt = full.body.length / 2;
+          return full;
+        case OVERSIZED:
+          byte[] big = new byte[(int) fault.fault.size()];
+          java.util.Arrays.fill(big, (byte) ' ');
+          big[0] = '{';
+          big[big.length - 1] = '}';
+          return new Response(200, "application/json", big);
         case TRUNCATED:
           Response whole = route(method, path, query, exchange);
           byte[] half = new byte[whole.body.length / 2];
@@ -881,6 +896,7 @@ public final class FakeOciRegistry implements PushTarget, AutoCloseable {
     final int status;
     final Map<String, String> headers = new LinkedHashMap<>();
     byte[] body;
+    int cutAt = -1;
 
     Response(int status, String contentType, byte[] body) {
       this.status = status;

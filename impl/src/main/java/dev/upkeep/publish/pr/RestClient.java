@@ -1,33 +1,33 @@
 package dev.upkeep.publish.pr;
 
 import dev.upkeep.internal.Json;
+import dev.upkeep.internal.http.HttpCall;
+import dev.upkeep.internal.http.HttpFailure;
+import dev.upkeep.internal.http.HttpReply;
+import dev.upkeep.internal.http.HttpTransport;
+import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.publish.ChangeRequestException;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Sends JSON requests to one Git host's REST API with the JDK {@code HttpClient}. Never follows
- * redirects (the token must not travel to another host) and never puts the token in a message.
+ * Sends JSON requests to one Git host's REST API on Upkeep's one {@link HttpTransport} (retries of
+ * {@code 429}/{@code 5xx}, proxies, answers capped at {@link #JSON_LIMIT}). Never follows redirects
+ * (the token must not travel to another host), sends the token only over HTTPS or to loopback, and
+ * never puts it in a message.
  */
 final class RestClient {
-  private static final HttpClient SHARED =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  /** The largest answer read: API pages are kilobytes, a few MiB is room for any. */
+  static final long JSON_LIMIT = 8L << 20;
 
+  private final HttpTransport transport;
   private final String hostName;
   private final String repository;
   private final String base;
   private final Map<String, String> headers;
-  private final Duration timeout;
 
   RestClient(
       String hostName,
@@ -35,12 +35,29 @@ final class RestClient {
       URI apiUrl,
       Map<String, String> headers,
       Duration timeout) {
+    this(hostName, repository, apiUrl, headers, timeout, Sleeper.REAL);
+  }
+
+  RestClient(
+      String hostName,
+      String repository,
+      URI apiUrl,
+      Map<String, String> headers,
+      Duration timeout,
+      Sleeper sleeper) {
+    this.transport =
+        HttpTransport.builder()
+            .readTimeout(timeout)
+            .serverNoun(hostName + " API")
+            .userAgent("upkeep")
+            .sleeper(sleeper)
+            .errorDetail(r -> explain(0, r.text()))
+            .build();
     this.hostName = hostName;
     this.repository = repository;
     String b = apiUrl.toString();
     this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
     this.headers = Map.copyOf(headers);
-    this.timeout = timeout;
   }
 
   Object get(String path) {
@@ -49,29 +66,37 @@ final class RestClient {
 
   /** Sends a request and returns the parsed JSON answer (null for an empty body). */
   Object send(String method, String path, Object body) {
-    HttpRequest.Builder r =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(timeout)
+    HttpCall call =
+        HttpCall.of(method, URI.create(base + path))
             .header("Accept", "application/json")
-            .header("User-Agent", "upkeep");
-    headers.forEach(r::setHeader);
-    if (body == null) {
-      r.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      r.header("Content-Type", "application/json");
-      r.method(method, HttpRequest.BodyPublishers.ofString(Json.compact(body)));
+            .limit(JSON_LIMIT);
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      // Every header the opener passes but Accept and the API version carries the token.
+      boolean secret = !h.getKey().equalsIgnoreCase("Accept") && !h.getKey().startsWith("X-GitHub");
+      call =
+          secret
+              ? call.credential(h.getKey(), h.getValue())
+              : call.header(h.getKey(), h.getValue());
     }
-    HttpResponse<String> response;
+    if (body != null) {
+      call = call.body("application/json", Json.compact(body).getBytes(StandardCharsets.UTF_8));
+    }
+    HttpReply response;
     try {
-      response = SHARED.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
+      response = transport.fetch(call);
+    } catch (HttpFailure e) {
       throw new ChangeRequestException(
-          "cannot reach " + hostName + " at " + base + " for " + repository + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ChangeRequestException("interrupted while talking to " + hostName, e);
+          "cannot talk to "
+              + hostName
+              + " at "
+              + base
+              + " for "
+              + repository
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    int status = response.statusCode();
+    int status = response.status();
     if (status < 200 || status >= 300) {
       throw new ChangeRequestException(
           hostName
@@ -83,9 +108,9 @@ final class RestClient {
               + pathOnly(path)
               + " for "
               + repository
-              + explain(status, response.body()));
+              + explain(status, response.text()));
     }
-    String text = response.body();
+    String text = response.text();
     if (text == null || text.isBlank()) {
       return null;
     }

@@ -1,36 +1,34 @@
 package dev.upkeep.source.helm;
 
-import com.google.api.client.http.GenericUrl;
-import com.google.api.client.http.HttpHeaders;
-import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpRequestFactory;
-import com.google.api.client.http.HttpResponse;
-import com.google.api.client.http.javanet.NetHttpTransport;
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.internal.registry.RetryTiming;
+import dev.upkeep.internal.http.HostRules;
+import dev.upkeep.internal.http.HttpCall;
+import dev.upkeep.internal.http.HttpFailure;
+import dev.upkeep.internal.http.HttpReply;
+import dev.upkeep.internal.http.HttpTransport;
+import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -48,9 +46,12 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * indexes of 10–50 MB cost little memory. One index serves every chart of its repository; it is
  * revalidated on each call with {@code If-None-Match} (its {@code ETag}) or {@code
  * If-Modified-Since}, so an unchanged index is not downloaded again, and concurrent calls for the
- * same repository share one download. {@code 429} and {@code 5xx} are retried with {@code
- * Retry-After} or jittered backoff. Basic credentials go only to their host; redirects (common for
- * indexes on object storage) drop them.
+ * same repository share one download. It is read through a cap ({@link Builder#maxIndexBytes}, 256
+ * MiB by default). {@code 429} and {@code 5xx} are retried with {@code Retry-After} or jittered
+ * backoff. Basic credentials go only to their host, only over HTTPS unless the host is loopback or
+ * {@linkplain Builder#insecureRepository marked insecure}; redirects (common for indexes on object
+ * storage) drop them. Proxies come from {@code HTTPS_PROXY}/{@code NO_PROXY} or the JVM's
+ * properties.
  *
  * <p>Immutable and thread-safe.
  */
@@ -70,12 +71,24 @@ public final class HelmRepositorySource implements RegistrySource {
   }
 
   private final Builder options;
-  private final HttpRequestFactory http = new NetHttpTransport().createRequestFactory();
+  private final HttpTransport http;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<HelmIndex>> inFlight = new ConcurrentHashMap<>();
 
   private HelmRepositorySource(Builder options) {
     this.options = options;
+    this.http =
+        HttpTransport.builder()
+            .connectTimeout(options.connectTimeout)
+            .readTimeout(options.readTimeout)
+            .maxAttempts(options.maxAttempts)
+            .backoff(options.initialBackoff, options.maxBackoff)
+            .maxRetryAfter(options.maxRetryAfter)
+            .userAgent(options.userAgent)
+            .serverNoun("repository server")
+            .sleeper(options.sleeper)
+            .hosts(HostRules.insecure(options.insecureHosts))
+            .build();
   }
 
   /** A source with default timeouts and retries and no credentials. */
@@ -177,205 +190,94 @@ public final class HelmRepositorySource implements RegistrySource {
   private HelmIndex fetch(URI indexUrl, String where) {
     String host = indexUrl.getRawAuthority();
     Cached cached = cache.get(indexUrl.toString());
-    URI url = indexUrl;
-    int redirects = 0;
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse response = null;
-      try {
-        HttpRequest request = http.buildGetRequest(new GenericUrl(url.toString()));
-        HttpHeaders headers = new HttpHeaders();
-        headers.setAccept("application/x-yaml, text/yaml, application/yaml, */*");
-        headers.setUserAgent(options.userAgent);
-        // Credentials only for the repository's own host, never for where it redirects to.
-        String[] credentials =
-            url.getRawAuthority().equalsIgnoreCase(host)
-                ? options.credentials.get(host.toLowerCase(Locale.ROOT))
-                : null;
-        if (credentials != null) {
-          headers.setAuthorization(
+    HttpCall call =
+        HttpCall.get(indexUrl)
+            .header("Accept", "application/x-yaml, text/yaml, application/yaml, */*")
+            .limit(options.maxIndexBytes)
+            .followRedirects();
+    String[] credentials = options.credentials.get(host.toLowerCase(Locale.ROOT));
+    if (credentials != null) {
+      call =
+          call.credential(
+              "Authorization",
               "Basic "
                   + Base64.getEncoder()
                       .encodeToString(
                           (credentials[0] + ":" + credentials[1])
                               .getBytes(StandardCharsets.UTF_8)));
-        }
-        if (cached != null && cached.etag != null) {
-          headers.setIfNoneMatch(cached.etag);
-        } else if (cached != null && cached.lastModified != null) {
-          headers.setIfModifiedSince(cached.lastModified);
-        }
-        request
-            .setHeaders(headers)
-            .setFollowRedirects(false)
-            .setThrowExceptionOnExecuteError(false)
-            .setNumberOfRetries(0)
-            .setConnectTimeout((int) options.connectTimeout.toMillis())
-            .setReadTimeout((int) options.readTimeout.toMillis());
-        response = request.execute();
-        int status = response.getStatusCode();
-        String location = response.getHeaders().getLocation();
-        if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
-            && location != null) {
-          URI next = url.resolve(location.strip());
-          if (++redirects > 5
-              || !("https".equalsIgnoreCase(next.getScheme())
-                  || ("http".equalsIgnoreCase(next.getScheme())
-                      && "http".equalsIgnoreCase(indexUrl.getScheme())))) {
-            throw new RegistryException(
-                where
-                    + ": "
-                    + host
-                    + " redirects index.yaml "
-                    + (redirects > 5 ? "more than 5 times" : "from HTTPS to \"" + next + "\"")
-                    + "; refusing to follow");
-          }
-          url = next;
-          attempt--;
-          continue;
-        }
-        if (status == 304 && cached != null) {
-          LOG.log(System.Logger.Level.DEBUG, "{0} unchanged", url);
-          return cached.index;
-        }
-        if (RetryTiming.isTransient(status)) {
-          Optional<Duration> retryAfter =
-              RetryTiming.retryAfter(
-                  response.getHeaders().getFirstHeaderStringValue("Retry-After"));
-          if (attempt >= options.maxAttempts) {
-            throw new RegistryException(
-                where
-                    + ": "
-                    + host
-                    + " answered HTTP "
-                    + status
-                    + " "
-                    + attempt
-                    + " times; try again later");
-          }
-          if (retryAfter.isPresent() && retryAfter.get().compareTo(options.maxRetryAfter) > 0) {
-            throw new RegistryException(
-                where
-                    + ": "
-                    + host
-                    + " answered HTTP "
-                    + status
-                    + " and asks to wait "
-                    + retryAfter.get().toSeconds()
-                    + " s, longer than the "
-                    + options.maxRetryAfter.toSeconds()
-                    + " s this source waits; try again later");
-          }
-          pause(
-              where,
-              retryAfter.orElse(
-                  RetryTiming.backoff(attempt, options.initialBackoff, options.maxBackoff)));
-          continue;
-        }
-        if (status == 401 || status == 403) {
-          throw new RegistryException(
-              where
-                  + ": "
-                  + host
-                  + " refused access to index.yaml (HTTP "
-                  + status
-                  + "); "
-                  + (credentials == null
-                      ? "pass credentials to HelmRepositorySource.builder().credentials(\""
-                          + host
-                          + "\", ...)"
-                      : "check the username and password"));
-        }
-        if (status == 404) {
-          throw new RegistryException(
-              where
-                  + ": "
-                  + host
-                  + " has no index.yaml there (HTTP 404); check the repository URL");
-        }
-        if (status != 200) {
-          throw new RegistryException(
-              where + ": " + host + " answered HTTP " + status + " for index.yaml");
-        }
-        String type =
-            Optional.ofNullable(response.getContentType()).orElse("").toLowerCase(Locale.ROOT);
-        InputStream body = new BufferedInputStream(response.getContent(), 65536);
-        body.mark(1024);
-        byte[] head = body.readNBytes(512);
-        body.reset();
-        if (type.contains("html")
-            || new String(head, StandardCharsets.UTF_8).stripLeading().startsWith("<")) {
-          throw new RegistryException(
-              where
-                  + ": "
-                  + host
-                  + " answered an HTML page instead of index.yaml; check the repository URL");
-        }
-        HelmIndex index;
-        try (body) {
-          index = HelmIndex.read(body);
-        } catch (HelmIndex.InvalidException e) {
-          throw new RegistryException(
-              where + ": index.yaml is not a Helm repository index (" + e.getMessage() + ")");
-        } catch (YamlEngineException e) {
-          throw new RegistryException(
-              where + ": index.yaml is not valid YAML (" + firstLine(e.getMessage()) + ")");
-        }
-        String etag = response.getHeaders().getETag();
-        String lastModified = response.getHeaders().getLastModified();
-        if (etag != null || lastModified != null) {
-          cache.put(indexUrl.toString(), new Cached(index, etag, lastModified));
-        }
-        return index;
-      } catch (UnknownHostException e) {
-        throw new RegistryException(
-            where
-                + ": cannot resolve host \""
-                + url.getHost()
-                + "\"; check the repository URL and DNS",
-            e);
-      } catch (ConnectException e) {
-        throw new RegistryException(
-            where
-                + ": cannot connect to "
-                + host
-                + "; check the URL and that the server is running",
-            e);
-      } catch (SocketTimeoutException e) {
-        throw new RegistryException(
-            where + ": " + host + " timed out; try again later or raise the timeouts", e);
-      } catch (SSLException e) {
-        throw new RegistryException(
-            where + ": TLS with " + host + " failed (" + firstLine(e.getMessage()) + ")", e);
-      } catch (IOException e) {
-        if (attempt >= options.maxAttempts) {
-          throw new RegistryException(
-              where
-                  + ": reading index.yaml from "
-                  + host
-                  + " failed ("
-                  + firstLine(e.getMessage())
-                  + ")",
-              e);
-        }
-        pause(where, RetryTiming.backoff(attempt, options.initialBackoff, options.maxBackoff));
-      } finally {
-        if (response != null) {
-          try {
-            response.ignore();
-          } catch (IOException e) {
-            // the connection is dropped instead of reused
-          }
-        }
-      }
     }
-  }
-
-  private void pause(String where, Duration d) {
-    try {
-      options.sleeper.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(where + ": interrupted while waiting to retry", e);
+    if (cached != null && cached.etag != null) {
+      call = call.header("If-None-Match", cached.etag);
+    } else if (cached != null && cached.lastModified != null) {
+      call = call.header("If-Modified-Since", cached.lastModified);
+    }
+    try (HttpReply response = http.open(call)) {
+      int status = response.status();
+      if (status == 304 && cached != null) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} unchanged", indexUrl);
+        return cached.index;
+      }
+      if (status == 401 || status == 403) {
+        throw new RegistryException(
+            where
+                + ": "
+                + host
+                + " refused access to index.yaml (HTTP "
+                + status
+                + "); "
+                + (credentials == null
+                    ? "pass credentials to HelmRepositorySource.builder().credentials(\""
+                        + host
+                        + "\", ...)"
+                    : "check the username and password"));
+      }
+      if (status == 404) {
+        throw new RegistryException(
+            where + ": " + host + " has no index.yaml there (HTTP 404); check the repository URL");
+      }
+      if (status != 200) {
+        throw new RegistryException(
+            where + ": " + host + " answered HTTP " + status + " for index.yaml");
+      }
+      InputStream body = new BufferedInputStream(response.body(), 65536);
+      body.mark(1024);
+      byte[] head = body.readNBytes(512);
+      body.reset();
+      if (response.contentType().contains("html")
+          || new String(head, StandardCharsets.UTF_8).stripLeading().startsWith("<")) {
+        throw new RegistryException(
+            where
+                + ": "
+                + host
+                + " answered an HTML page instead of index.yaml; check the repository URL");
+      }
+      HelmIndex index;
+      try {
+        index = HelmIndex.read(body);
+      } catch (HelmIndex.InvalidException e) {
+        throw new RegistryException(
+            where + ": index.yaml is not a Helm repository index (" + e.getMessage() + ")");
+      } catch (YamlEngineException e) {
+        throw new RegistryException(
+            where + ": index.yaml is not valid YAML (" + firstLine(e.getMessage()) + ")");
+      }
+      String etag = response.header("ETag").orElse(null);
+      String lastModified = response.header("Last-Modified").orElse(null);
+      if (etag != null || lastModified != null) {
+        cache.put(indexUrl.toString(), new Cached(index, etag, lastModified));
+      }
+      return index;
+    } catch (HttpFailure e) {
+      throw new RegistryException(where + ": " + e.getMessage(), e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new RegistryException(
+          where
+              + ": reading index.yaml from "
+              + host
+              + " failed ("
+              + firstLine(e.getMessage())
+              + ")",
+          e);
     }
   }
 
@@ -390,6 +292,8 @@ public final class HelmRepositorySource implements RegistrySource {
   /** Options of a {@link HelmRepositorySource}. Not thread-safe; {@link #build()} copies them. */
   public static final class Builder {
     private final Map<String, String[]> credentials = new HashMap<>();
+    private final Set<String> insecureHosts = new LinkedHashSet<>();
+    private long maxIndexBytes = 256L << 20;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(60);
     private int maxAttempts = 4;
@@ -397,7 +301,7 @@ public final class HelmRepositorySource implements RegistrySource {
     private Duration maxBackoff = Duration.ofSeconds(10);
     private Duration maxRetryAfter = Duration.ofSeconds(60);
     private String userAgent = "upkeep/0.1";
-    private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+    private Sleeper sleeper = Sleeper.REAL;
 
     private Builder() {}
 
@@ -409,6 +313,32 @@ public final class HelmRepositorySource implements RegistrySource {
             Objects.requireNonNull(username, "username"),
             Objects.requireNonNull(password, "password")
           });
+      return this;
+    }
+
+    /**
+     * Allows plain HTTP with credentials, and unverified TLS, for {@code host} ({@code name} or
+     * {@code name:port}); loopback hosts need no marking.
+     */
+    public Builder insecureRepository(String host) {
+      String h = Objects.requireNonNull(host, "host").strip().toLowerCase(Locale.ROOT);
+      if (h.isEmpty() || h.contains("/") || h.contains("@")) {
+        throw new IllegalArgumentException(
+            "insecure repository must be a host with an optional port, got \"" + host + "\"");
+      }
+      insecureHosts.add(h);
+      return this;
+    }
+
+    /**
+     * The largest {@code index.yaml} read, streamed; default 256 MiB. A larger index fails with an
+     * error naming its URL and the limit.
+     */
+    public Builder maxIndexBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("max index bytes must be at least 1024, got " + bytes);
+      }
+      this.maxIndexBytes = bytes;
       return this;
     }
 
@@ -475,6 +405,8 @@ public final class HelmRepositorySource implements RegistrySource {
     public HelmRepositorySource build() {
       Builder copy = new Builder();
       copy.credentials.putAll(credentials);
+      copy.insecureHosts.addAll(insecureHosts);
+      copy.maxIndexBytes = maxIndexBytes;
       copy.connectTimeout = connectTimeout;
       copy.readTimeout = readTimeout;
       copy.maxAttempts = maxAttempts;
@@ -493,10 +425,5 @@ public final class HelmRepositorySource implements RegistrySource {
       }
       return d;
     }
-  }
-
-  /** Waits between retries; tests record instead. */
-  interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
   }
 }

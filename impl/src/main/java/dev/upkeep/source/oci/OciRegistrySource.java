@@ -4,6 +4,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.internal.Json;
+import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
@@ -59,11 +60,13 @@ import java.util.regex.Pattern;
  * <p><b>Faults</b>: {@code 429} and {@code 500/502/503/504} are retried with {@code Retry-After}
  * (seconds or HTTP date) or jittered exponential backoff, up to {@link Builder#maxAttempts}; all
  * other failures raise a one-line {@link RegistryException} naming the host and repository and what
- * to do. Plain HTTP (and unverified TLS) is used only for hosts marked with {@link
- * Builder#insecureRegistry} and for loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code
- * [::1]}), as Docker does. Those are asked over plain HTTP first (a TLS hello to a plain server may
- * get no answer until the read timeout) and switch to HTTPS, without certificate checks, when the
- * server answers that it speaks TLS (Go and nginx servers say so in a 400).
+ * to do. Every answer is read through a limit ({@link Builder#maxManifestBytes} and its siblings);
+ * proxies come from {@code HTTPS_PROXY}/{@code NO_PROXY} or the JVM's proxy properties. Plain HTTP
+ * (and unverified TLS) is used only for hosts marked with {@link Builder#insecureRegistry} and for
+ * loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}), as Docker does. Those are
+ * asked over plain HTTP first (a TLS hello to a plain server may get no answer until the read
+ * timeout) and switch to HTTPS, without certificate checks, when the server answers that it speaks
+ * TLS (Go and nginx servers say so in a 400).
  *
  * <p>Docker Hub references ({@code docker.io/...}, {@code nginx}) are served from {@code
  * registry-1.docker.io}.
@@ -159,7 +162,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     Set<String> visited = new HashSet<>();
     Set<String> tags = new LinkedHashSet<>();
     for (int page = 1; ; page++) {
-      RegistryHttp.Reply r = http.send(t, "GET", next, "application/json");
+      RegistryHttp.Reply r = http.send(t, "GET", next, "application/json", settings.tagPageLimit);
       visited.add(r.uri.toString());
       if (r.status == 404) {
         throw t.fail(notFound(t, r));
@@ -277,7 +280,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     }
     RegistryHttp.Target t = target(ref, "cannot resolve tag \"" + tag + "\" of");
     String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
-    RegistryHttp.Reply head = http.send(t, "HEAD", path, MANIFEST_ACCEPT);
+    RegistryHttp.Reply head = http.send(t, "HEAD", path, MANIFEST_ACCEPT, settings.manifestLimit);
     if (head.status == 200) {
       Optional<String> digest =
           head.header("Docker-Content-Digest")
@@ -290,7 +293,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
       throw t.fail(unexpected(t, head));
     }
     // No digest header, or a 404 whose reason (unknown tag or unknown repository) is in the body.
-    RegistryHttp.Reply get = http.send(t, "GET", path, MANIFEST_ACCEPT);
+    RegistryHttp.Reply get = http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
     if (get.status == 404) {
       if (RegistryHttp.errorCode(get).filter("NAME_UNKNOWN"::equals).isPresent()) {
         throw t.fail(notFound(t, get));
@@ -325,7 +328,8 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     String registryTag = tag.replace('+', '_');
     RegistryHttp.Target t = target(ref, "cannot read chart \"" + tag + "\" of");
     String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
-    RegistryHttp.Reply manifest = http.send(t, "GET", path, MANIFEST_ACCEPT);
+    RegistryHttp.Reply manifest =
+        http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
     if (manifest.status == 404) {
       if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
         throw t.fail(notFound(t, manifest));
@@ -356,7 +360,12 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
       throw t.fail(t.apiHost + " answered a chart manifest without a valid config digest");
     }
     RegistryHttp.Reply blob =
-        http.send(t, "GET", "/v2/" + t.ref.repository() + "/blobs/" + configDigest, HELM_CONFIG);
+        http.send(
+            t,
+            "GET",
+            "/v2/" + t.ref.repository() + "/blobs/" + configDigest,
+            HELM_CONFIG,
+            settings.blobLimit);
     if (blob.status != 200) {
       throw t.fail(unexpected(t, blob));
     }
@@ -475,6 +484,9 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
     private int maxPages = 1000;
     private String userAgent = "upkeep/0.1";
     private Sleeper sleeper = Sleeper.REAL;
+    private long manifestLimit = 4L << 20;
+    private long tagPageLimit = 8L << 20;
+    private long blobLimit = 16L << 20;
 
     private Builder() {}
 
@@ -604,6 +616,34 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
       return this;
     }
 
+    /**
+     * The largest manifest read; default 4 MiB, the limit the distribution spec suggests registries
+     * accept. A larger answer fails with an error naming the URL and the limit.
+     */
+    public Builder maxManifestBytes(long bytes) {
+      this.manifestLimit = limit(bytes, "max manifest bytes");
+      return this;
+    }
+
+    /** The largest page of a tag list read; default 8 MiB (about 200,000 tags). */
+    public Builder maxTagListPageBytes(long bytes) {
+      this.tagPageLimit = limit(bytes, "max tag list page bytes");
+      return this;
+    }
+
+    /** The largest blob read, such as a chart's config or package; default 16 MiB. */
+    public Builder maxBlobBytes(long bytes) {
+      this.blobLimit = limit(bytes, "max blob bytes");
+      return this;
+    }
+
+    private static long limit(long bytes, String what) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException(what + " must be at least 1024, got " + bytes);
+      }
+      return bytes;
+    }
+
     Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper);
       return this;
@@ -629,7 +669,10 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
           pageSize,
           maxPages,
           userAgent,
-          sleeper);
+          sleeper,
+          manifestLimit,
+          tagPageLimit,
+          blobLimit);
     }
 
     private static Duration positive(Duration d, String what) {

@@ -1,29 +1,17 @@
 package dev.upkeep.source.oci;
 
-import com.google.api.client.http.ByteArrayContent;
-import com.google.api.client.http.GenericUrl;
-import com.google.api.client.http.HttpContent;
-import com.google.api.client.http.HttpHeaders;
-import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpRequestFactory;
-import com.google.api.client.http.HttpResponse;
-import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.cloud.tools.jib.http.Authorization;
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.internal.Json;
-import dev.upkeep.internal.registry.RetryTiming;
+import dev.upkeep.internal.http.HostRules;
+import dev.upkeep.internal.http.HttpCall;
+import dev.upkeep.internal.http.HttpFailure;
+import dev.upkeep.internal.http.HttpReply;
+import dev.upkeep.internal.http.HttpTransport;
 import dev.upkeep.source.RegistryException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,20 +19,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLException;
 
 /**
- * Registry HTTP on google-http-client (the layer Jib is built on): scheme choice, the {@code 401}
- * challenge with Bearer token exchange or Basic auth, tokens cached per registry and scope,
- * redirects that never carry credentials to another host, and retries of {@code 429}/{@code 5xx}
- * with {@code Retry-After} and jittered exponential backoff.
+ * The registry conversation on Upkeep's one {@link HttpTransport}: scheme choice, the {@code 401}
+ * challenge with Bearer token exchange or Basic auth, and tokens cached per registry and scope.
+ * Redirects (credentials kept to the registry's host), retries, proxies and size limits are the
+ * transport's.
  *
  * <p>Thread-safe: one instance serves every concurrent call of its {@link OciRegistrySource}.
  */
 final class RegistryHttp {
   private static final System.Logger LOG = System.getLogger(RegistryHttp.class.getName());
-  private static final int MAX_REDIRECTS = 5;
-  private static final int MAX_BODY = 64 * 1024 * 1024;
+
+  /** Token answers are a few hundred bytes; 4 MiB is room for any sane one. */
+  private static final long TOKEN_LIMIT = 4L << 20;
+
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
   /** What a call is about, for the messages of the errors it raises. */
@@ -72,27 +61,26 @@ final class RegistryHttp {
     }
   }
 
-  /** A registry's answer, body fully read. */
+  /** A registry's answer, body fully read (through its limit). */
   static final class Reply {
     final int status;
-    final HttpHeaders headers;
+    final HttpReply reply;
     final byte[] body;
     final URI uri;
 
-    Reply(int status, HttpHeaders headers, byte[] body, URI uri) {
-      this.status = status;
-      this.headers = headers;
-      this.body = body;
-      this.uri = uri;
+    Reply(HttpReply reply) {
+      this.status = reply.status();
+      this.reply = reply;
+      this.body = reply.bytes();
+      this.uri = reply.uri();
     }
 
     Optional<String> header(String name) {
-      return Optional.ofNullable(headers.getFirstHeaderStringValue(name));
+      return reply.header(name);
     }
 
     String contentType() {
-      String type = headers.getContentType();
-      return type == null ? "" : type.toLowerCase(Locale.ROOT);
+      return reply.contentType();
     }
 
     String text() {
@@ -112,8 +100,7 @@ final class RegistryHttp {
 
   private final Settings settings;
   private final Credentials credentials;
-  private final HttpRequestFactory verified;
-  private final HttpRequestFactory unverified;
+  private final HttpTransport transport;
   private final Map<String, String> schemes = new ConcurrentHashMap<>();
   private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -121,43 +108,39 @@ final class RegistryHttp {
   RegistryHttp(Settings settings) {
     this.settings = settings;
     this.credentials = new Credentials(settings);
-    this.verified = new NetHttpTransport().createRequestFactory();
-    try {
-      this.unverified =
-          new NetHttpTransport.Builder().doNotValidateCertificate().build().createRequestFactory();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JDK cannot create a TLS context", e);
-    }
+    this.transport =
+        HttpTransport.builder()
+            .connectTimeout(settings.connectTimeout)
+            .readTimeout(settings.readTimeout)
+            .maxAttempts(settings.maxAttempts)
+            .backoff(settings.initialBackoff, settings.maxBackoff)
+            .maxRetryAfter(settings.maxRetryAfter)
+            .userAgent(settings.userAgent)
+            .serverNoun("registry")
+            .sleeper(settings.sleeper)
+            .hosts(HostRules.insecure(settings.insecureHosts))
+            .errorDetail(r -> errorDetail(r.contentType(), r.bytes()))
+            .build();
   }
 
   /**
    * Sends {@code method} to {@code pathAndQuery} (relative to the registry, or absolute) with
-   * registry auth, following redirects. Returns every status but {@code 401}/{@code 403}, which
-   * become a {@link RegistryException}, and {@code 429}/{@code 5xx}, which are retried first.
+   * registry auth, following redirects, reading at most {@code limit} bytes of answer. Returns
+   * every status but {@code 401}/{@code 403}, which become a {@link RegistryException}.
    */
-  Reply send(Target t, String method, String pathAndQuery, String accept) {
+  Reply send(Target t, String method, String pathAndQuery, String accept, long limit) {
     URI current = resolve(t, pathAndQuery);
     boolean challenged = false;
-    int redirects = 0;
     while (true) {
-      boolean sameHost = t.apiHost.equalsIgnoreCase(current.getRawAuthority());
-      String authorization = sameHost ? authorization(t) : null;
-      Reply r = exchange(t, method, current, accept, authorization, null);
-      current = r.uri;
-      if (isRedirect(r.status) && r.header("Location").isPresent()) {
-        if (++redirects > MAX_REDIRECTS) {
-          throw t.fail("more than " + MAX_REDIRECTS + " redirects from " + t.apiHost);
-        }
-        current = current.resolve(r.header("Location").get().strip());
-        checkScheme(t, current);
-        LOG.log(System.Logger.Level.DEBUG, "{0} redirected to {1}", t.apiHost, current.getHost());
-        continue;
-      }
+      String authorization =
+          t.apiHost.equalsIgnoreCase(current.getRawAuthority()) ? authorization(t) : null;
+      Reply r = exchange(t, method, current, accept, authorization, null, limit);
+      boolean sameHost = t.apiHost.equalsIgnoreCase(r.uri.getRawAuthority());
       if (r.status == 401) {
         if (!sameHost) {
           throw t.fail(
               "the registry redirected to "
-                  + current.getRawAuthority()
+                  + r.uri.getRawAuthority()
                   + ", which asks for credentials; they are only ever sent to "
                   + t.apiHost);
         }
@@ -166,6 +149,7 @@ final class RegistryHttp {
         }
         challenged = true;
         respondToChallenge(t, r);
+        current = schemeOf(current);
         continue;
       }
       if (r.status == 403) {
@@ -178,6 +162,14 @@ final class RegistryHttp {
       }
       return r;
     }
+  }
+
+  /** {@code uri} with the scheme this registry turned out to speak. */
+  private URI schemeOf(URI uri) {
+    String known = schemes.get(uri.getRawAuthority());
+    return known == null || known.equals(uri.getScheme())
+        ? uri
+        : URI.create(known + uri.toString().substring(uri.getScheme().length()));
   }
 
   private URI resolve(Target t, String pathAndQuery) {
@@ -273,22 +265,21 @@ final class RegistryHttp {
               + (service == null ? "" : "&service=" + encode(service))
               + "&scope="
               + encode(scope);
-      reply =
-          exchange(
-              t,
-              "POST",
-              realm,
-              "application/json",
-              null,
-              new ByteArrayContent(
-                  "application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8)));
+      reply = exchange(t, "POST", realm, "application/json", null, form, TOKEN_LIMIT);
     } else {
       String query =
           (service == null ? "" : "service=" + encode(service) + "&") + "scope=" + encode(scope);
       URI uri =
           URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query.replace("+", "%20"));
       reply =
-          exchange(t, "GET", uri, "application/json", secret.map(s -> basic(s)).orElse(null), null);
+          exchange(
+              t,
+              "GET",
+              uri,
+              "application/json",
+              secret.map(s -> basic(s)).orElse(null),
+              null,
+              TOKEN_LIMIT);
     }
     if (reply.status == 401 || reply.status == 403) {
       throw t.fail(
@@ -376,213 +367,76 @@ final class RegistryHttp {
 
   // ---------------------------------------------------------------- transport
 
-  /** One request with retries for transient faults; no auth or redirect handling. */
+  /** One call on the transport, finding out whether the registry speaks plain HTTP or TLS. */
   private Reply exchange(
-      Target t, String method, URI uri, String accept, String authorization, HttpContent content) {
-    for (int attempt = 1; ; attempt++) {
+      Target t,
+      String method,
+      URI uri,
+      String accept,
+      String authorization,
+      String form,
+      long limit) {
+    while (true) {
+      String authority = uri.getRawAuthority();
       boolean probingPlain =
           uri.getScheme().equals("http")
-              && settings.allowsPlainHttp(uri.getRawAuthority())
-              && !schemes.containsKey(uri.getRawAuthority());
+              && settings.allowsPlainHttp(authority)
+              && !schemes.containsKey(authority);
+      HttpCall call = HttpCall.of(method, uri).header("Accept", accept).limit(limit);
+      if (authorization != null) {
+        call = call.credential("Authorization", authorization);
+      }
+      if (form != null) {
+        call =
+            call.body("application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8));
+      }
       Reply r;
       try {
-        r = once(method, uri, accept, authorization, content);
-      } catch (SSLException e) {
-        if (uri.getScheme().equals("https")
-            && settings.allowsPlainHttp(uri.getRawAuthority())
-            && !"https".equals(schemes.get(uri.getRawAuthority()))) {
+        r = new Reply(transport.fetch(call.followRedirects()));
+      } catch (HttpFailure e) {
+        if (e.kind() == HttpFailure.Kind.TLS
+            && uri.getScheme().equals("https")
+            && settings.allowsPlainHttp(authority)
+            && !"https".equals(schemes.get(authority))) {
           // An insecure or loopback registry that speaks plain HTTP, as Docker falls back.
-          schemes.put(uri.getRawAuthority(), "http");
+          schemes.put(authority, "http");
           uri = URI.create("http" + uri.toString().substring(5));
-          attempt--;
           continue;
         }
         throw t.fail(
-            "TLS with "
-                + uri.getRawAuthority()
-                + " failed ("
-                + oneLine(e.getMessage())
-                + "); if it serves plain HTTP or a self-signed certificate, mark it with"
-                + " insecureRegistry(\""
-                + uri.getRawAuthority()
-                + "\")",
+            e.getMessage()
+                + (e.kind() == HttpFailure.Kind.TLS
+                    ? "; if it serves plain HTTP or a self-signed certificate, mark it with"
+                        + " insecureRegistry(\""
+                        + authority
+                        + "\")"
+                    : ""),
             e);
-      } catch (UnknownHostException e) {
-        throw t.fail(
-            "cannot resolve host \""
-                + uri.getHost()
-                + "\"; check the registry name and the network or DNS",
-            e);
-      } catch (ConnectException | NoRouteToHostException e) {
-        throw t.fail(
-            "cannot connect to "
-                + uri.getRawAuthority()
-                + " ("
-                + oneLine(e.getMessage())
-                + "); check the host and port and that the registry is running",
-            e);
-      } catch (SocketTimeoutException e) {
-        boolean connect =
-            String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
-        throw t.fail(
-            uri.getRawAuthority()
-                + (connect
-                    ? " did not accept a connection within " + settings.connectTimeout.toMillis()
-                    : " did not answer within " + settings.readTimeout.toMillis())
-                + " ms; try again later or raise the "
-                + (connect ? "connect" : "read")
-                + " timeout",
-            e);
-      } catch (IOException e) {
-        if (attempt >= settings.maxAttempts) {
-          throw t.fail(
-              "the connection to "
-                  + uri.getRawAuthority()
-                  + " failed "
-                  + attempt
-                  + " times ("
-                  + oneLine(e.getMessage())
-                  + "); try again later",
-              e);
-        }
-        pause(t, backoff(attempt));
-        continue;
       }
       if (probingPlain
           && r.status == 400
           && (method.equals("HEAD") || r.text().toUpperCase(Locale.ROOT).contains("HTTPS"))) {
         // Go: "Client sent an HTTP request to an HTTPS server."; nginx: "...sent to HTTPS port".
-        uri = toHttps(uri);
-        attempt--;
+        schemes.put(authority, "https");
+        uri = URI.create("https" + uri.toString().substring(4));
         continue;
       }
-      if (uri.getScheme().equals("https")) {
-        schemes.putIfAbsent(uri.getRawAuthority(), "https");
-      } else {
-        schemes.putIfAbsent(uri.getRawAuthority(), "http");
-      }
-      if (RetryTiming.isTransient(r.status)) {
-        Optional<Duration> retryAfter = retryAfter(r);
-        String what = r.status == 429 ? "rate-limited the request" : "failed with HTTP " + r.status;
-        if (attempt >= settings.maxAttempts) {
-          throw t.fail(
-              uri.getRawAuthority()
-                  + " "
-                  + what
-                  + " "
-                  + attempt
-                  + " times"
-                  + errorDetail(r)
-                  + "; try again later"
-                  + (r.status == 429 ? " or authenticate for a higher limit" : ""));
-        }
-        if (retryAfter.isPresent() && retryAfter.get().compareTo(settings.maxRetryAfter) > 0) {
-          throw t.fail(
-              uri.getRawAuthority()
-                  + " "
-                  + what
-                  + " and asks to wait "
-                  + retryAfter.get().toSeconds()
-                  + " s, longer than the "
-                  + settings.maxRetryAfter.toSeconds()
-                  + " s this source waits; try again later");
-        }
-        Duration wait = retryAfter.isPresent() ? retryAfter.get() : backoff(attempt);
-        LOG.log(
-            System.Logger.Level.DEBUG,
-            "{0} answered {1}; retrying in {2} ms",
-            uri.getRawAuthority(),
-            r.status,
-            wait.toMillis());
-        pause(t, wait);
-        continue;
-      }
+      schemes.putIfAbsent(authority, uri.getScheme());
       return r;
     }
   }
 
-  private URI toHttps(URI uri) {
-    schemes.put(uri.getRawAuthority(), "https");
-    return URI.create("https" + uri.toString().substring(4));
-  }
-
-  private Reply once(
-      String method, URI uri, String accept, String authorization, HttpContent content)
-      throws IOException {
-    boolean https = uri.getScheme().equals("https");
-    HttpRequestFactory factory =
-        https && settings.allowsPlainHttp(uri.getRawAuthority()) ? unverified : verified;
-    HttpRequest request =
-        factory.buildRequest(method, new GenericUrl(uri.toString(), true), content);
-    HttpHeaders headers = new HttpHeaders();
-    headers.setAccept(accept);
-    headers.setUserAgent(settings.userAgent);
-    if (authorization != null) {
-      headers.setAuthorization(authorization);
-    }
-    request
-        .setHeaders(headers)
-        .setFollowRedirects(false)
-        .setThrowExceptionOnExecuteError(false)
-        .setNumberOfRetries(0)
-        .setConnectTimeout((int) settings.connectTimeout.toMillis())
-        .setReadTimeout((int) settings.readTimeout.toMillis())
-        .setLoggingEnabled(false);
-    HttpResponse response = request.execute();
-    try {
-      byte[] body = method.equals("HEAD") ? new byte[0] : read(response.getContent());
-      return new Reply(response.getStatusCode(), response.getHeaders(), body, uri);
-    } finally {
-      response.ignore();
-    }
-  }
-
-  private static byte[] read(InputStream in) throws IOException {
-    if (in == null) {
-      return new byte[0];
-    }
-    try (in) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[16384];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
-        if (out.size() > MAX_BODY) {
-          throw new IOException("answer larger than " + MAX_BODY + " bytes");
-        }
-      }
-      return out.toByteArray();
-    }
-  }
-
-  private Duration backoff(int attempt) {
-    return RetryTiming.backoff(attempt, settings.initialBackoff, settings.maxBackoff);
-  }
-
-  static Optional<Duration> retryAfter(Reply r) {
-    return RetryTiming.retryAfter(r.header("Retry-After").orElse(null));
-  }
-
-  private void pause(Target t, Duration d) {
-    try {
-      settings.sleeper.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw t.fail("interrupted while waiting to retry " + t.apiHost, e);
-    }
-  }
-
-  private static boolean isRedirect(int status) {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
-
   /** {@code " (CODE: message)"} from a distribution-spec error body, or empty. */
   static String errorDetail(Reply r) {
-    if (r.body.length == 0 || !r.contentType().contains("json")) {
+    return errorDetail(r.contentType(), r.body);
+  }
+
+  private static String errorDetail(String contentType, byte[] body) {
+    if (body.length == 0 || !contentType.contains("json")) {
       return "";
     }
     try {
-      Object parsed = Json.parse(r.text());
+      Object parsed = Json.parse(new String(body, StandardCharsets.UTF_8));
       if (parsed instanceof Map && ((Map<?, ?>) parsed).get("errors") instanceof List) {
         List<?> errors = (List<?>) ((Map<?, ?>) parsed).get("errors");
         if (!errors.isEmpty() && errors.get(0) instanceof Map) {

@@ -1,8 +1,9 @@
 package dev.upkeep.source.oci;
 
+import dev.upkeep.internal.http.HostRules;
+import dev.upkeep.internal.http.Sleeper;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,10 @@ final class Settings {
   final int maxPages;
   final String userAgent;
   final Sleeper sleeper;
+  final long manifestLimit;
+  final long tagPageLimit;
+  final long blobLimit;
+  private final HostRules hosts;
 
   Settings(
       Set<String> insecureHosts,
@@ -37,7 +42,10 @@ final class Settings {
       int pageSize,
       int maxPages,
       String userAgent,
-      Sleeper sleeper) {
+      Sleeper sleeper,
+      long manifestLimit,
+      long tagPageLimit,
+      long blobLimit) {
     this.insecureHosts = Set.copyOf(insecureHosts);
     this.credentials = Map.copyOf(credentials);
     this.dockerConfig = dockerConfig;
@@ -52,6 +60,10 @@ final class Settings {
     this.maxPages = maxPages;
     this.userAgent = userAgent;
     this.sleeper = sleeper;
+    this.manifestLimit = manifestLimit;
+    this.tagPageLimit = tagPageLimit;
+    this.blobLimit = blobLimit;
+    this.hosts = HostRules.insecure(this.insecureHosts);
   }
 
   /**
@@ -59,27 +71,6 @@ final class Settings {
    * the user marked it insecure, or it is a loopback address, as Docker treats them.
    */
   boolean allowsPlainHttp(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (insecureHosts.contains(h)) {
-      return true;
-    }
-    String name = hostName(h);
-    if (insecureHosts.contains(name)) {
-      return true;
-    }
-    return name.equals("localhost")
-        || name.endsWith(".localhost")
-        || name.equals("[::1]")
-        || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-  }
-
-  /** {@code host} without its port; IPv6 literals keep their brackets. */
-  static String hostName(String host) {
-    if (host.startsWith("[")) {
-      int end = host.indexOf(']');
-      return end < 0 ? host : host.substring(0, end + 1);
-    }
-    int colon = host.lastIndexOf(':');
-    return colon < 0 ? host : host.substring(0, colon);
+    return hosts.allowsPlainHttp(host);
   }
 }

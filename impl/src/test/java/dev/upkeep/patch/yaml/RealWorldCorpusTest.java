@@ -1,6 +1,7 @@
 package dev.upkeep.patch.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.upkeep.ArtifactRef;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Runs the patcher over the 135 real files of {@code shared/corpus/real-world} when that folder is
- * reachable (it is not part of the repository; the test skips itself without it), with the generic
- * checks its README describes.
+ * reachable (it is not part of the repository), with the generic checks its README describes.
+ * Outside CI the test skips itself without the corpus; under {@code CI=true} a missing corpus fails
+ * it, so a CI run can never pass by silently not looking.
  */
 class RealWorldCorpusTest {
 
@@ -53,6 +55,19 @@ class RealWorldCorpusTest {
         return;
       }
     }
+  }
+
+  static void requireCorpus() {
+    boolean found = corpus != null && Files.isDirectory(corpus);
+    String why =
+        "shared/corpus/real-world is not reachable from "
+            + Path.of("").toAbsolutePath()
+            + (corpus == null ? "" : " (configured: " + corpus + ")")
+            + "; set UPKEEP_CORPUS or -Dupkeep.corpus to its folder";
+    if (!found && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(why);
+    }
+    assumeTrue(found, why);
   }
 
   private static List<Path> files() throws IOException {
@@ -90,7 +105,7 @@ class RealWorldCorpusTest {
 
   @TestFactory
   Stream<DynamicTest> everyRealFilePatchesOnlyItsMarkedValues() throws IOException {
-    assumeTrue(corpus != null, "shared/corpus/real-world is not reachable");
+    requireCorpus();
     SetterPatcher patcher = SetterPatcher.create();
     return files().stream()
         .map(
@@ -112,7 +127,7 @@ class RealWorldCorpusTest {
 
   @Test
   void theWholeCorpusYieldsTheCountsItsReadmeStates() throws IOException {
-    assumeTrue(corpus != null, "shared/corpus/real-world is not reachable");
+    requireCorpus();
     SetterPatcher patcher = SetterPatcher.create();
     int changes = 0;
     int malformed = 0;

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.internal.Json;
-import dev.upkeep.internal.registry.RetryTiming;
-import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -55,30 +50,6 @@ class WireFormatTest {
                   "</v2/a/tags/list?last=a>; rel=\"prev\", </v2/a/tags/list?last=z>; rel=\"next\""))
           .contains("/v2/a/tags/list?last=z");
       assertThat(OciRegistrySource.nextLink("</v2/a/tags/list?last=a>; rel=\"prev\"")).isEmpty();
-    }
-  }
-
-  @Nested
-  class RetryAfter {
-    @Test
-    void readsSecondsAndHttpDates() {
-      assertThat(RetryTiming.retryAfter("7")).contains(Duration.ofSeconds(7));
-      String date =
-          DateTimeFormatter.RFC_1123_DATE_TIME.format(
-              ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(30));
-      assertThat(RetryTiming.retryAfter(date).orElseThrow())
-          .isBetween(Duration.ofSeconds(28), Duration.ofSeconds(30));
-      assertThat(RetryTiming.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).contains(Duration.ZERO);
-      assertThat(RetryTiming.retryAfter("soon")).isEmpty();
-    }
-
-    @Test
-    void capsAndJittersTheBackoff() {
-      for (int attempt = 1; attempt <= 10; attempt++) {
-        Duration d = RetryTiming.backoff(attempt, Duration.ofMillis(100), Duration.ofSeconds(1));
-        long ceiling = Math.min(1000, 100L << (attempt - 1));
-        assertThat(d.toMillis()).isBetween(ceiling / 2, ceiling);
-      }
     }
   }
 

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * A misbehaviour {@link dev.upkeep.testing.FakeOciRegistry} shows on the next matching requests: an
- * error status, a rate limit with {@code Retry-After}, a slow answer, an HTML page, a truncated
- * body or a dropped connection.
+ * error status, a rate limit with {@code Retry-After}, a slow answer, an HTML page, a truncated or
+ * cut-off body, an oversized body or a dropped connection.
  *
  * <pre>{@code
  * registry.inject(Fault.rateLimited(Duration.ofSeconds(1)).matching("/tags/list"));
@@ -32,7 +32,11 @@ public final class Fault {
     /** Answers normally, late. */
     DELAY,
     /** Closes the connection without answering. */
-    DROP
+    DROP,
+    /** Announces the whole body's length, sends half of it and closes the connection. */
+    CUT,
+    /** Answers 200 with a body of {@link #size()} bytes. */
+    OVERSIZED
   }
 
   private final Kind kind;
@@ -41,9 +45,22 @@ public final class Fault {
   private final Duration delay;
   private final int times;
   private final String pathContains;
+  private final long size;
 
   private Fault(
       Kind kind, int status, String retryAfter, Duration delay, int times, String pathContains) {
+    this(kind, status, retryAfter, delay, times, pathContains, 0);
+  }
+
+  private Fault(
+      Kind kind,
+      int status,
+      String retryAfter,
+      Duration delay,
+      int times,
+      String pathContains,
+      long size) {
+    this.size = size;
     this.kind = kind;
     this.status = status;
     this.retryAfter = retryAfter;
@@ -100,6 +117,22 @@ public final class Fault {
     return new Fault(Kind.DELAY, 200, null, delay, 1, "");
   }
 
+  /**
+   * Answers normally with the whole body's {@code Content-Length}, but closes the connection after
+   * half the body: what a client sees when a connection breaks mid-answer.
+   */
+  public static Fault cutBody() {
+    return new Fault(Kind.CUT, 200, null, Duration.ZERO, 1, "");
+  }
+
+  /** Answers {@code 200} with a JSON body of {@code bytes} bytes, for size limits. */
+  public static Fault oversizedBody(long bytes) {
+    if (bytes < 2 || bytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("oversized body must be 2 bytes to 2 GiB, got " + bytes);
+    }
+    return new Fault(Kind.OVERSIZED, 200, null, Duration.ZERO, 1, "", bytes);
+  }
+
   /** Closes the connection without answering. */
   public static Fault dropConnection() {
     return new Fault(Kind.DROP, 0, null, Duration.ZERO, 1, "");
@@ -110,12 +143,12 @@ public final class Fault {
     if (times < 1) {
       throw new IllegalArgumentException("times must be at least 1, got " + times);
     }
-    return new Fault(kind, status, retryAfter, delay, times, pathContains);
+    return new Fault(kind, status, retryAfter, delay, times, pathContains, size);
   }
 
   /** This fault only for requests whose path contains {@code text}, such as {@code /tags/list}. */
   public Fault matching(String text) {
-    return new Fault(kind, status, retryAfter, delay, times, Objects.requireNonNull(text));
+    return new Fault(kind, status, retryAfter, delay, times, Objects.requireNonNull(text), size);
   }
 
   /** What the registry does. */
@@ -136,6 +169,11 @@ public final class Fault {
   /** How long a {@link Kind#DELAY} fault waits. */
   public Duration delay() {
     return delay;
+  }
+
+  /** The body size of a {@link Kind#OVERSIZED} fault. */
+  public long size() {
+    return size;
   }
 
   /** For how many matching requests the fault fires. */

@@ -3,7 +3,7 @@ package dev.upkeep.examples.bench.fleet;
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
-import dev.upkeep.examples.Logging;
+import dev.upkeep.cli.Logging;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.git.JGitPublisher;

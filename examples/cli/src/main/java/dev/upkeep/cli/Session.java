@@ -1,4 +1,4 @@
-package dev.upkeep.examples.cli;
+package dev.upkeep.cli;
 
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;

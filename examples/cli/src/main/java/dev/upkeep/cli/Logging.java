@@ -1,4 +1,4 @@
-package dev.upkeep.examples;
+package dev.upkeep.cli;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;

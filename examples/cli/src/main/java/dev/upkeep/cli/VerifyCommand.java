@@ -1,4 +1,4 @@
-package dev.upkeep.examples.cli;
+package dev.upkeep.cli;
 
 import dev.upkeep.flux.FluxAutomation;
 import dev.upkeep.publish.GitPublisher;

@@ -1,4 +1,4 @@
-package dev.upkeep.examples.cli;
+package dev.upkeep.cli;
 
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.UpdatePipeline;

@@ -1,4 +1,4 @@
-package dev.upkeep.examples.cli;
+package dev.upkeep.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

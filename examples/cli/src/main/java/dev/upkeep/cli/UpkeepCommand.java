@@ -1,4 +1,4 @@
-package dev.upkeep.examples.cli;
+package dev.upkeep.cli;
 
 import dev.upkeep.UpkeepException;
 import java.io.PrintWriter;
@@ -73,7 +73,7 @@ public final class UpkeepCommand implements Callable<Integer> {
 
   /** The entry point of {@code java -jar upkeep.jar}. */
   public static void main(String[] args) {
-    dev.upkeep.examples.Logging.configure(System.getenv("UPKEEP_DEBUG") != null);
+    Logging.configure(System.getenv("UPKEEP_DEBUG") != null);
     PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
     System.exit(execute(out, err, args));
