@@ -21,22 +21,7 @@ public final class Markdown {
 
   /** {@code value} as inline text: safe in a paragraph, a list item, a heading or a table cell. */
   public static String text(String value) {
-    StringBuilder out = new StringBuilder(value.length() + 16);
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\r', '\n' -> out.append(' ');
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '@' -> out.append('@').append(ZERO_WIDTH);
-        case '#' -> out.append(nextIsDigit(value, i) ? "#" + ZERO_WIDTH : "\\#");
-        case ':' -> out.append(value.startsWith("//", i + 1) ? ":" + ZERO_WIDTH : ":");
-        case '\\', '`', '*', '_', '[', ']', '(', ')', '!', '|', '~', '{', '}', '$' ->
-            out.append('\\').append(c);
-        default -> out.append(c);
-      }
-    }
+    StringBuilder out = escape(value, true);
     if (out.length() > 0 && "-+=".indexOf(out.charAt(0)) >= 0) {
       out.insert(0, '\\');
     }
@@ -73,6 +58,14 @@ public final class Markdown {
 
   /** {@code value} as text inside raw HTML, such as a {@code <summary>} element. */
   public static String html(String value) {
+    return escape(value, false).toString();
+  }
+
+  /**
+   * Line breaks as spaces, HTML as entities, mentions, references and URLs broken; for Markdown
+   * text also every character with a meaning in Markdown escaped, for HTML quotes as entities.
+   */
+  private static StringBuilder escape(String value, boolean markdown) {
     StringBuilder out = new StringBuilder(value.length() + 16);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -81,15 +74,21 @@ public final class Markdown {
         case '<' -> out.append("&lt;");
         case '>' -> out.append("&gt;");
         case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
         case '@' -> out.append('@').append(ZERO_WIDTH);
-        case '#' -> out.append(nextIsDigit(value, i) ? "#" + ZERO_WIDTH : "#");
+        case '#' -> out.append(nextIsDigit(value, i) ? "#" + ZERO_WIDTH : markdown ? "\\#" : "#");
         case ':' -> out.append(value.startsWith("//", i + 1) ? ":" + ZERO_WIDTH : ":");
+        case '"' -> out.append(markdown ? "\"" : "&quot;");
+        case '\'' -> out.append(markdown ? "'" : "&#39;");
+        case '\\', '`', '*', '_', '[', ']', '(', ')', '!', '|', '~', '{', '}', '$' -> {
+          if (markdown) {
+            out.append('\\');
+          }
+          out.append(c);
+        }
         default -> out.append(c);
       }
     }
-    return out.toString();
+    return out;
   }
 
   /**
