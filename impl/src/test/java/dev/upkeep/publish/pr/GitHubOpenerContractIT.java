@@ -122,6 +122,9 @@ class GitHubOpenerContractIT {
             () -> client.send("POST", "/repos/org/fleet/pulls", Map.of("title", "no head")))
         .isInstanceOf(ChangeRequestException.class)
         .hasMessageContaining("answered 422");
+    assertThatThrownBy(() -> client.get("/repos/org/fleet/pulls?state=opened"))
+        .isInstanceOf(ChangeRequestException.class)
+        .hasMessageContaining("answered 422");
     assertThatThrownBy(() -> client.get("/repos/org/fleet/pull?state=open"))
         .isInstanceOf(ChangeRequestException.class)
         .hasMessageContaining("answered 404");
@@ -130,8 +133,9 @@ class GitHubOpenerContractIT {
         .hasMessageContaining("answered 405");
     assertThat(exchanges())
         .extracting(PrismForge.Exchange::status)
-        .containsExactly(422, 422, 404, 405);
+        .containsExactly(422, 422, 422, 404, 405);
     assertThat(exchanges().get(0).violations()).contains("Request body must be object");
     assertThat(exchanges().get(1).violations()).contains("must have required property 'head'");
+    assertThat(exchanges().get(2).violations()).contains("state");
   }
 }
