@@ -138,7 +138,10 @@ class PullRequestReconcileIT {
         .contains("pushed " + pushed + " to develop, but the pull request failed")
         .contains("503");
 
-    // Run 2: nothing new to push, the pull request is opened anyway, describing run 1's change.
+    // Run 2: nothing new to push, the pull request is opened anyway, describing run 1's change;
+    // what a person merged into main since is not the branch's change.
+    fleet.commit(
+        "main", Map.of("clusters/dev/gamma.yaml", release("gamma", "3.0.0")), "Jane", "Add gamma");
     int before = host.requests().size();
     host.on(CREATE, 201, PR_7);
     UpdateReport second = pipeline(work).run();
@@ -152,22 +155,29 @@ class PullRequestReconcileIT {
     assertThat(body(run2.get(1)))
         .contains("`clusters/dev/alpha.yaml:9`")
         .contains("| `1.0.0` | `1.1.0` |")
-        .doesNotContain("beta.yaml");
+        .doesNotContain("beta.yaml")
+        .doesNotContain("gamma");
 
-    // Run 3: a newer beta; the same pull request is updated, its body covering both moves.
+    // Run 3: a newer alpha and beta; the same pull request is updated, its body covering every
+    // move from the base, not from run 1's commit.
+    tags.get(ALPHA.toString()).add("1.2.0");
     tags.get(BETA.toString()).add("2.1.0");
     before = host.requests().size();
     host.on(LIST, 200, "[" + PR_7 + "]").on(UPDATE, 200, PR_7);
     UpdateReport third = pipeline(work).run();
     assertThat(third.commit()).isPresent();
-    assertThat(third.files()).extracting(f -> f.file()).containsExactly("clusters/dev/beta.yaml");
+    assertThat(third.changes())
+        .extracting(c -> c.oldValue() + " -> " + c.newValue())
+        .containsExactly("1.1.0 -> 1.2.0", "2.0.0 -> 2.1.0");
     assertThat(third.changeRequest())
         .hasValue(new ChangeRequest(7, URI.create("https://github.com/org/fleet/pull/7"), false));
     List<FakeGitHost.Request> run3 = requestsSince(before);
     assertThat(run3).extracting(r -> r.method() + " " + r.target()).containsExactly(LIST, UPDATE);
     assertThat(body(run3.get(1)))
-        .contains("| `1.0.0` | `1.1.0` |")
+        .contains("| `1.0.0` | `1.2.0` |")
         .contains("| `2.0.0` | `2.1.0` |")
+        .doesNotContain("`1.1.0`")
+        .doesNotContain("gamma")
         .contains("clusters/dev/alpha.yaml")
         .contains("clusters/dev/beta.yaml");
   }
