@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A pull request that failed to open after a successful push is opened by the next run, and every
@@ -82,6 +84,10 @@ class PullRequestReconcileIT {
   }
 
   UpdatePipeline pipeline(Path work) {
+    return pipeline(work, JGitPublisher.Strategy.STACK);
+  }
+
+  UpdatePipeline pipeline(Path work, JGitPublisher.Strategy strategy) {
     RegistrySource registry =
         new RegistrySource() {
           @Override
@@ -104,6 +110,7 @@ class PullRequestReconcileIT {
                 .workDirectory(work)
                 .baseBranch("main")
                 .pushBranch("develop")
+                .strategy(strategy)
                 .author("Upkeep", "upkeep@example.com")
                 .build())
         .changeRequests(
@@ -120,12 +127,13 @@ class PullRequestReconcileIT {
     return String.valueOf(((Map<?, ?>) r.json()).get("body"));
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(JGitPublisher.Strategy.class)
   void opensThePullRequestThatFailedOnTheNextRunAndKeepsItsBodyCoveringTheWholeBranch(
-      @TempDir Path work) {
+      JGitPublisher.Strategy strategy, @TempDir Path work) {
     // Run 1: the push works, the forge answers 503.
     host.on(LIST, 200, "[]").on(CREATE, 503, "{\"message\": \"Service Unavailable\"}");
-    UpdateReport first = pipeline(work).run();
+    UpdateReport first = pipeline(work, strategy).run();
     String pushed = first.commit().orElseThrow();
     assertThat(fleet.head("develop")).hasValue(pushed);
     assertThat(first.changeRequest()).isEmpty();
@@ -138,13 +146,10 @@ class PullRequestReconcileIT {
         .contains("pushed " + pushed + " to develop, but the pull request failed")
         .contains("503");
 
-    // Run 2: nothing new to push, the pull request is opened anyway, describing run 1's change;
-    // what a person merged into main since is not the branch's change.
-    fleet.commit(
-        "main", Map.of("clusters/dev/gamma.yaml", release("gamma", "3.0.0")), "Jane", "Add gamma");
+    // Run 2: nothing new to push, the pull request is opened anyway, describing run 1's change.
     int before = host.requests().size();
     host.on(CREATE, 201, PR_7);
-    UpdateReport second = pipeline(work).run();
+    UpdateReport second = pipeline(work, strategy).run();
     assertThat(second.commit()).isEmpty();
     assertThat(fleet.head("develop")).hasValue(pushed);
     assertThat(second.hasErrors()).isFalse();
@@ -155,20 +160,24 @@ class PullRequestReconcileIT {
     assertThat(body(run2.get(1)))
         .contains("`clusters/dev/alpha.yaml:9`")
         .contains("| `1.0.0` | `1.1.0` |")
-        .doesNotContain("beta.yaml")
-        .doesNotContain("gamma");
+        .doesNotContain("beta.yaml");
 
     // Run 3: a newer alpha and beta; the same pull request is updated, its body covering every
-    // move from the base, not from run 1's commit.
+    // move from the base, not from run 1's commit, and not what a person merged into main since.
+    fleet.commit(
+        "main", Map.of("clusters/dev/gamma.yaml", release("gamma", "3.0.0")), "Jane", "Add gamma");
     tags.get(ALPHA.toString()).add("1.2.0");
     tags.get(BETA.toString()).add("2.1.0");
     before = host.requests().size();
     host.on(LIST, 200, "[" + PR_7 + "]").on(UPDATE, 200, PR_7);
-    UpdateReport third = pipeline(work).run();
+    UpdateReport third = pipeline(work, strategy).run();
     assertThat(third.commit()).isPresent();
+    // The run itself reports what it wrote: STACK builds on run 1's commit, REBUILD on main.
     assertThat(third.changes())
         .extracting(c -> c.oldValue() + " -> " + c.newValue())
-        .containsExactly("1.1.0 -> 1.2.0", "2.0.0 -> 2.1.0");
+        .containsExactly(
+            strategy == JGitPublisher.Strategy.STACK ? "1.1.0 -> 1.2.0" : "1.0.0 -> 1.2.0",
+            "2.0.0 -> 2.1.0");
     assertThat(third.changeRequest())
         .hasValue(new ChangeRequest(7, URI.create("https://github.com/org/fleet/pull/7"), false));
     List<FakeGitHost.Request> run3 = requestsSince(before);
@@ -177,7 +186,8 @@ class PullRequestReconcileIT {
         .contains("| `1.0.0` | `1.2.0` |")
         .contains("| `2.0.0` | `2.1.0` |")
         .doesNotContain("`1.1.0`")
-        .doesNotContain("gamma")
+        .doesNotContain("`clusters/dev/gamma.yaml")
+        .doesNotContain("a/clusters/dev/gamma.yaml")
         .contains("clusters/dev/alpha.yaml")
         .contains("clusters/dev/beta.yaml");
   }
