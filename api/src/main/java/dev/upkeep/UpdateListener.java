@@ -24,6 +24,9 @@ public interface UpdateListener {
   /** Something was noticed and not acted on. */
   default void finding(Finding finding) {}
 
+  /** A marked file could not be processed and was left untouched; the others went on. */
+  default void problemFile(ProblemFile problem) {}
+
   /** The publisher finished. */
   default void published(PublishResult result) {}
 

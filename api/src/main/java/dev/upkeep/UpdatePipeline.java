@@ -82,8 +82,9 @@ public final class UpdatePipeline {
    * commit, and opens or updates the pull request when an opener is configured. A run that changes
    * nothing makes no commit.
    *
-   * @throws dev.upkeep.patch.PatchException when a manifest does not parse and the pipeline is
-   *     strict (the default); nothing is committed then
+   * @throws dev.upkeep.patch.PatchException when a marked file cannot be processed and the pipeline
+   *     is {@linkplain Builder#strict strict}; nothing is committed then (by default such a file is
+   *     listed in {@link UpdateReport#problemFiles()} and the others are updated)
    * @throws dev.upkeep.publish.PublishException when committing or pushing fails; the remote is
    *     left as it was
    */
@@ -154,7 +155,10 @@ public final class UpdatePipeline {
     return concurrency;
   }
 
-  /** Whether a manifest that does not parse fails the run (true) or is reported and skipped. */
+  /**
+   * Whether a marked file that cannot be processed fails the run (true) or is reported as a problem
+   * file while the others are updated (false, the default).
+   */
   public boolean strict() {
     return strict;
   }
@@ -183,7 +187,7 @@ public final class UpdatePipeline {
     private final List<String> reviewers = new ArrayList<>();
     private UpdateListener listener = UpdateListener.NONE;
     private int concurrency = 8;
-    private boolean strict = true;
+    private boolean strict;
 
     private Builder() {}
 
@@ -222,7 +226,10 @@ public final class UpdatePipeline {
       return this;
     }
 
-    /** Sets which files are manifests; defaults to every {@code *.yaml}/{@code *.yml} file. */
+    /**
+     * Sets which files are manifests; defaults to every {@code *.yaml}, {@code *.yml} and {@code
+     * Kustomization} file ({@link ManifestFiles#yamlFiles()}).
+     */
     public Builder files(ManifestFiles files) {
       this.files = Objects.requireNonNull(files, "files");
       return this;
@@ -277,9 +284,11 @@ public final class UpdatePipeline {
     }
 
     /**
-     * Whether a manifest that does not parse fails the whole run (true, the default: nothing is
-     * committed) or is reported as an error finding and left untouched while other files are
-     * updated.
+     * Whether a marked file that cannot be processed (does not parse, breaks a parser limit, is
+     * larger than the walk's limit, binary or not UTF-8) fails the whole run with a {@code
+     * PatchException} (true: nothing is committed), or is listed in {@link
+     * UpdateReport#problemFiles()} and left untouched while every other file is updated, committed
+     * and pushed (false, the default, as Flux's image automation does).
      */
     public Builder strict(boolean strict) {
       this.strict = strict;

@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param changeRequest the pull request opened or updated, if any
  * @param elapsed how long the run took
  * @param timings how long each stage took
+ * @param problemFiles the marked files that could not be processed (do not parse, too large,
+ *     binary, not UTF-8), left untouched while the others were updated, in walk order
  */
 public record UpdateReport(
     boolean dryRun,
@@ -39,7 +41,8 @@ public record UpdateReport(
     Optional<PublishResult> publish,
     Optional<ChangeRequest> changeRequest,
     Duration elapsed,
-    Timings timings) {
+    Timings timings,
+    List<ProblemFile> problemFiles) {
 
   /**
    * Wall time per stage.
@@ -82,6 +85,20 @@ public record UpdateReport(
     Objects.requireNonNull(changeRequest, "changeRequest");
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(timings, "timings");
+    problemFiles = List.copyOf(problemFiles);
+  }
+
+  /** A report without problem files. */
+  public UpdateReport(
+      boolean dryRun,
+      List<PolicyReport> policies,
+      List<FileReport> files,
+      List<Finding> findings,
+      Optional<PublishResult> publish,
+      Optional<ChangeRequest> changeRequest,
+      Duration elapsed,
+      Timings timings) {
+    this(dryRun, policies, files, findings, publish, changeRequest, elapsed, timings, List.of());
   }
 
   /** Whether any file changed (or, for a plan, would change). */
@@ -227,6 +244,15 @@ public record UpdateReport(
       fi.add(m);
     }
     root.put("findings", fi);
+    List<Object> pf = new ArrayList<>();
+    for (ProblemFile p : problemFiles) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", p.file());
+      m.put("line", p.line() > 0 ? p.line() : null);
+      m.put("reason", p.reason());
+      pf.add(m);
+    }
+    root.put("problemFiles", pf);
     root.put(
         "publish",
         publish.map(
@@ -327,6 +353,15 @@ public record UpdateReport(
     } else {
       out.append("\nNo file changes.\n");
     }
+    if (!problemFiles.isEmpty()) {
+      out.append("\n**Problem files** (not processed; every other file was)\n\n");
+      problemFiles.stream()
+          .limit(50)
+          .forEach(p -> out.append("- ").append(Markdown.text(p.toString())).append('\n'));
+      if (problemFiles.size() > 50) {
+        out.append("- and ").append(problemFiles.size() - 50).append(" more\n");
+      }
+    }
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
       findings.stream()
@@ -372,6 +407,7 @@ public record UpdateReport(
             .append('\n');
       }
     }
+    problemFiles.forEach(p -> out.append("problem file: ").append(p).append('\n'));
     findings.forEach(f -> out.append(f).append('\n'));
     publish.ifPresent(
         r -> {

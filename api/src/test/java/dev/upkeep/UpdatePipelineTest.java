@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.patch.Change;
+import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.ManifestPatcher;
 import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
@@ -87,6 +88,12 @@ class UpdatePipelineTest {
   /** Rewrites {@code version: X # {policy}} lines; fails on a line reading {@code !!broken}. */
   static final class LinePatcher implements ManifestPatcher {
     static final Pattern LINE = Pattern.compile("(?m)^(\\s*version: )(\\S+)( # \\{(\\S+)\\})$");
+
+    /** A marker is {@code # {policy}}. */
+    @Override
+    public boolean mayApply(String content) {
+      return content.contains(" # {");
+    }
 
     @Override
     public Patch patch(Path file, String content, Map<String, Selection> selections) {
@@ -224,25 +231,27 @@ class UpdatePipelineTest {
   @Nested
   class WhenSomethingIsWrong {
     @Test
-    void aManifestThatDoesNotParseFailsTheRunAndNoFileIsWritten(@TempDir Path dir)
+    void aStrictRunFailsOnAManifestThatDoesNotParseAndWritesNoFile(@TempDir Path dir)
         throws IOException {
       Path good = write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
-      write(dir, "b.yaml", "!!broken\n");
-      UpdatePipeline p = pipeline(new MapSource().with(APP, "1.4.0"), dir).build();
+      write(dir, "b.yaml", "!!broken # {dev}\n");
+      UpdatePipeline p = pipeline(new MapSource().with(APP, "1.4.0"), dir).strict(true).build();
       assertThatThrownBy(p::run).isInstanceOf(PatchException.class).hasMessageContaining("b.yaml");
       assertThat(Files.readString(good)).isEqualTo("version: 1.0.0 # {dev}\n");
     }
 
     @Test
-    void aLenientRunReportsTheBrokenManifestAndUpdatesTheOthers(@TempDir Path dir)
+    void aManifestThatDoesNotParseIsAProblemFileAndTheOthersAreUpdated(@TempDir Path dir)
         throws IOException {
       Path good = write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
-      write(dir, "b.yaml", "!!broken\n");
-      UpdateReport report =
-          pipeline(new MapSource().with(APP, "1.4.0"), dir).strict(false).build().run();
+      Path bad = write(dir, "b.yaml", "!!broken # {dev}\n");
+      UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().run();
       assertThat(Files.readString(good)).isEqualTo("version: 1.4.0 # {dev}\n");
-      assertThat(report.hasErrors()).isTrue();
-      assertThat(report.findings()).anySatisfy(f -> assertThat(f.file()).isEqualTo("b.yaml"));
+      assertThat(Files.readString(bad)).isEqualTo("!!broken # {dev}\n");
+      assertThat(report.problemFiles())
+          .containsExactly(new ProblemFile("b.yaml", 1, "does not parse"));
+      assertThat(report.findings()).isEmpty();
+      assertThat(report.hasErrors()).isFalse();
     }
 
     @Test
@@ -287,22 +296,112 @@ class UpdatePipelineTest {
     }
 
     @Test
-    void aBinaryFileIsSkippedUnread(@TempDir Path dir) throws IOException {
+    void anUnmarkedBinaryFileIsSkippedUnread(@TempDir Path dir) throws IOException {
       Files.write(dir.resolve("blob.yaml"), new byte[] {'v', 0, '$', '\n'});
       UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();
+      assertThat(report.problemFiles()).isEmpty();
       assertThat(report.findings())
           .singleElement()
           .satisfies(f -> assertThat(f.message()).isEqualTo("binary; skipped"));
     }
 
     @Test
-    void aNonUtf8FileIsSkippedWithAWarning(@TempDir Path dir) throws IOException {
+    void anUnmarkedNonUtf8FileIsSkippedWithAWarning(@TempDir Path dir) throws IOException {
       Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
       UpdateReport report = pipeline(new MapSource().with(APP, "1.4.0"), dir).build().plan();
       assertThat(report.findings())
           .singleElement()
           .satisfies(f -> assertThat(f.message()).contains("not valid UTF-8"));
     }
+
+    @Test
+    void markedFilesThatCannotBeReadAreProblemFilesAndTheOthersAreUpdated(@TempDir Path dir)
+        throws IOException {
+      Path good = write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      Files.write(
+          dir.resolve("binary.yaml"),
+          "v\0version: 1.0.0 # {dev}\n".getBytes(StandardCharsets.UTF_8));
+      byte[] latin1 = "version: 1.0.0 # {dev} \u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+      Files.write(dir.resolve("latin1.yaml"), latin1);
+      // the marker sits past the first chunk a large file is screened in
+      write(dir, "huge.yaml", "#".repeat(200_000) + "\nversion: 1.0.0 # {dev}\n");
+      write(dir, "huge-unmarked.yaml", "#".repeat(200_000) + "\n");
+
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir).files(limitedTo(100_000)).build().run();
+
+      assertThat(Files.readString(good)).isEqualTo("version: 1.4.0 # {dev}\n");
+      assertThat(report.problemFiles())
+          .containsExactly(
+              new ProblemFile("binary.yaml", 0, "binary (a NUL byte in the first 8 KiB); not read"),
+              new ProblemFile("huge.yaml", 0, "larger than 100000 bytes (200024 bytes); not read"),
+              new ProblemFile("latin1.yaml", 0, "not valid UTF-8; not read"));
+      assertThat(report.findings())
+          .singleElement()
+          .isEqualTo(
+              new Finding(
+                  Finding.Severity.INFO,
+                  "huge-unmarked.yaml",
+                  0,
+                  "larger than 100000 bytes; skipped"));
+    }
+
+    @Test
+    void aStrictRunFailsOnAMarkedFileTooLargeToRead(@TempDir Path dir) throws IOException {
+      write(dir, "huge.yaml", "#".repeat(200_000) + "\nversion: 1.0.0 # {dev}\n");
+      UpdatePipeline p =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .files(limitedTo(100_000))
+              .strict(true)
+              .build();
+      assertThatThrownBy(p::plan)
+          .isInstanceOf(PatchException.class)
+          .hasMessage("huge.yaml: larger than 100000 bytes (200024 bytes); not read");
+    }
+
+    @Test
+    void problemFilesAreInEveryRenderingAndToTheListener(@TempDir Path dir) throws IOException {
+      write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "chart/templates/b.yaml", "!!broken # {dev} | `x`\n");
+      List<ProblemFile> heard = new ArrayList<>();
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .listener(
+                  new UpdateListener() {
+                    @Override
+                    public void problemFile(ProblemFile problem) {
+                      heard.add(problem);
+                    }
+                  })
+              .build()
+              .plan();
+      assertThat(heard).isEqualTo(report.problemFiles()).hasSize(1);
+      assertThat(report.toJson())
+          .contains(
+              "\"problemFiles\": [\n    {\n      \"file\": \"chart/templates/b.yaml\",\n"
+                  + "      \"line\": 1,\n      \"reason\": \"does not parse\"\n    }\n  ]");
+      assertThat(report.toMarkdown())
+          .contains(
+              "**Problem files** (not processed; every other file was)\n\n"
+                  + "- chart/templates/b.yaml:1: does not parse\n");
+      assertThat(report.toText())
+          .contains("problem file: chart/templates/b.yaml:1: does not parse\n");
+    }
+  }
+
+  /** Every YAML file, with a size limit. */
+  static ManifestFiles limitedTo(long bytes) {
+    return new ManifestFiles() {
+      @Override
+      public List<Path> list(Path root) {
+        return ManifestFiles.yamlFiles().list(root);
+      }
+
+      @Override
+      public long maxFileBytes() {
+        return bytes;
+      }
+    };
   }
 
   @Nested

@@ -66,7 +66,8 @@ class UpdateReportMarkdownTest {
                 1)),
         Optional.empty(),
         Duration.ZERO,
-        UpdateReport.Timings.none());
+        UpdateReport.Timings.none(),
+        List.of(new ProblemFile("charts/" + oneLine + ".yaml", 4, hostile)));
   }
 
   @Test

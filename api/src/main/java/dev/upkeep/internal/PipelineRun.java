@@ -4,6 +4,7 @@ import dev.upkeep.ArtifactRef;
 import dev.upkeep.FileReport;
 import dev.upkeep.Finding;
 import dev.upkeep.PolicyReport;
+import dev.upkeep.ProblemFile;
 import dev.upkeep.Selection;
 import dev.upkeep.UpdateListener;
 import dev.upkeep.UpdatePipeline;
@@ -20,9 +21,6 @@ import dev.upkeep.publish.PublishResult;
 import dev.upkeep.publish.TreeChanges;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -49,9 +47,6 @@ import java.util.function.Consumer;
 /** One execution of a pipeline: resolve, patch, publish, open a change request. */
 public final class PipelineRun {
   private static final System.Logger LOG = System.getLogger(UpdatePipeline.class.getName());
-
-  /** Files larger than this are not read: no manifest is that large. */
-  static final long MAX_MANIFEST_BYTES = 16L << 20;
 
   private final UpdatePipeline pipeline;
   private final boolean dryRun;
@@ -114,6 +109,7 @@ public final class PipelineRun {
     patch.files.forEach(f -> notify(l -> l.filePatched(f)));
     findings.addAll(patch.findings);
     findings.forEach(f -> notify(l -> l.finding(f)));
+    patch.problems.forEach(p -> notify(l -> l.problemFile(p)));
 
     UpdateReport report =
         new UpdateReport(
@@ -124,7 +120,8 @@ public final class PipelineRun {
             published,
             Optional.empty(),
             Duration.ofNanos(System.nanoTime() - started),
-            UpdateReport.Timings.none());
+            UpdateReport.Timings.none(),
+            patch.problems);
     Optional<ChangeRequest> request = openChangeRequest(report, findings);
     long finished = System.nanoTime();
     UpdateReport.Timings timings =
@@ -141,7 +138,8 @@ public final class PipelineRun {
         published,
         request,
         Duration.ofNanos(finished - started),
-        timings);
+        timings,
+        patch.problems);
   }
 
   private Optional<ChangeRequest> openChangeRequest(UpdateReport report, List<Finding> findings) {
@@ -179,7 +177,8 @@ public final class PipelineRun {
                     r.ahead())),
             Optional.empty(),
             report.elapsed(),
-            report.timings());
+            report.timings(),
+            report.problemFiles());
     ChangeRequest cr;
     try {
       cr =
@@ -368,51 +367,49 @@ public final class PipelineRun {
 
   // ---- patch --------------------------------------------------------------------------------
 
-  /** The files a patch changed, with their new contents, and what it noticed. */
+  /** The files a patch changed, with their new contents, what it noticed, and problem files. */
   private static final class TreePatch {
-    static final TreePatch EMPTY = new TreePatch(List.of(), List.of());
+    static final TreePatch EMPTY = new TreePatch(List.of(), List.of(), List.of());
     final List<FileReport> files;
     final List<Finding> findings;
+    final List<ProblemFile> problems;
 
-    TreePatch(List<FileReport> files, List<Finding> findings) {
+    TreePatch(List<FileReport> files, List<Finding> findings, List<ProblemFile> problems) {
       this.files = List.copyOf(files);
       this.findings = List.copyOf(findings);
+      this.problems = List.copyOf(problems);
     }
   }
 
   private TreePatch patchTree(Path root, Map<String, Selection> selections, boolean write) {
     List<FileReport> reports = new ArrayList<>();
     List<Finding> findings = new ArrayList<>();
+    List<ProblemFile> problems = new ArrayList<>();
     Map<Path, String> toWrite = new LinkedHashMap<>();
     for (Path rel : pipeline.files().list(root)) {
       String name = slashed(rel);
       Path file = root.resolve(rel);
-      String content;
+      ListedFile listed;
       try {
-        if (Files.size(file) > MAX_MANIFEST_BYTES) {
-          findings.add(
-              new Finding(
-                  Finding.Severity.INFO,
-                  name,
-                  0,
-                  "larger than " + (MAX_MANIFEST_BYTES >> 20) + " MiB; not a manifest, skipped"));
-          continue;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        if (isBinary(bytes)) {
-          findings.add(new Finding(Finding.Severity.INFO, name, 0, "binary; skipped"));
-          continue;
-        }
-        content = decode(bytes);
-      } catch (CharacterCodingException e) {
-        findings.add(Finding.warning(name, 0, "not valid UTF-8; skipped"));
-        continue;
+        listed =
+            ListedFile.read(
+                file, name, pipeline.files().maxFileBytes(), pipeline.patcher()::mayApply);
       } catch (IOException e) {
         throw new PatchException(rel, 0, "cannot read: " + e.getMessage(), e);
       }
-      if (!pipeline.patcher().mayApply(content)) {
+      listed.skipped.ifPresent(findings::add);
+      if (listed.problem.isPresent()) {
+        ProblemFile problem = listed.problem.get();
+        if (pipeline.strict()) {
+          throw new PatchException(rel, problem.line(), problem.reason());
+        }
+        problems.add(problem);
         continue;
       }
+      if (listed.text.isEmpty() || !pipeline.patcher().mayApply(listed.text.get())) {
+        continue;
+      }
+      String content = listed.text.get();
       Patch patch;
       try {
         patch = pipeline.patcher().patch(rel, content, selections);
@@ -420,7 +417,7 @@ public final class PipelineRun {
         if (pipeline.strict()) {
           throw e;
         }
-        findings.add(new Finding(Finding.Severity.ERROR, name, e.line(), e.getMessage()));
+        problems.add(new ProblemFile(name, e.line(), e.reason()));
         continue;
       }
       findings.addAll(patch.findings());
@@ -436,7 +433,7 @@ public final class PipelineRun {
       // Only after every file parsed: a strict failure above leaves the tree untouched.
       writeAll(toWrite);
     }
-    return new TreePatch(reports, findings);
+    return new TreePatch(reports, findings, problems);
   }
 
   private boolean keep(String file, Change change, List<Finding> findings) {
@@ -462,25 +459,6 @@ public final class PipelineRun {
       return false;
     }
     return true;
-  }
-
-  /** A NUL byte in the first 8 KiB marks a binary file, as Git decides. */
-  private static boolean isBinary(byte[] bytes) {
-    for (int i = 0, n = Math.min(bytes.length, 8192); i < n; i++) {
-      if (bytes[i] == 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String decode(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes))
-        .toString();
   }
 
   private static String slashed(Path rel) {

@@ -25,8 +25,27 @@ public interface ManifestFiles {
   List<Path> list(Path root);
 
   /**
-   * Every {@code *.yaml} and {@code *.yml} file outside {@code .git}, without following symbolic
-   * links: the simplest useful walk. {@code upkeep-impl} has one with excludes and size limits.
+   * Whether a file of this name is a manifest: {@code *.yaml}, {@code *.yml}, or {@code
+   * Kustomization} (no extension), the names Flux's image automation and kustomize read.
+   */
+  static boolean isManifestName(String fileName) {
+    return fileName.endsWith(".yaml")
+        || fileName.endsWith(".yml")
+        || fileName.equals("Kustomization");
+  }
+
+  /**
+   * Files larger than this are listed but not read whole: a pipeline screens them for its markers
+   * and reports a marked one as a problem file. The default is 16 MiB.
+   */
+  default long maxFileBytes() {
+    return 16L << 20;
+  }
+
+  /**
+   * Every {@code *.yaml}, {@code *.yml} and {@code Kustomization} file outside {@code .git},
+   * without following symbolic links: the simplest useful walk, naming the files Flux's image
+   * automation reads. {@code upkeep-impl} has one with excludes and size limits.
    */
   static ManifestFiles yamlFiles() {
     return root -> {
@@ -36,7 +55,9 @@ public interface ManifestFiles {
             .filter(
                 p -> {
                   String name = p.getFileName().toString();
-                  return name.endsWith(".yaml") || name.endsWith(".yml");
+                  return name.endsWith(".yaml")
+                      || name.endsWith(".yml")
+                      || name.equals("Kustomization");
                 })
             .map(root::relativize)
             .sorted()

@@ -13,6 +13,7 @@ public class PatchException extends UpkeepException {
 
   private final transient Path file;
   private final int line;
+  private final String reason;
 
   /**
    * Creates an exception for {@code file}.
@@ -30,11 +31,17 @@ public class PatchException extends UpkeepException {
     super(file + (line > 0 ? ":" + line : "") + ": " + reason, cause);
     this.file = file;
     this.line = line;
+    this.reason = reason;
   }
 
   /** The manifest that could not be patched. */
   public Optional<Path> file() {
     return Optional.ofNullable(file);
+  }
+
+  /** What is wrong, without the file and line the message starts with. */
+  public String reason() {
+    return reason;
   }
 
   /** The 1-based line of the problem, or 0 when unknown. */

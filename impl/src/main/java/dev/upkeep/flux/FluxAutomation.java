@@ -166,7 +166,7 @@ public final class FluxAutomation {
                     + " has the name of an ImagePolicy; markers refer to the ImagePolicy"));
         continue;
       }
-      ociRepository(o, findings)
+      ociRepository(o, chartRefs(objects, o), findings)
           .ifPresent(
               policy -> {
                 policies.add(policy);
@@ -275,13 +275,39 @@ public final class FluxAutomation {
     return o.equals("asc");
   }
 
-  private static Optional<Policy> ociRepository(FluxObject o, List<Finding> findings) {
+  /** The HelmReleases whose {@code spec.chartRef} names the OCIRepository {@code o}. */
+  private static List<String> chartRefs(FluxObjects objects, FluxObject o) {
+    List<String> releases = new ArrayList<>();
+    for (FluxObject r : objects.ofKind("HelmRelease")) {
+      if (r.string("chartRef.kind").orElse("").equals("OCIRepository")
+          && r.string("chartRef.name").orElse("").equals(o.name())
+          && r.string("chartRef.namespace").orElse(r.namespace()).equals(o.namespace())) {
+        releases.add(r.namespace() + "/" + r.name());
+      }
+    }
+    return releases;
+  }
+
+  private static Optional<Policy> ociRepository(
+      FluxObject o, List<String> releases, List<Finding> findings) {
     try {
       ArtifactRef artifact = ArtifactRef.parse(o.string("url").orElse(""));
       VersionPolicy policy = SemverPolicy.of(o.string("ref.semver").orElse(""));
       if (o.has("ref.semverFilter")) {
         policy = TagFilter.pattern(o.string("ref.semverFilter").orElse(".*")).then(policy);
       }
+      policy =
+          new SourceControllerPolicy(
+              policy,
+              policy.describe()
+                  + ", resolved by source-controller from OCIRepository "
+                  + o.namespace()
+                  + "/"
+                  + o.name()
+                  + " spec.ref.semver"
+                  + (releases.isEmpty()
+                      ? ""
+                      : " for HelmRelease " + String.join(", ", releases) + " (spec.chartRef)"));
       return Optional.of(
           new Policy(
               o.key(),

@@ -95,6 +95,9 @@ public final class ChangeVerifier {
         }
       }
       for (String file : changed) {
+        if (Files.size(repository.resolve(file)) > pipeline.files().maxFileBytes()) {
+          continue; // listed so a run can report it; never read whole
+        }
         String now = Files.readString(repository.resolve(file), StandardCharsets.UTF_8);
         if (!markers.mayApply(now)) {
           continue;

@@ -63,6 +63,11 @@ class UpdatePipelineIT {
   }
 
   static UpdatePipeline pipeline(FakeOciRegistry registry, GitRemoteFixture fleet, Path work) {
+    return builder(registry, fleet, work).build();
+  }
+
+  static UpdatePipeline.Builder builder(
+      FakeOciRegistry registry, GitRemoteFixture fleet, Path work) {
     ArtifactRef chart = registry.chartRef("charts/podinfo");
     return UpdatePipeline.builder()
         .source(OciRegistrySource.builder().insecureRegistry(registry.host()).build())
@@ -76,8 +81,7 @@ class UpdatePipelineIT {
                 .baseBranch("main")
                 .pushBranch("develop")
                 .author("Upkeep", "upkeep@example.com")
-                .build())
-        .build();
+                .build());
   }
 
   static void pushVersions(FakeOciRegistry registry, String... versions) {
@@ -135,7 +139,7 @@ class UpdatePipelineIT {
   }
 
   @Test
-  void aMalformedManifestFailsTheRunNamingTheFileAndLeavesTheBranchesAlone(
+  void aMalformedManifestFailsAStrictRunNamingTheFileAndLeavesTheBranchesAlone(
       FakeOciRegistry registry, GitRemoteFixture fleet, @TempDir Path work) {
     pushVersions(registry, "1.2.3", "1.3.0");
     Map<String, String> files = fleetFiles();
@@ -146,7 +150,7 @@ class UpdatePipelineIT {
     List<String> branchesBefore = fleet.branches();
     String mainBefore = fleet.head("main").orElseThrow();
 
-    assertThatThrownBy(() -> pipeline(registry, fleet, work).run())
+    assertThatThrownBy(() -> builder(registry, fleet, work).strict(true).build().run())
         .isInstanceOf(PatchException.class)
         .hasMessageContaining("clusters/dev/broken.yaml");
 

@@ -165,6 +165,51 @@ class FluxAutomationTest {
   }
 
   @Test
+  void planShowsTheVersionSourceControllerWillResolveForAChartRefAndChangesNoFile(
+      @TempDir Path root) throws IOException {
+    String source =
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\n"
+            + "metadata: {name: podinfo, namespace: apps}\n"
+            + "spec:\n  url: oci://ghcr.io/stefanprodan/charts/podinfo\n"
+            + "  ref:\n    semver: '6.5.x'\n"
+            + "---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+            + "metadata: {name: podinfo, namespace: apps}\n"
+            + "spec:\n  chartRef: {kind: OCIRepository, name: podinfo}\n";
+    write(root, "apps/podinfo.yaml", source);
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    dev.upkeep.UpdateReport plan =
+        flux.configure(dev.upkeep.UpdatePipeline.builder())
+            .source(
+                new dev.upkeep.source.RegistrySource() {
+                  @Override
+                  public List<String> listTags(ArtifactRef ref) {
+                    return List.of("6.4.0", "6.5.3", "6.5.4", "6.6.0");
+                  }
+
+                  @Override
+                  public java.util.Optional<String> digest(ArtifactRef ref, String tag) {
+                    return java.util.Optional.empty();
+                  }
+                })
+            .patcher(dev.upkeep.patch.yaml.SetterPatcher.create())
+            .publisher(dev.upkeep.publish.GitPublisher.inPlace(root))
+            .build()
+            .plan();
+
+    dev.upkeep.PolicyReport p = plan.policy("apps:podinfo").orElseThrow();
+    assertThat(p.selection().orElseThrow().tag()).isEqualTo("6.5.4");
+    assertThat(p.rule())
+        .isEqualTo(
+            "semver 6.5.x, resolved by source-controller from OCIRepository apps/podinfo"
+                + " spec.ref.semver for HelmRelease apps/podinfo (spec.chartRef)");
+    assertThat(plan.toText())
+        .contains("selected 6.5.4 by semver 6.5.x, resolved by source-controller");
+    assertThat(plan.files()).isEmpty();
+    assertThat(root.resolve("apps/podinfo.yaml")).hasContent(source);
+  }
+
+  @Test
   void logsInWithTheDockerConfigTheHostGivesForASecretRef(@TempDir Path root) throws IOException {
     try (dev.upkeep.testing.FakeOciRegistry registry =
         dev.upkeep.testing.FakeOciRegistry.start().requireBasicAuth("ci", "s3cret")) {

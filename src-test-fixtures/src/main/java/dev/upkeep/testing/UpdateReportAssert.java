@@ -143,4 +143,19 @@ public final class UpdateReportAssert extends AbstractAssert<UpdateReportAssert,
     }
     return this;
   }
+
+  /**
+   * Checks that {@code file} is a problem file (a marked file left unprocessed) whose reason
+   * contains {@code text}.
+   */
+  public UpdateReportAssert hasProblemFile(String file, String text) {
+    isNotNull();
+    if (actual.problemFiles().stream()
+        .noneMatch(p -> p.file().equals(file) && p.reason().contains(text))) {
+      failWithMessage(
+          "expected problem file %s with a reason containing %s, but the problem files were %s",
+          file, text, actual.problemFiles());
+    }
+    return this;
+  }
 }

@@ -23,18 +23,20 @@ import java.util.Set;
  * <p>Rules, as Flux's image automation scans a checkout:
  *
  * <ul>
- *   <li>only files named {@code *.yaml} or {@code *.yml}, under an optional sub-path;
+ *   <li>only files named {@code *.yaml}, {@code *.yml} or {@code Kustomization} (kustomize's
+ *       extensionless name, which Flux reads too), under an optional sub-path;
  *   <li>never {@code .git}, never anything the {@code .gitignore} files (or other ignore files
  *       named with {@link Builder#ignoreFiles}) exclude, never anything matching the {@code
  *       .gitignore}-style patterns given with {@link Builder#exclude};
  *   <li>symbolic links are never followed, whether to files or directories: a target inside the
  *       repository is visited at its own path, a target outside is never read, and an atomic write
  *       can never replace a link with a file;
- *   <li>files larger than {@link Builder#maxFileBytes} (default 4 MiB) are skipped, and so are
- *       binary files (a NUL byte, or bytes that are not UTF-8) when read.
+ *   <li>files larger than {@link Builder#maxFileBytes} (default 4 MiB) are listed but never read
+ *       whole, and {@link #read} skips them and binary files (a NUL byte, or bytes that are not
+ *       UTF-8): a pipeline screens them for its markers and reports a marked one as a problem file.
  * </ul>
  *
- * <p>{@link #patch} reads every listed file, keeps only those holding the patcher's literal markers
+ * <p>A pipeline reads every listed file, keeps only those holding the patcher's literal markers
  * (its {@link ManifestPatcher#mayApply} test: {@code $imagepolicy}, the same cheap pre-filter Flux
  * applies) and parses and patches those. Memory stays flat in the number of files: only patched
  * files are kept. Instances are immutable and thread-safe.
@@ -137,9 +139,7 @@ public final class ManifestWalk implements ManifestFiles {
           continue;
         }
         visit(root, entry, relative, rules, found, true);
-      } else if (attrs.isRegularFile()
-          && (name.endsWith(".yaml") || name.endsWith(".yml"))
-          && attrs.size() <= maxFileBytes) {
+      } else if (attrs.isRegularFile() && ManifestFiles.isManifestName(name)) {
         Path relative = root.relativize(entry);
         if (!rules.ignored(slashed(relative), false)) {
           found.add(relative);
@@ -159,6 +159,12 @@ public final class ManifestWalk implements ManifestFiles {
    */
   public Optional<String> read(Path root, Path file) {
     return ManifestText.read(root.resolve(file), maxFileBytes);
+  }
+
+  /** Files larger than this are listed but not read; a pipeline reports a marked one. */
+  @Override
+  public long maxFileBytes() {
+    return maxFileBytes;
   }
 
   static String slashed(Path relative) {
@@ -220,7 +226,10 @@ public final class ManifestWalk implements ManifestFiles {
       return this;
     }
 
-    /** Files larger than this are skipped; the default is 4 MiB. */
+    /**
+     * Files larger than this are not read (a pipeline reports a marked one as a problem file); the
+     * default is 4 MiB.
+     */
     public Builder maxFileBytes(long bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("maxFileBytes must be > 0, got " + bytes);

@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code # {"$imagepolicy": "ns:name"}}: the whole image reference {@code name:tag}, with an
- *       {@code @sha256:...} part when the value pins a digest;
+ *       {@code @sha256:...} part when the value pins a digest or the selection carries one (an
+ *       ImagePolicy with {@code digestReflectionPolicy}); a pinned value whose selection has no
+ *       digest is left alone and reported, never unpinned;
  *   <li>{@code # {"$imagepolicy": "ns:name:tag"}}: the tag or chart version alone;
  *   <li>{@code # {"$imagepolicy": "ns:name:name"}}: the image name alone;
  *   <li>{@code # {"$imagepolicy": "ns:name:digest"}}: the digest alone;
@@ -44,6 +46,11 @@ public final class SetterPatcher implements ManifestPatcher {
 
   private static final Pattern RANGE =
       Pattern.compile(".*(?:[\\s<>=~^|,*]|(?:^|\\.)[xX](?:\\.|$)).*");
+
+  /** Why a selection has no digest: the policy was not asked to reflect one. */
+  private static final String NO_REFLECTION =
+      " (it does not reflect digests: set the ImagePolicy's spec.digestReflectionPolicy to"
+          + " IfNotPresent or Always)";
 
   private SetterPatcher() {}
 
@@ -117,7 +124,7 @@ public final class SetterPatcher implements ManifestPatcher {
       MarkerScan.Target t = site.target();
       String newValue;
       try {
-        newValue = newValue(m.field, t.value(), selection);
+        newValue = newValue(m.field, t.value(), selection, m.inline());
       } catch (IllegalStateException e) {
         findings.add(Finding.warning(where, site.line(), e.getMessage()));
         continue;
@@ -156,7 +163,8 @@ public final class SetterPatcher implements ManifestPatcher {
         || ("version".equals(t.key()) && RANGE.matcher(t.value()).matches());
   }
 
-  private static String newValue(Field field, String old, Selection selection) {
+  private static String newValue(Field field, String old, Selection selection, boolean inline) {
+    String why = inline ? "" : NO_REFLECTION;
     ArtifactRef artifact = selection.artifact();
     switch (field) {
       case NAME:
@@ -169,12 +177,14 @@ public final class SetterPatcher implements ManifestPatcher {
                     new IllegalStateException(
                         "policy \""
                             + selection.policy()
-                            + "\" selected no digest; the value is left alone"));
+                            + "\" selected no digest"
+                            + why
+                            + "; the value is left alone"));
       case TAG:
       case RANGE:
         {
           int at = old.indexOf('@');
-          return at < 0 ? selection.tag() : selection.tag() + "@" + digestFor(old, selection);
+          return at < 0 ? selection.tag() : selection.tag() + "@" + digestFor(old, selection, why);
         }
       case IMAGE:
       default:
@@ -186,12 +196,12 @@ public final class SetterPatcher implements ManifestPatcher {
               + selection.tag()
               + (parts.digest == null && selection.digest().isEmpty()
                   ? ""
-                  : "@" + digestFor(old, selection));
+                  : "@" + digestFor(old, selection, why));
         }
     }
   }
 
-  private static String digestFor(String old, Selection selection) {
+  private static String digestFor(String old, Selection selection, String why) {
     return selection
         .digest()
         .orElseThrow(
@@ -201,7 +211,9 @@ public final class SetterPatcher implements ManifestPatcher {
                         + old
                         + "\" pins a digest but policy \""
                         + selection.policy()
-                        + "\" selected none; the value is left alone"));
+                        + "\" selected none"
+                        + why
+                        + "; the value is left alone"));
   }
 
   private static boolean sameRepository(String name, ArtifactRef artifact) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.Finding;
+import dev.upkeep.ProblemFile;
 import dev.upkeep.Selection;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
@@ -55,15 +55,19 @@ class ManifestWalkTest {
   class Listing {
 
     @Test
-    void listsYamlFilesSortedAndSkipsGitAndOtherExtensions() throws IOException {
+    void listsYamlAndKustomizationFilesSortedAndSkipsGitAndOtherExtensions() throws IOException {
       write("b.yml", "a: 1\n");
       write("a.yaml", "a: 1\n");
       write("notes.txt", "a: 1\n");
       write("Kustomization", "a: 1\n");
+      write("apps/Kustomization", "a: 1\n");
+      write("apps/kustomization", "a: 1\n");
+      write("apps/Kustomization.txt", "a: 1\n");
       write(".git/config.yaml", "a: 1\n");
       write("apps/dev/app.yaml", "a: 1\n");
       assertThat(names(ManifestWalk.create().list(root)))
-          .containsExactly("a.yaml", "apps/dev/app.yaml", "b.yml");
+          .containsExactly(
+              "Kustomization", "a.yaml", "apps/Kustomization", "apps/dev/app.yaml", "b.yml");
     }
 
     @Test
@@ -122,11 +126,14 @@ class ManifestWalkTest {
     }
 
     @Test
-    void skipsFilesLargerThanTheLimit() throws IOException {
+    void listsFilesLargerThanTheLimitButNeverReadsThem() throws IOException {
       write("small.yaml", "a: 1\n");
       write("big.yaml", "a: " + "x".repeat(2000) + "\n");
-      assertThat(names(ManifestWalk.builder().maxFileBytes(1000).build().list(root)))
-          .containsExactly("small.yaml");
+      ManifestWalk walk = ManifestWalk.builder().maxFileBytes(1000).build();
+      assertThat(names(walk.list(root))).containsExactly("big.yaml", "small.yaml");
+      assertThat(walk.maxFileBytes()).isEqualTo(1000);
+      assertThat(walk.read(root, Path.of("big.yaml"))).isEmpty();
+      assertThat(walk.read(root, Path.of("small.yaml"))).hasValue("a: 1\n");
     }
   }
 
@@ -134,13 +141,23 @@ class ManifestWalkTest {
   class Patching {
 
     @Test
-    void thePipelinePatchesOnlyMarkedFilesAndReportsBrokenAndBinaryOnes() throws IOException {
+    void thePipelinePatchesOnlyMarkedFilesAndListsBrokenAndBinaryOnesAsProblemFiles()
+        throws IOException {
       write("apps/a.yaml", MARKED);
       write("apps/plain.yaml", "a: 1\n");
       write("apps/template.yaml", "{{ .Values.x }}: [\n");
       write("apps/broken.yaml", "a: [1\n" + MARKED);
       Files.write(
           root.resolve("apps/bin.yaml"), ("a: 1\u0000" + MARKED).getBytes(StandardCharsets.UTF_8));
+      StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+      for (int i = 1; i < 8; i++) {
+        bomb.append("a").append(i).append(": &a").append(i).append(" [");
+        bomb.append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1))));
+        bomb.append("]\n");
+      }
+      write("apps/bomb.yaml", bomb + MARKED);
+      write("apps/Kustomization", MARKED);
+      write("apps/huge.yaml", "#".repeat(5000) + "\n" + MARKED);
       Selection s = SELECTIONS.get("flux-system:podinfo");
       UpdateReport plan =
           UpdatePipeline.builder()
@@ -158,26 +175,29 @@ class ManifestWalkTest {
                   })
               .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
               .patcher(SetterPatcher.create())
-              .files(ManifestWalk.create())
+              .files(ManifestWalk.builder().maxFileBytes(4096).build())
               .publisher(GitPublisher.inPlace(root))
-              .strict(false)
               .build()
               .plan();
       assertThat(plan.files())
-          .singleElement()
-          .satisfies(
-              f -> {
-                assertThat(f.file()).isEqualTo("apps/a.yaml");
-                assertThat(f.changes().get(0).newValue())
-                    .isEqualTo("ghcr.io/stefanprodan/podinfo:6.5.4");
-              });
-      assertThat(plan.findings())
-          .extracting(Finding::severity, Finding::file)
+          .extracting(f -> f.file(), f -> f.changes().get(0).newValue())
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(Finding.Severity.INFO, "apps/bin.yaml"),
-              org.assertj.core.groups.Tuple.tuple(Finding.Severity.ERROR, "apps/broken.yaml"));
-      assertThat(plan.findings().get(1).line()).isEqualTo(2);
-      assertThat(plan.findings().get(1).message()).contains("does not parse as YAML");
+              org.assertj.core.groups.Tuple.tuple(
+                  "apps/Kustomization", "ghcr.io/stefanprodan/podinfo:6.5.4"),
+              org.assertj.core.groups.Tuple.tuple(
+                  "apps/a.yaml", "ghcr.io/stefanprodan/podinfo:6.5.4"));
+      assertThat(plan.findings()).isEmpty();
+      assertThat(plan.problemFiles())
+          .extracting(ProblemFile::file, ProblemFile::line)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("apps/bin.yaml", 0),
+              org.assertj.core.groups.Tuple.tuple("apps/bomb.yaml", 6),
+              org.assertj.core.groups.Tuple.tuple("apps/broken.yaml", 2),
+              org.assertj.core.groups.Tuple.tuple("apps/huge.yaml", 0));
+      assertThat(plan.problemFiles().get(1).reason()).contains("alias");
+      assertThat(plan.problemFiles().get(2).reason()).contains("does not parse as YAML");
+      assertThat(plan.problemFiles().get(3).reason())
+          .isEqualTo("larger than 4096 bytes (5085 bytes); not read");
       assertThat(Files.readString(root.resolve("apps/a.yaml"))).isEqualTo(MARKED);
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.Finding;
 import dev.upkeep.Selection;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.Change.Field;
@@ -113,9 +112,22 @@ class SetterPatcherTest {
       assertThat(p.content()).isEqualTo(in);
       assertThat(p.findings())
           .singleElement()
-          .extracting(Finding::message)
-          .asString()
-          .contains("pins a digest");
+          .hasToString(
+              "warning: apps/podinfo.yaml:1: value \"ghcr.io/stefanprodan/podinfo:6.5.0@sha256:aaaa\""
+                  + " pins a digest but policy \"flux-system:podinfo\" selected none (it does not"
+                  + " reflect digests: set the ImagePolicy's spec.digestReflectionPolicy to"
+                  + " IfNotPresent or Always); the value is left alone");
+    }
+
+    @Test
+    void imageMarkerOnATagWithoutDigestWritesTheReflectedDigest() {
+      String in =
+          "image: ghcr.io/stefanprodan/podinfo:6.5.0 # {\"$imagepolicy\": \"flux-system:podinfo\"}\n";
+      Patch p = patch(in, podinfo("6.5.4", DIGEST));
+      assertThat(p.changes())
+          .singleElement()
+          .extracting(Change::newValue)
+          .isEqualTo("ghcr.io/stefanprodan/podinfo:6.5.4@" + DIGEST);
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * on a free port, storage in a temp dir, optional htpasswd Basic auth; stopped and deleted on
  * close. Installed by {@code .ci/setup}.
  */
-final class DistributionRegistry implements AutoCloseable {
+public final class DistributionRegistry implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final String host;
@@ -33,7 +33,8 @@ final class DistributionRegistry implements AutoCloseable {
     this.host = host;
   }
 
-  static DistributionRegistry start() {
+  /** Starts one without authentication. */
+  public static DistributionRegistry start() {
     return start(null, null);
   }
 
@@ -117,7 +118,8 @@ final class DistributionRegistry implements AutoCloseable {
     throw new IllegalStateException("docker-registry did not answer on " + host + " within 20 s");
   }
 
-  String host() {
+  /** {@code 127.0.0.1:PORT}. */
+  public String host() {
     return host;
   }
 

@@ -163,7 +163,7 @@ public final class WalkBenchmark {
     try (Stream<Path> s = Files.walk(repo)) {
       for (Path p : s.filter(Files::isRegularFile).collect(Collectors.toList())) {
         String name = p.getFileName().toString();
-        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        if (dev.upkeep.patch.ManifestFiles.isManifestName(name)) {
           total += Files.readAllBytes(p).length;
         }
       }
