@@ -457,6 +457,16 @@ class UpdatePipelineTest {
 
     /** Patches in place, pushes nothing, and says the branch is {@code ahead} of main. */
     dev.upkeep.publish.GitPublisher ahead(Path dir, dev.upkeep.publish.BranchComparison ahead) {
+      return inPlace(
+          dir,
+          changed ->
+              new dev.upkeep.publish.PublishResult(
+                  "git.test", "main", "develop", Optional.empty(), false, 1, Optional.of(ahead)));
+    }
+
+    /** Patches in place and answers what {@code result} makes of whether anything changed. */
+    dev.upkeep.publish.GitPublisher inPlace(
+        Path dir, java.util.function.Function<Boolean, dev.upkeep.publish.PublishResult> result) {
       return new dev.upkeep.publish.GitPublisher() {
         @Override
         public <T> T inspect(java.util.function.Function<Path, T> reader) {
@@ -465,9 +475,7 @@ class UpdatePipelineTest {
 
         @Override
         public dev.upkeep.publish.PublishResult publish(dev.upkeep.publish.WorkTreeUpdate u) {
-          u.apply(dir);
-          return new dev.upkeep.publish.PublishResult(
-              "git.test", "main", "develop", Optional.empty(), false, 1, Optional.of(ahead));
+          return result.apply(!u.apply(dir).isEmpty());
         }
       };
     }
@@ -525,21 +533,14 @@ class UpdatePipelineTest {
 
     /** Patches in place and says it pushed to develop, as a Git publisher would. */
     dev.upkeep.publish.GitPublisher pushing(Path dir, boolean changes) {
-      return new dev.upkeep.publish.GitPublisher() {
-        @Override
-        public <T> T inspect(java.util.function.Function<Path, T> reader) {
-          return reader.apply(dir);
-        }
-
-        @Override
-        public dev.upkeep.publish.PublishResult publish(dev.upkeep.publish.WorkTreeUpdate u) {
-          boolean changed = !u.apply(dir).isEmpty();
-          return changed
-              ? new dev.upkeep.publish.PublishResult(
-                  "git.test", "main", "develop", Optional.of("abc123"), true, 1)
-              : dev.upkeep.publish.PublishResult.nothingToCommit("git.test", "main", "develop");
-        }
-      };
+      return inPlace(
+          dir,
+          changed ->
+              changed
+                  ? new dev.upkeep.publish.PublishResult(
+                      "git.test", "main", "develop", Optional.of("abc123"), true, 1)
+                  : dev.upkeep.publish.PublishResult.nothingToCommit(
+                      "git.test", "main", "develop"));
     }
 
     @Test

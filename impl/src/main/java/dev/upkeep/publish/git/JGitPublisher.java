@@ -228,11 +228,22 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
    * can open or describe its pull request even when this run pushed nothing.
    */
   private PublishResult result(
-      Clone clone, Start start, ObjectId head, RevCommit pushed, int attempt) throws IOException {
-    Optional<BranchComparison> ahead =
-        pushBranch.equals(baseBranch)
-            ? Optional.empty()
-            : AheadOfBase.compare(clone.repository(), start.base, head);
+      Clone clone, Start start, ObjectId head, RevCommit pushed, int attempt) {
+    Optional<BranchComparison> ahead = Optional.empty();
+    if (!pushBranch.equals(baseBranch)) {
+      try {
+        ahead = AheadOfBase.compare(clone.repository(), start.base, head);
+      } catch (IOException | RuntimeException e) {
+        // The push, if any, is done: a branch that cannot be compared only loses its description.
+        LOG.log(
+            Level.WARNING,
+            "cannot compare \"{0}\" with \"{1}\" of {2}: {3}",
+            pushBranch,
+            baseBranch,
+            remote.display(),
+            clean(e.getMessage()));
+      }
+    }
     return new PublishResult(
         remote.display(),
         baseBranch,
