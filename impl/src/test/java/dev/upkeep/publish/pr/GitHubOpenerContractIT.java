@@ -2,6 +2,7 @@ package dev.upkeep.publish.pr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestException;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Every request {@link GitHubOpener} makes, checked against GitHub's official OpenAPI description
@@ -43,11 +45,17 @@ class GitHubOpenerContractIT {
 
   static Path work;
   static PrismForge github;
+  static String missing;
 
   @BeforeAll
   static void start() throws Exception {
     work = Files.createTempDirectory("upkeep-contract-");
-    github = PrismForge.github(OPERATIONS, work);
+    try {
+      github = PrismForge.github(OPERATIONS, work);
+    } catch (TestAbortedException e) {
+      // Reported on every test, so that the build lists each one as skipped with the reason.
+      missing = e.getMessage();
+    }
   }
 
   @AfterAll
@@ -63,6 +71,7 @@ class GitHubOpenerContractIT {
 
   @BeforeEach
   void mark() {
+    assumeTrue(missing == null, missing);
     seen = github.exchanges().size();
   }
 
