@@ -6,6 +6,7 @@ import dev.upkeep.patch.ManifestPatcher;
 import dev.upkeep.policy.VersionPolicy;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.review.ChartReviewer;
 import dev.upkeep.source.RegistrySource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +57,7 @@ public final class UpdatePipeline {
   private final UpdateListener listener;
   private final int concurrency;
   private final boolean strict;
+  private final ChartReviewer chartReviewer;
 
   private UpdatePipeline(Builder b) {
     this.sources = List.copyOf(b.sources);
@@ -70,6 +72,7 @@ public final class UpdatePipeline {
     this.listener = b.listener;
     this.concurrency = b.concurrency;
     this.strict = b.strict;
+    this.chartReviewer = b.chartReviewer;
   }
 
   /** Starts a pipeline description. */
@@ -163,6 +166,11 @@ public final class UpdatePipeline {
     return strict;
   }
 
+  /** Reviews the chart version changes; {@link ChartReviewer#NONE} unless one was set. */
+  public ChartReviewer chartReviewer() {
+    return chartReviewer;
+  }
+
   /** The source that serves {@code ref}: the first added whose {@code supports} is true. */
   public RegistrySource sourceFor(ArtifactRef ref) {
     return sources.stream()
@@ -188,6 +196,7 @@ public final class UpdatePipeline {
     private UpdateListener listener = UpdateListener.NONE;
     private int concurrency = 8;
     private boolean strict;
+    private ChartReviewer chartReviewer = ChartReviewer.NONE;
 
     private Builder() {}
 
@@ -292,6 +301,15 @@ public final class UpdatePipeline {
      */
     public Builder strict(boolean strict) {
       this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Reviews every chart version change (values, CRDs, {@code Chart.yaml}, schema) into the
+     * report; none by default.
+     */
+    public Builder chartReviewer(ChartReviewer reviewer) {
+      this.chartReviewer = Objects.requireNonNull(reviewer, "reviewer");
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.PublishResult;
+import dev.upkeep.review.ChartReview;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * @param timings how long each stage took
  * @param problemFiles the marked files that could not be processed (do not parse, too large,
  *     binary, not UTF-8), left untouched while the others were updated, in walk order
+ * @param charts what each chart version change means to the repository, when a {@link
+ *     dev.upkeep.review.ChartReviewer} is set
  */
 public record UpdateReport(
     boolean dryRun,
@@ -42,7 +45,8 @@ public record UpdateReport(
     Optional<ChangeRequest> changeRequest,
     Duration elapsed,
     Timings timings,
-    List<ProblemFile> problemFiles) {
+    List<ProblemFile> problemFiles,
+    List<ChartReview> charts) {
 
   /**
    * Wall time per stage.
@@ -86,9 +90,10 @@ public record UpdateReport(
     Objects.requireNonNull(elapsed, "elapsed");
     Objects.requireNonNull(timings, "timings");
     problemFiles = List.copyOf(problemFiles);
+    charts = List.copyOf(charts);
   }
 
-  /** A report without problem files. */
+  /** A report without problem files or chart reviews. */
   public UpdateReport(
       boolean dryRun,
       List<PolicyReport> policies,
@@ -98,7 +103,17 @@ public record UpdateReport(
       Optional<ChangeRequest> changeRequest,
       Duration elapsed,
       Timings timings) {
-    this(dryRun, policies, files, findings, publish, changeRequest, elapsed, timings, List.of());
+    this(
+        dryRun,
+        policies,
+        files,
+        findings,
+        publish,
+        changeRequest,
+        elapsed,
+        timings,
+        List.of(),
+        List.of());
   }
 
   /** Whether any file changed (or, for a plan, would change). */
@@ -253,6 +268,7 @@ public record UpdateReport(
       pf.add(m);
     }
     root.put("problemFiles", pf);
+    root.put("charts", ChartSection.json(charts));
     root.put(
         "publish",
         publish.map(
@@ -286,6 +302,7 @@ public record UpdateReport(
   public String toMarkdown() {
     StringBuilder out = new StringBuilder();
     out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
+    ChartSection.markdownWarnings(charts, out);
     out.append("| policy | artifact | rule | result |\n|---|---|---|---|\n");
     for (PolicyReport p : policies) {
       out.append("| ")
@@ -362,6 +379,7 @@ public record UpdateReport(
         out.append("- and ").append(problemFiles.size() - 50).append(" more\n");
       }
     }
+    ChartSection.markdownDetails(charts, out);
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
       findings.stream()
@@ -408,6 +426,7 @@ public record UpdateReport(
       }
     }
     problemFiles.forEach(p -> out.append("problem file: ").append(p).append('\n'));
+    ChartSection.text(charts, out);
     findings.forEach(f -> out.append(f).append('\n'));
     publish.ifPresent(
         r -> {

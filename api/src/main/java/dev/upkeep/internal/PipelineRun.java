@@ -19,6 +19,7 @@ import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestSpec;
 import dev.upkeep.publish.PublishResult;
 import dev.upkeep.publish.TreeChanges;
+import dev.upkeep.review.ChartReview;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +122,8 @@ public final class PipelineRun {
             Optional.empty(),
             Duration.ofNanos(System.nanoTime() - started),
             UpdateReport.Timings.none(),
-            patch.problems);
+            patch.problems,
+            patch.charts);
     Optional<ChangeRequest> request = openChangeRequest(report, findings);
     long finished = System.nanoTime();
     UpdateReport.Timings timings =
@@ -139,7 +141,8 @@ public final class PipelineRun {
         request,
         Duration.ofNanos(finished - started),
         timings,
-        patch.problems);
+        patch.problems,
+        patch.charts);
   }
 
   private Optional<ChangeRequest> openChangeRequest(UpdateReport report, List<Finding> findings) {
@@ -369,15 +372,21 @@ public final class PipelineRun {
 
   /** The files a patch changed, with their new contents, what it noticed, and problem files. */
   private static final class TreePatch {
-    static final TreePatch EMPTY = new TreePatch(List.of(), List.of(), List.of());
+    static final TreePatch EMPTY = new TreePatch(List.of(), List.of(), List.of(), List.of());
     final List<FileReport> files;
     final List<Finding> findings;
     final List<ProblemFile> problems;
+    final List<ChartReview> charts;
 
-    TreePatch(List<FileReport> files, List<Finding> findings, List<ProblemFile> problems) {
+    TreePatch(
+        List<FileReport> files,
+        List<Finding> findings,
+        List<ProblemFile> problems,
+        List<ChartReview> charts) {
       this.files = List.copyOf(files);
       this.findings = List.copyOf(findings);
       this.problems = List.copyOf(problems);
+      this.charts = List.copyOf(charts);
     }
   }
 
@@ -433,7 +442,21 @@ public final class PipelineRun {
       // Only after every file parsed: a strict failure above leaves the tree untouched.
       writeAll(toWrite);
     }
-    return new TreePatch(reports, findings, problems);
+    return new TreePatch(reports, findings, problems, reviewCharts(root, reports, findings));
+  }
+
+  /** The chart reviews of the patched files; a failing reviewer costs one finding, not the run. */
+  private List<ChartReview> reviewCharts(
+      Path root, List<FileReport> reports, List<Finding> findings) {
+    if (reports.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return pipeline.chartReviewer().review(pipeline, root, reports);
+    } catch (RuntimeException e) {
+      findings.add(Finding.warning("", 0, "chart review failed: " + message(e)));
+      return List.of();
+    }
   }
 
   private boolean keep(String file, Change change, List<Finding> findings) {

@@ -20,4 +20,17 @@ public interface ChartInspector {
    *     message names its media type)
    */
   Optional<ChartMetadata> chart(ArtifactRef ref, String tag);
+
+  /**
+   * The chart package of {@code tag}: the gzip tarball {@code helm pull} downloads, at most {@code
+   * maxBytes} long; empty when the tag does not exist. Sources that cannot download packages throw
+   * {@link UnsupportedOperationException}, the default.
+   *
+   * @throws RegistryException when the registry fails, the artifact is not a Helm chart, or the
+   *     package is larger than {@code maxBytes} (the message says so)
+   */
+  default Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot download chart packages");
+  }
 }

@@ -2,11 +2,13 @@ package dev.upkeep.verify;
 
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.ConfigurationException;
+import dev.upkeep.FileReport;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.PatchException;
 import dev.upkeep.patch.yaml.MarkedValue;
 import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.review.ChartReview;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistrySource;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,21 +46,36 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * charts: {@code Chart.yaml} name and version match), satisfy its policy, and not be a downgrade.
  * The chart's {@code artifacthub.io/changes} become release notes.
  *
+ * <p>A chart version change is also reviewed by the pipeline's {@link
+ * dev.upkeep.review.ChartReviewer}: each warning (a values key the repository sets that the new
+ * chart no longer has, values the new schema rejects) is a problem naming its file:line, unless it
+ * is {@linkplain #allow allowed}.
+ *
  * <p>The policies, sources and manifest files come from an {@link UpdatePipeline}, so {@code
  * verify} judges a change exactly as a run would have made it. Immutable and thread-safe.
  */
 public final class ChangeVerifier {
 
   private final UpdatePipeline pipeline;
+  private final Set<String> allowed;
   private final SetterPatcher markers = SetterPatcher.create();
 
-  private ChangeVerifier(UpdatePipeline pipeline) {
+  private ChangeVerifier(UpdatePipeline pipeline, Set<String> allowed) {
     this.pipeline = pipeline;
+    this.allowed = allowed;
   }
 
   /** A verifier that judges changes by {@code pipeline}'s policies and sources. */
   public static ChangeVerifier of(UpdatePipeline pipeline) {
-    return new ChangeVerifier(pipeline);
+    return new ChangeVerifier(pipeline, Set.of());
+  }
+
+  /**
+   * A copy that accepts the chart review warnings named {@code ids} ({@link
+   * ChartReview.Warning#id()}, such as {@code removed:ui.color}) for every change it verifies.
+   */
+  public ChangeVerifier allow(Collection<String> ids) {
+    return new ChangeVerifier(pipeline, Set.copyOf(ids));
   }
 
   /**
@@ -113,7 +131,51 @@ public final class ChangeVerifier {
       throw new ConfigurationException(
           "cannot compare " + repository + " with " + baseRef + ": " + e.getMessage(), e);
     }
-    return new VerifyReport(baseRef, checks);
+    return new VerifyReport(baseRef, reviewCharts(repository, checks));
+  }
+
+  /** Adds the chart review's warnings to each chart version change that passed so far. */
+  private List<VerifyReport.Check> reviewCharts(Path repository, List<VerifyReport.Check> checks) {
+    List<VerifyReport.Check> out = new ArrayList<>();
+    for (VerifyReport.Check c : checks) {
+      if (!c.passed() || c.oldVersion().isEmpty() || c.artifact().isEmpty()) {
+        out.add(c);
+        continue;
+      }
+      Change change =
+          new Change(
+              c.policy(),
+              Change.Field.TAG,
+              c.line(),
+              1,
+              c.oldVersion(),
+              c.newVersion(),
+              new Change.Edit(0, 0, c.newVersion()));
+      List<String> problems = new ArrayList<>();
+      for (ChartReview review :
+          pipeline
+              .chartReviewer()
+              .review(pipeline, repository, List.of(new FileReport(c.file(), List.of(change))))) {
+        for (ChartReview.Warning w : review.warnings()) {
+          if (!allowed.contains(w.id())) {
+            problems.add(w + " (accept with --allow " + w.id() + ")");
+          }
+        }
+      }
+      out.add(
+          problems.isEmpty()
+              ? c
+              : new VerifyReport.Check(
+                  c.file(),
+                  c.line(),
+                  c.policy(),
+                  c.artifact(),
+                  c.oldVersion(),
+                  c.newVersion(),
+                  problems,
+                  c.releaseNotes()));
+    }
+    return out;
   }
 
   private static RevCommit forkPoint(Repository repo, ObjectId base) throws IOException {

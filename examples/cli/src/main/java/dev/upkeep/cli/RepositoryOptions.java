@@ -64,6 +64,16 @@ final class RepositoryOptions {
   int concurrency;
 
   @Option(
+      names = "--chart-review",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Compare the old and new package of every chart version that moves: values, CRDs,"
+              + " Chart.yaml, schema, and the values keys this repository sets (default: on).")
+  boolean chartReview;
+
+  @Option(
       names = "--work-dir",
       description =
           "Where to keep the clone of a remote repository (default: a temporary directory).")

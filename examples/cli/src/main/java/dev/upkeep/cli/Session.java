@@ -15,6 +15,7 @@ import dev.upkeep.patch.yaml.InlinePolicy;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.review.helm.HelmChartReviewer;
 import dev.upkeep.source.oci.OciRegistrySource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -146,6 +147,9 @@ final class Session implements AutoCloseable {
             .patcher(SetterPatcher.create())
             .publisher(publisher)
             .concurrency(options.concurrency);
+    if (options.chartReview) {
+      b.chartReviewer(HelmChartReviewer.create());
+    }
     loaded.flux().configure(b);
     Map<String, InlinePolicy> inline = new LinkedHashMap<>();
     loaded.inline().forEach(p -> inline.putIfAbsent(p.name(), p));

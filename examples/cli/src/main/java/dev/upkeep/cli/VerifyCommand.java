@@ -6,6 +6,8 @@ import dev.upkeep.verify.ChangeVerifier;
 import dev.upkeep.verify.VerifyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Option;
     description = {
       "Check every chart or image version changed since --base: it exists in its registry, the"
           + " chart's name and version match, it satisfies its environment's policy, and it is not"
-          + " a downgrade. Lists the charts' artifacthub.io/changes.",
+          + " a downgrade; for a chart, no values key the repository sets was removed from the"
+          + " new chart and the values validate against its schema. Lists the charts'"
+          + " artifacthub.io/changes.",
       "Exits 4 when a check fails."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -35,6 +39,14 @@ final class VerifyCommand implements Callable<Integer> {
       defaultValue = "main",
       description = "The ref to compare with (default: ${DEFAULT-VALUE}).")
   String base;
+
+  @Option(
+      names = "--allow",
+      paramLabel = "FINDING",
+      description =
+          "Accept a chart review finding for this run, as verify names it: removed:KEY (an"
+              + " overridden values key the new chart no longer has) or schema:KEY. Repeatable.")
+  List<String> allow = new ArrayList<>();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -49,6 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
       Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
       VerifyReport report =
           ChangeVerifier.of(session.pipeline(loaded, automation, tree).build())
+              .allow(allow)
               .verify(repository, base);
       switch (options.format) {
         case json:

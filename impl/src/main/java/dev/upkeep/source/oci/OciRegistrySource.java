@@ -80,6 +80,9 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
   /** The config media type {@code helm push} gives a chart. */
   static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
 
+  /** The media type of a chart's package layer. */
+  static final String HELM_CONTENT = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
   /** Every manifest type a tag may point to; distribution hides OCI types from other clients. */
   static final String MANIFEST_ACCEPT =
       String.join(
@@ -325,36 +328,13 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
   @Override
   public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
     Objects.requireNonNull(tag, "tag");
-    String registryTag = tag.replace('+', '_');
     RegistryHttp.Target t = target(ref, "cannot read chart \"" + tag + "\" of");
-    String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
-    RegistryHttp.Reply manifest =
-        http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
-    if (manifest.status == 404) {
-      if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
-        throw t.fail(notFound(t, manifest));
-      }
+    Optional<RegistryHttp.Reply> found = chartManifest(t, ref, tag);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    if (manifest.status != 200) {
-      throw t.fail(unexpected(t, manifest));
-    }
-    Map<?, ?> config =
-        object(t, manifest, "manifest").get("config") instanceof Map<?, ?>
-            ? (Map<?, ?>) object(t, manifest, "manifest").get("config")
-            : Map.of();
-    Object mediaType = config.get("mediaType");
-    if (!HELM_CONFIG.equals(mediaType)) {
-      throw t.fail(
-          ref
-              + ":"
-              + tag
-              + " is not a Helm chart: its config media type is \""
-              + mediaType
-              + "\", not \""
-              + HELM_CONFIG
-              + "\"");
-    }
+    RegistryHttp.Reply manifest = found.get();
+    Map<?, ?> config = (Map<?, ?>) object(t, manifest, "manifest").get("config");
     Object configDigest = config.get("digest");
     if (!(configDigest instanceof String) || !DIGEST.matcher((String) configDigest).matches()) {
       throw t.fail(t.apiHost + " answered a chart manifest without a valid config digest");
@@ -387,6 +367,101 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
             String.valueOf(chart.get("version")),
             annotations,
             digest));
+  }
+
+  /**
+   * The chart package of version {@code tag}, read from the chart's content layer ({@value
+   * #HELM_CONTENT}), or empty when the tag does not exist. The layer's declared size is checked
+   * before it is downloaded.
+   *
+   * @throws RegistryException when the registry fails, the artifact is not a Helm chart, or the
+   *     package is larger than {@code maxBytes}
+   */
+  @Override
+  public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    Objects.requireNonNull(tag, "tag");
+    RegistryHttp.Target t = target(ref, "cannot download chart \"" + tag + "\" of");
+    Optional<RegistryHttp.Reply> manifest = chartManifest(t, ref, tag);
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    Object layers = object(t, manifest.get(), "manifest").get("layers");
+    Map<?, ?> content = null;
+    if (layers instanceof List<?>) {
+      for (Object layer : (List<?>) layers) {
+        if (layer instanceof Map<?, ?>
+            && HELM_CONTENT.equals(((Map<?, ?>) layer).get("mediaType"))) {
+          content = (Map<?, ?>) layer;
+        }
+      }
+    }
+    if (content == null || !(content.get("digest") instanceof String)) {
+      throw t.fail(ref + ":" + tag + " has no chart content layer (" + HELM_CONTENT + ")");
+    }
+    String digest = (String) content.get("digest");
+    if (!DIGEST.matcher(digest).matches()) {
+      throw t.fail(t.apiHost + " answered a chart manifest with an invalid layer digest");
+    }
+    if (content.get("size") instanceof Number
+        && ((Number) content.get("size")).longValue() > maxBytes) {
+      throw t.fail(tooLarge(ref, tag, ((Number) content.get("size")).longValue(), maxBytes));
+    }
+    RegistryHttp.Reply blob =
+        http.send(
+            t, "GET", "/v2/" + t.ref.repository() + "/blobs/" + digest, HELM_CONTENT, maxBytes);
+    if (blob.status != 200) {
+      throw t.fail(unexpected(t, blob));
+    }
+    if (blob.body.length > maxBytes) {
+      throw t.fail(tooLarge(ref, tag, blob.body.length, maxBytes));
+    }
+    if (!sha256(blob.body).equals(digest)) {
+      throw t.fail(t.apiHost + " answered a chart package whose digest is not " + digest);
+    }
+    return Optional.of(blob.body);
+  }
+
+  private static String tooLarge(ArtifactRef ref, String tag, long size, long maxBytes) {
+    return ref
+        + ":"
+        + tag
+        + " is a "
+        + size
+        + "-byte package, larger than the "
+        + maxBytes
+        + "-byte limit";
+  }
+
+  /** The manifest of a chart version, checked to be a Helm chart; empty for an unknown tag. */
+  private Optional<RegistryHttp.Reply> chartManifest(
+      RegistryHttp.Target t, ArtifactRef ref, String tag) {
+    String registryTag = tag.replace('+', '_');
+    String path = "/v2/" + t.ref.repository() + "/manifests/" + registryTag;
+    RegistryHttp.Reply manifest =
+        http.send(t, "GET", path, MANIFEST_ACCEPT, settings.manifestLimit);
+    if (manifest.status == 404) {
+      if (RegistryHttp.errorCode(manifest).filter("NAME_UNKNOWN"::equals).isPresent()) {
+        throw t.fail(notFound(t, manifest));
+      }
+      return Optional.empty();
+    }
+    if (manifest.status != 200) {
+      throw t.fail(unexpected(t, manifest));
+    }
+    Object config = object(t, manifest, "manifest").get("config");
+    Object mediaType = config instanceof Map<?, ?> ? ((Map<?, ?>) config).get("mediaType") : null;
+    if (!HELM_CONFIG.equals(mediaType)) {
+      throw t.fail(
+          ref
+              + ":"
+              + tag
+              + " is not a Helm chart: its config media type is \""
+              + mediaType
+              + "\", not \""
+              + HELM_CONFIG
+              + "\"");
+    }
+    return Optional.of(manifest);
   }
 
   private static Map<?, ?> object(RegistryHttp.Target t, RegistryHttp.Reply r, String what) {

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * registry.push("charts/podinfo", chart.tag(), chart.toArtifact());
  * }</pre>
  *
- * <p>Immutable; the {@code with...} methods return a changed copy. Equal charts give byte-identical
- * packages and manifests.
+ * <p>Immutable; the {@code with...} methods return a changed copy ({@link #withCrd}, {@link
+ * #withSchema}, {@link #withFile}, {@link #withKubeVersion} and {@link #withDependency} build the
+ * charts a chart review compares). Equal charts give byte-identical packages and manifests.
  */
 public final class HelmChart {
   /** Media type of a chart's config blob in OCI. */
@@ -36,24 +37,30 @@ public final class HelmChart {
 
   private final String name;
   private final String version;
-  private final String appVersion;
-  private final String description;
-  private final Map<String, String> annotations;
-  private final String values;
+  private String appVersion;
+  private String description;
+  private Map<String, String> annotations;
+  private String values;
+  private String kubeVersion;
+  private List<String> dependencies = List.of();
+  private Map<String, String> files = Map.of();
 
-  private HelmChart(
-      String name,
-      String version,
-      String appVersion,
-      String description,
-      Map<String, String> annotations,
-      String values) {
+  private HelmChart(String name, String version) {
     this.name = name;
     this.version = version;
-    this.appVersion = appVersion;
-    this.description = description;
-    this.annotations = annotations;
-    this.values = values;
+  }
+
+  /** A copy to change before it is returned: no instance changes once a caller has it. */
+  private HelmChart copy() {
+    HelmChart c = new HelmChart(name, version);
+    c.appVersion = appVersion;
+    c.description = description;
+    c.annotations = annotations;
+    c.values = values;
+    c.kubeVersion = kubeVersion;
+    c.dependencies = dependencies;
+    c.files = files;
+    return c;
   }
 
   /**
@@ -71,27 +78,58 @@ public final class HelmChart {
       throw new IllegalArgumentException(
           "chart version must be a semver version such as 1.2.3, got \"" + version + "\"");
     }
-    return new HelmChart(
-        name, version, version, "A Helm chart for " + name, Map.of(), "replicaCount: 1\n");
+    HelmChart c = new HelmChart(name, version);
+    c.appVersion = version;
+    c.description = "A Helm chart for " + name;
+    c.annotations = Map.of();
+    c.values = "replicaCount: 1\n";
+    return c;
   }
 
   /** A copy with {@code appVersion} set. */
   public HelmChart withAppVersion(String appVersion) {
-    return new HelmChart(
-        name, version, Objects.requireNonNull(appVersion), description, annotations, values);
+    HelmChart c = copy();
+    c.appVersion = Objects.requireNonNull(appVersion);
+    return c;
+  }
+
+  /** A copy with {@code kubeVersion} (a constraint such as {@code >=1.25.0-0}) set. */
+  public HelmChart withKubeVersion(String kubeVersion) {
+    HelmChart c = copy();
+    c.kubeVersion = Objects.requireNonNull(kubeVersion);
+    return c;
+  }
+
+  /** A copy with one more {@code Chart.yaml} dependency. */
+  public HelmChart withDependency(String name, String version, String repository) {
+    HelmChart c = copy();
+    List<String> deps = new java.util.ArrayList<>(dependencies);
+    deps.add(
+        "  - name: "
+            + Json.quote(Objects.requireNonNull(name))
+            + "\n    version: "
+            + Json.quote(Objects.requireNonNull(version))
+            + "\n    repository: "
+            + Json.quote(Objects.requireNonNull(repository))
+            + "\n");
+    c.dependencies = List.copyOf(deps);
+    return c;
   }
 
   /** A copy with the one-line {@code description} set. */
   public HelmChart withDescription(String description) {
-    return new HelmChart(
-        name, version, appVersion, Objects.requireNonNull(description), annotations, values);
+    HelmChart c = copy();
+    c.description = Objects.requireNonNull(description);
+    return c;
   }
 
   /** A copy with one more {@code Chart.yaml} annotation, such as {@code artifacthub.io/changes}. */
   public HelmChart withAnnotation(String key, String value) {
-    Map<String, String> copy = new LinkedHashMap<>(annotations);
-    copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-    return new HelmChart(name, version, appVersion, description, copy, values);
+    Map<String, String> map = new LinkedHashMap<>(annotations);
+    map.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    HelmChart c = copy();
+    c.annotations = map;
+    return c;
   }
 
   /** A copy with all of {@code annotations} added, in their iteration order. */
@@ -105,8 +143,69 @@ public final class HelmChart {
 
   /** A copy whose {@code values.yaml} holds {@code valuesYaml}. */
   public HelmChart withValues(String valuesYaml) {
-    return new HelmChart(
-        name, version, appVersion, description, annotations, Objects.requireNonNull(valuesYaml));
+    HelmChart c = copy();
+    c.values = Objects.requireNonNull(valuesYaml);
+    return c;
+  }
+
+  /**
+   * A copy with one more file in the package, at {@code path} under the chart's directory, such as
+   * {@code crds/widgets.yaml}, {@code templates/deployment.yaml} or {@code values.schema.json}.
+   */
+  public HelmChart withFile(String path, String content) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(content, "content");
+    if (path.startsWith("/") || path.contains("..") || path.equals("Chart.yaml")) {
+      throw new IllegalArgumentException("a chart file path must stay in the chart: " + path);
+    }
+    Map<String, String> map = new LinkedHashMap<>(files);
+    map.put(path, content);
+    HelmChart c = copy();
+    c.files = map;
+    return c;
+  }
+
+  /** A copy with a {@code values.schema.json}. */
+  public HelmChart withSchema(String schemaJson) {
+    return withFile("values.schema.json", schemaJson);
+  }
+
+  /**
+   * A copy with a CustomResourceDefinition for {@code kind} in {@code group} (version v1, plural
+   * the lowercase kind plus {@code s}) in {@code crds/}.
+   */
+  public HelmChart withCrd(String group, String kind) {
+    String plural = kind.toLowerCase(java.util.Locale.ROOT) + "s";
+    return withFile(
+        "crds/" + plural + "." + group + ".yaml",
+        "apiVersion: apiextensions.k8s.io/v1\n"
+            + "kind: CustomResourceDefinition\n"
+            + "metadata:\n"
+            + "  name: "
+            + plural
+            + "."
+            + group
+            + "\n"
+            + "spec:\n"
+            + "  group: "
+            + group
+            + "\n"
+            + "  names:\n"
+            + "    kind: "
+            + kind
+            + "\n"
+            + "    plural: "
+            + plural
+            + "\n"
+            + "  scope: Namespaced\n"
+            + "  versions:\n"
+            + "    - name: v1\n"
+            + "      served: true\n"
+            + "      storage: true\n"
+            + "      schema:\n"
+            + "        openAPIV3Schema:\n"
+            + "          type: object\n"
+            + "          x-kubernetes-preserve-unknown-fields: true\n");
   }
 
   /** The chart name. */
@@ -135,6 +234,13 @@ public final class HelmChart {
     y.append("appVersion: ").append(Json.quote(appVersion)).append('\n');
     y.append("description: ").append(Json.quote(description)).append('\n');
     y.append("type: application\n");
+    if (kubeVersion != null) {
+      y.append("kubeVersion: ").append(Json.quote(kubeVersion)).append('\n');
+    }
+    if (!dependencies.isEmpty()) {
+      y.append("dependencies:\n");
+      dependencies.forEach(y::append);
+    }
     if (!annotations.isEmpty()) {
       y.append("annotations:\n");
       annotations.forEach(
@@ -160,10 +266,12 @@ public final class HelmChart {
 
   /** The chart package ({@code helm package} output): a gzip tarball under {@code NAME/}. */
   public byte[] tarball() {
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put(name + "/Chart.yaml", chartYaml().getBytes(StandardCharsets.UTF_8));
-    files.put(name + "/values.yaml", values.getBytes(StandardCharsets.UTF_8));
-    return Tarball.gzip(files);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(name + "/Chart.yaml", chartYaml().getBytes(StandardCharsets.UTF_8));
+    entries.put(name + "/values.yaml", values.getBytes(StandardCharsets.UTF_8));
+    files.forEach(
+        (path, text) -> entries.put(name + "/" + path, text.getBytes(StandardCharsets.UTF_8)));
+    return Tarball.gzip(entries);
   }
 
   /** The chart metadata as the JSON config blob Helm pushes. */
@@ -175,6 +283,9 @@ public final class HelmChart {
     b.append(",\"apiVersion\":\"v2\"");
     b.append(",\"appVersion\":").append(Json.quote(appVersion));
     b.append(",\"type\":\"application\"");
+    if (kubeVersion != null) {
+      b.append(",\"kubeVersion\":").append(Json.quote(kubeVersion));
+    }
     if (!annotations.isEmpty()) {
       b.append(",\"annotations\":").append(Json.compact(annotations));
     }

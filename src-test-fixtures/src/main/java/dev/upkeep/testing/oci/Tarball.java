@@ -9,11 +9,17 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a gzip-compressed ustar archive with fixed timestamps, so equal input gives equal bytes.
+ * Names are written as given, so a test can also build a hostile archive ({@code ../x}).
  */
-final class Tarball {
+public final class Tarball {
   private Tarball() {}
 
-  static byte[] gzip(Map<String, byte[]> files) {
+  /**
+   * The archive of {@code files} (name to content), in iteration order.
+   *
+   * @throws IllegalArgumentException when a name is longer than 100 bytes
+   */
+  public static byte[] gzip(Map<String, byte[]> files) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       for (Map.Entry<String, byte[]> file : files.entrySet()) {

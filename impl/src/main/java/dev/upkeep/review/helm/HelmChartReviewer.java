@@ -1,0 +1,321 @@
+package dev.upkeep.review.helm;
+
+import dev.upkeep.ArtifactRef;
+import dev.upkeep.FileReport;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.UpkeepException;
+import dev.upkeep.patch.Change;
+import dev.upkeep.review.ChartDiff;
+import dev.upkeep.review.ChartException;
+import dev.upkeep.review.ChartReview;
+import dev.upkeep.review.ChartReviewer;
+import dev.upkeep.source.ChartInspector;
+import dev.upkeep.source.RegistrySource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reviews chart version changes by downloading both chart packages through the pipeline's source (a
+ * {@link ChartInspector}) and comparing them ({@link ChartPackage#diffTo}); for a HelmRelease it
+ * also checks every values key the repository sets ({@code spec.values} and {@code valuesFrom}
+ * ConfigMaps and Secrets that are files of the repository) against the new chart: a key the old
+ * chart had and the new one does not is a warning, with a similarly named key at the same place as
+ * the likely rename, and values the new {@code values.schema.json} rejects are a warning too.
+ *
+ * <pre>{@code
+ * UpdatePipeline.builder()...chartReviewer(HelmChartReviewer.create())
+ * }</pre>
+ *
+ * <p>Each package is downloaded once per review, at most {@link #maxPackageBytes} long. A chart
+ * whose packages cannot be had is reported as {@link ChartReview#unavailable}. Immutable and
+ * thread-safe.
+ */
+public final class HelmChartReviewer implements ChartReviewer {
+  private final long maxPackageBytes;
+
+  private HelmChartReviewer(long maxPackageBytes) {
+    this.maxPackageBytes = maxPackageBytes;
+  }
+
+  /** A reviewer that downloads packages up to {@link ChartPackage#DEFAULT_MAX_PACKAGE_BYTES}. */
+  public static HelmChartReviewer create() {
+    return new HelmChartReviewer(ChartPackage.DEFAULT_MAX_PACKAGE_BYTES);
+  }
+
+  /** A copy that downloads packages up to {@code bytes} long. */
+  public HelmChartReviewer maxPackageBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("max package bytes must be positive, got " + bytes);
+    }
+    return new HelmChartReviewer(bytes);
+  }
+
+  @Override
+  public List<ChartReview> review(UpdatePipeline pipeline, Path root, List<FileReport> files) {
+    Review review = new Review(pipeline, root);
+    List<ChartReview> out = new ArrayList<>();
+    for (FileReport f : files) {
+      for (Change c : f.changes()) {
+        if (c.field() == Change.Field.TAG) {
+          review
+              .one(f.file(), c.line(), c.policy(), c.oldVersion(), c.newVersion())
+              .ifPresent(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The review of one chart version change at {@code file:line}, or empty when the value there is
+   * not a chart version (an image tag, a policy unknown to {@code pipeline}).
+   *
+   * @param root the work tree the file is in
+   */
+  public Optional<ChartReview> review(
+      UpdatePipeline pipeline,
+      Path root,
+      String file,
+      int line,
+      String policy,
+      String oldVersion,
+      String newVersion) {
+    return new Review(pipeline, root).one(file, line, policy, oldVersion, newVersion);
+  }
+
+  /** The state of one review: packages and diffs already fetched, the repository's objects. */
+  private final class Review {
+    private final UpdatePipeline pipeline;
+    private final ReleaseValues releases;
+    private final Map<String, Object> packages = new HashMap<>();
+
+    Review(UpdatePipeline pipeline, Path root) {
+      this.pipeline = pipeline;
+      this.releases = new ReleaseValues(root, pipeline.files());
+    }
+
+    Optional<ChartReview> one(
+        String file, int line, String policyName, String oldVersion, String newVersion) {
+      UpdatePipeline.Policy policy = pipeline.policies().get(policyName);
+      if (policy == null || oldVersion.isEmpty() || oldVersion.equals(newVersion)) {
+        return Optional.empty();
+      }
+      ArtifactRef chart = policy.artifact();
+      Optional<ReleaseValues.Release> release = releases.at(file, line);
+      if (release.isEmpty() && !chart.isChart()) {
+        return Optional.empty();
+      }
+      Object before = fetch(chart, oldVersion);
+      Object after = fetch(chart, newVersion);
+      for (Object p : List.of(before, after)) {
+        if (p instanceof String) {
+          // An OCIRepository tag that is not a chart (manifests, an image) is no chart move.
+          return releases.pinsChart(file, line)
+              ? Optional.of(
+                  ChartReview.unavailable(
+                      policyName, chart, file, line, oldVersion, newVersion, (String) p))
+              : Optional.empty();
+        }
+      }
+      ChartPackage old = (ChartPackage) before;
+      ChartPackage now = (ChartPackage) after;
+      ChartDiff diff = old.diffTo(now);
+      List<ChartReview.Warning> warnings = new ArrayList<>();
+      release.ifPresent(
+          r -> {
+            warnings.addAll(removedKeys(r, old, now));
+            warnings.addAll(schemaViolations(r, now));
+          });
+      return Optional.of(
+          new ChartReview(
+              policyName,
+              chart,
+              file,
+              line,
+              oldVersion,
+              newVersion,
+              Optional.of(diff),
+              Optional.empty(),
+              warnings));
+    }
+
+    /** The package, or a lowercase reason why there is none. */
+    private Object fetch(ArtifactRef chart, String version) {
+      return packages.computeIfAbsent(
+          chart + " " + version,
+          k -> {
+            RegistrySource source = pipeline.sourceFor(chart);
+            if (!(source instanceof ChartInspector)) {
+              return source.getClass().getSimpleName() + " cannot download chart packages";
+            }
+            try {
+              return ChartPackage.fetch((ChartInspector) source, chart, version, maxPackageBytes)
+                  .<Object>map(p -> p)
+                  .orElse("version " + version + " of " + chart + " was not found");
+            } catch (ChartException e) {
+              return chart + ":" + version + " is not a readable chart: " + e.getMessage();
+            } catch (UpkeepException | UnsupportedOperationException e) {
+              return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+            }
+          });
+    }
+  }
+
+  private static List<ChartReview.Warning> removedKeys(
+      ReleaseValues.Release release, ChartPackage old, ChartPackage now) {
+    List<ChartReview.Warning> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (ReleaseValues.Source source : release.sources()) {
+      for (Values.Leaf leaf : source.values().leaves().values()) {
+        Optional<List<String>> known = old.defaults().deepestKnown(leaf.path());
+        if (known.isEmpty() || now.defaults().has(known.get())) {
+          continue;
+        }
+        String key = Values.key(leaf.path());
+        if (!seen.add(source.file() + ":" + leaf.line() + ":" + key)) {
+          continue;
+        }
+        List<String> gone = known.get();
+        Optional<String> renamed = rename(gone, leaf.path(), old.defaults(), now.defaults());
+        String what = now.name() + " " + now.version();
+        String message =
+            gone.size() == leaf.path().size()
+                ? "sets " + key + ", which " + what + " no longer has"
+                : "sets " + key + ", but " + what + " no longer has " + Values.key(gone);
+        message += renamed.map(r -> "; renamed to " + r + "?").orElse("");
+        out.add(
+            new ChartReview.Warning(
+                ChartReview.Kind.REMOVED_KEY, source.file(), leaf.line(), key, renamed, message));
+      }
+    }
+    return out;
+  }
+
+  /** A key new at the same place with a name like the one that went, as {@code path} would be. */
+  private static Optional<String> rename(
+      List<String> gone, List<String> path, Values old, Values now) {
+    List<String> parent = gone.subList(0, gone.size() - 1);
+    String name = gone.get(gone.size() - 1);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : now.childrenOf(parent)) {
+      if (old.childrenOf(parent).contains(candidate)) {
+        continue;
+      }
+      int d = Values.distance(name, candidate);
+      boolean similar =
+          d <= Math.max(1, name.length() / 3)
+              || candidate
+                  .toLowerCase(java.util.Locale.ROOT)
+                  .contains(name.toLowerCase(java.util.Locale.ROOT));
+      if (similar && d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    List<String> renamed = new ArrayList<>(parent);
+    renamed.add(best);
+    renamed.addAll(path.subList(gone.size(), path.size()));
+    return Optional.of(Values.key(renamed));
+  }
+
+  private static List<ChartReview.Warning> schemaViolations(
+      ReleaseValues.Release release, ChartPackage now) {
+    if (now.schema().isEmpty()) {
+      return List.of();
+    }
+    Object merged = now.defaultsObject();
+    for (ReleaseValues.Source s : release.sources()) {
+      merged = merge(merged, s.object());
+    }
+    List<ValuesSchema.Violation> violations;
+    try {
+      violations = ValuesSchema.validate(now.schema().get(), merged);
+    } catch (ChartException e) {
+      return List.of(
+          new ChartReview.Warning(
+              ChartReview.Kind.SCHEMA,
+              "",
+              0,
+              "values.schema.json",
+              Optional.empty(),
+              "cannot check the values against " + now + ": " + e.getMessage()));
+    }
+    List<ChartReview.Warning> out = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (ValuesSchema.Violation v : violations) {
+      String key = v.path().isEmpty() ? "(values)" : Values.key(v.path());
+      if (!seen.add(key + " " + v.message())) {
+        continue;
+      }
+      String file = "";
+      int line = 0;
+      boolean secret = false;
+      for (ReleaseValues.Source s : release.sources()) {
+        for (Values.Leaf leaf : s.values().leaves().values()) {
+          if (isPrefix(leaf.path(), v.path()) || isPrefix(v.path(), leaf.path())) {
+            file = s.file();
+            line = leaf.line();
+            secret = s.secret();
+          }
+        }
+      }
+      // The validator's words may quote the value; a value from a Secret is never quoted.
+      String why =
+          secret
+              ? "fails its \"" + v.keyword() + "\" rule (the value comes from a Secret)"
+              : v.message();
+      out.add(
+          new ChartReview.Warning(
+              ChartReview.Kind.SCHEMA,
+              file,
+              line,
+              key,
+              Optional.empty(),
+              (file.isEmpty() ? "the chart's own default " : "")
+                  + key
+                  + " does not validate against the values.schema.json of "
+                  + now.name()
+                  + " "
+                  + now.version()
+                  + ": "
+                  + why));
+    }
+    return out;
+  }
+
+  private static boolean isPrefix(List<String> prefix, List<String> path) {
+    return !prefix.isEmpty()
+        && prefix.size() <= path.size()
+        && path.subList(0, prefix.size()).equals(prefix);
+  }
+
+  /** Helm's merge: maps merge key by key, anything else replaces; null deletes a default. */
+  @SuppressWarnings("unchecked")
+  static Object merge(Object base, Object override) {
+    if (!(base instanceof Map) || !(override instanceof Map)) {
+      return override == null ? base : override;
+    }
+    Map<Object, Object> out = new java.util.LinkedHashMap<>((Map<Object, Object>) base);
+    ((Map<Object, Object>) override)
+        .forEach(
+            (k, v) -> {
+              if (v == null) {
+                out.remove(k);
+              } else {
+                out.put(k, merge(out.get(k), v));
+              }
+            });
+    return out;
+  }
+}

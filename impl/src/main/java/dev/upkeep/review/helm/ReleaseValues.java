@@ -1,0 +1,246 @@
+package dev.upkeep.review.helm;
+
+import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.patch.files.ManifestText;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * The values a repository sets for a HelmRelease: its {@code spec.values} and each {@code
+ * valuesFrom} ConfigMap or Secret that is a file of the repository, in the order Flux merges them
+ * (valuesFrom in order, then spec.values), each with the lines it came from. Not thread-safe: one
+ * per review.
+ */
+final class ReleaseValues {
+  /**
+   * Values from one place: where, flattened with lines, as plain Java values, and whether they come
+   * from a Secret (and so must never be quoted).
+   */
+  record Source(String file, Values values, Object object, boolean secret) {}
+
+  /** A HelmRelease whose chart version is at a line, and the values it sets. */
+  record Release(String name, List<Source> sources) {}
+
+  private final Path root;
+  private final ManifestFiles files;
+  private final Map<String, List<Node>> parsed = new HashMap<>();
+  private Map<String, Located> configs;
+
+  private record Located(String file, MappingNode object) {}
+
+  ReleaseValues(Path root, ManifestFiles files) {
+    this.root = root;
+    this.files = files;
+  }
+
+  /** The HelmRelease in {@code file} whose {@code spec.chart.spec.version} is on {@code line}. */
+  Optional<Release> at(String file, int line) {
+    for (Node doc : documents(file)) {
+      if (!(doc instanceof MappingNode) || !"HelmRelease".equals(scalar(doc, "kind"))) {
+        continue;
+      }
+      Node version = path(doc, "spec", "chart", "spec", "version");
+      if (version == null || lineOf(version) != line) {
+        continue;
+      }
+      String name = String.valueOf(scalar(path(doc, "metadata"), "name"));
+      String namespace = scalar(path(doc, "metadata"), "namespace");
+      List<Source> sources = new ArrayList<>();
+      Node from = path(doc, "spec", "valuesFrom");
+      if (from instanceof SequenceNode) {
+        for (Node ref : ((SequenceNode) from).getValue()) {
+          fromConfig(ref, namespace).ifPresent(sources::add);
+        }
+      }
+      Node values = path(doc, "spec", "values");
+      if (values instanceof MappingNode) {
+        sources.add(new Source(file, Values.of(values), construct(values), false));
+      }
+      return Optional.of(new Release(name, sources));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether {@code file:line} is known to pin a chart version: a HelmRelease's or HelmChart's
+   * {@code spec.chart.spec.version} / {@code spec.version}, or a dependency in a {@code
+   * Chart.yaml}. An OCIRepository tag may be a chart or any other artifact.
+   */
+  boolean pinsChart(String file, int line) {
+    if (file.equals("Chart.yaml") || file.endsWith("/Chart.yaml")) {
+      return true;
+    }
+    for (Node doc : documents(file)) {
+      String kind = scalar(doc, "kind");
+      Node version =
+          "HelmRelease".equals(kind)
+              ? path(doc, "spec", "chart", "spec", "version")
+              : "HelmChart".equals(kind) ? path(doc, "spec", "version") : null;
+      if (version != null && lineOf(version) == line) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Optional<Source> fromConfig(Node ref, String namespace) {
+    String kind = scalar(ref, "kind");
+    String name = scalar(ref, "name");
+    if (kind == null || name == null) {
+      return Optional.empty();
+    }
+    Located found = configs().get(kind + "/" + (namespace == null ? "" : namespace) + "/" + name);
+    if (found == null) {
+      found = configs().get(kind + "//" + name);
+    }
+    if (found == null) {
+      return Optional.empty();
+    }
+    String valuesKey = Optional.ofNullable(scalar(ref, "valuesKey")).orElse("values.yaml");
+    boolean encoded = false;
+    Node value = path(found.object, "data", valuesKey);
+    if (kind.equals("Secret")) {
+      encoded = value != null;
+      if (value == null) {
+        value = path(found.object, "stringData", valuesKey);
+      }
+    }
+    if (!(value instanceof ScalarNode)) {
+      return Optional.empty();
+    }
+    ScalarNode scalar = (ScalarNode) value;
+    int at = lineOf(scalar);
+    String targetPath = scalar(ref, "targetPath");
+    String text = scalar.getValue();
+    if (encoded) {
+      try {
+        text = new String(Base64.getMimeDecoder().decode(text), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+    if (targetPath != null) {
+      // The whole value goes to one key (Helm's --set syntax; dotted paths only here).
+      List<String> path = List.of(targetPath.split("\\."));
+      Values values =
+          Values.leaf(path, new ScalarNode(scalar.getTag(), text, ScalarStyle.PLAIN), at);
+      return Optional.of(new Source(found.file, values, nest(path, text), kind.equals("Secret")));
+    }
+    Optional<Node> inner;
+    try {
+      inner = new Compose(ChartPackage.settings()).composeString(text);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    boolean block =
+        scalar.getScalarStyle() == ScalarStyle.LITERAL
+            || scalar.getScalarStyle() == ScalarStyle.FOLDED;
+    // A block scalar's text starts on the line after its indicator; base64 has no lines of its own.
+    Values values =
+        Values.of(inner.orElse(null), encoded ? l -> at : block ? l -> at + l : l -> at + l - 1);
+    return Optional.of(
+        new Source(
+            found.file, values, inner.map(this::construct).orElse(null), kind.equals("Secret")));
+  }
+
+  private static Object nest(List<String> path, String value) {
+    Object out = value;
+    for (int i = path.size() - 1; i >= 0; i--) {
+      Map<String, Object> m = new HashMap<>();
+      m.put(path.get(i), out);
+      out = m;
+    }
+    return out;
+  }
+
+  /** ConfigMaps and Secrets of the repository by {@code KIND/NAMESPACE/NAME}, indexed once. */
+  private Map<String, Located> configs() {
+    if (configs != null) {
+      return configs;
+    }
+    configs = new HashMap<>();
+    for (Path rel : files.list(root)) {
+      String file = rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
+      Optional<String> text = ManifestText.read(root.resolve(rel), ManifestText.DEFAULT_MAX_BYTES);
+      if (text.isEmpty() || !(text.get().contains("ConfigMap") || text.get().contains("Secret"))) {
+        continue;
+      }
+      for (Node doc : documents(file)) {
+        String kind = scalar(doc, "kind");
+        String name = scalar(path(doc, "metadata"), "name");
+        if (("ConfigMap".equals(kind) || "Secret".equals(kind)) && name != null) {
+          String namespace = scalar(path(doc, "metadata"), "namespace");
+          configs.putIfAbsent(
+              kind + "/" + (namespace == null ? "" : namespace) + "/" + name,
+              new Located(file, (MappingNode) doc));
+        }
+      }
+    }
+    return configs;
+  }
+
+  private List<Node> documents(String file) {
+    return parsed.computeIfAbsent(
+        file,
+        f -> {
+          List<Node> docs = new ArrayList<>();
+          Optional<String> text =
+              ManifestText.read(root.resolve(f), ManifestText.DEFAULT_MAX_BYTES);
+          if (text.isEmpty()) {
+            return docs;
+          }
+          try {
+            String t = text.get().startsWith("\uFEFF") ? text.get().substring(1) : text.get();
+            new Compose(ChartPackage.settings()).composeAllFromString(t).forEach(docs::add);
+          } catch (RuntimeException e) {
+            // A file that does not parse was reported by the patcher; it sets no values here.
+            docs.clear();
+          }
+          return docs;
+        });
+  }
+
+  private Object construct(Node node) {
+    return ChartPackage.construct(Optional.of(node));
+  }
+
+  static int lineOf(Node node) {
+    return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+  }
+
+  private static Node path(Node node, String... keys) {
+    Node current = node;
+    for (String key : keys) {
+      if (!(current instanceof MappingNode)) {
+        return null;
+      }
+      Node next = null;
+      for (NodeTuple t : ((MappingNode) current).getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode
+            && ((ScalarNode) t.getKeyNode()).getValue().equals(key)) {
+          next = t.getValueNode();
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private static String scalar(Node node, String key) {
+    Node value = path(node, key);
+    return value instanceof ScalarNode ? ((ScalarNode) value).getValue() : null;
+  }
+}

@@ -1,0 +1,245 @@
+package dev.upkeep.review.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.UpdateReport;
+import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.policy.semver.SemverPolicy;
+import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.review.ChartDiff;
+import dev.upkeep.review.ChartReview;
+import dev.upkeep.source.oci.OciRegistrySource;
+import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.oci.HelmChart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HelmChartReviewerTest {
+  @TempDir Path repo;
+  FakeOciRegistry registry;
+
+  @BeforeEach
+  void pushCharts() {
+    registry = FakeOciRegistry.start();
+    registry.pushChart("charts/podinfo", Podinfo.V1_2_3);
+    registry.pushChart("charts/podinfo", Podinfo.V1_3_0);
+  }
+
+  @AfterEach
+  void stop() {
+    registry.close();
+  }
+
+  UpdateReport plan(HelmChartReviewer reviewer) {
+    return UpdatePipeline.builder()
+        .source(OciRegistrySource.builder().ignoreDockerConfig().build())
+        .policy(
+            "flux-system:podinfo-dev", registry.chartRef("charts/podinfo"), SemverPolicy.of("1.x"))
+        .policy(
+            "flux-system:podinfo-staging",
+            registry.chartRef("charts/podinfo"),
+            SemverPolicy.of("1.x"))
+        .patcher(SetterPatcher.create())
+        .publisher(GitPublisher.inPlace(repo))
+        .chartReviewer(reviewer)
+        .build()
+        .plan();
+  }
+
+  void write(String file, String content) throws Exception {
+    Files.createDirectories(repo.resolve(file).getParent());
+    Files.writeString(repo.resolve(file), content);
+  }
+
+  @Test
+  void warnsAboutAnOverriddenKeyTheNewChartRenamedWithFileLineAndTheLikelyNewName()
+      throws Exception {
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+    write("clusters/staging/podinfo.yaml", Podinfo.staging("1.2.3"));
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts()).hasSize(2);
+    ChartReview dev = report.charts().get(0);
+    assertThat(dev.file()).isEqualTo("clusters/dev/podinfo.yaml");
+    assertThat(dev.line()).isEqualTo(Podinfo.VERSION_LINE);
+    assertThat(dev.warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.id()).isEqualTo("removed:ui.color");
+              assertThat(w.file()).isEqualTo("clusters/dev/podinfo.yaml");
+              assertThat(w.line()).isEqualTo(Podinfo.DEV_COLOR_LINE);
+              assertThat(w.renamedTo()).hasValue("ui.colour");
+              assertThat(w.message())
+                  .isEqualTo(
+                      "sets ui.color, which podinfo 1.3.0 no longer has; renamed to ui.colour?");
+            });
+    ChartDiff diff = dev.diff().orElseThrow();
+    assertThat(diff.defaults())
+        .contains(new ChartDiff.ValueChange("replicaCount", Optional.of("1"), Optional.of("2")));
+    assertThat(diff.crds())
+        .containsExactly(new ChartDiff.CrdChange("Canary", "podinfo.dev", ChartDiff.Kind.ADDED));
+    assertThat(report.charts().get(1).file()).isEqualTo("clusters/staging/podinfo.yaml");
+    assertThat(report.charts().get(1).warnings()).isEmpty();
+  }
+
+  @Test
+  void readsValuesFromConfigMapsDefinedInTheRepository() throws Exception {
+    write(
+        "clusters/dev/podinfo.yaml",
+        Podinfo.release("dev", "1.2.3", "flux-system:podinfo-dev", "    replicaCount: 1\n")
+            .replace(
+                "  values:\n",
+                "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n  values:\n"));
+    write(
+        "clusters/dev/values.yaml",
+        "apiVersion: v1\n"
+            + "kind: ConfigMap\n"
+            + "metadata:\n"
+            + "  name: podinfo-values\n"
+            + "  namespace: dev\n"
+            + "data:\n"
+            + "  values.yaml: |\n"
+            + "    ui:\n"
+            + "      color: blue\n");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.file()).isEqualTo("clusters/dev/values.yaml");
+              assertThat(w.line()).isEqualTo(9);
+              assertThat(w.key()).isEqualTo("ui.color");
+            });
+  }
+
+  @Test
+  void warnsWhenTheValuesNoLongerValidateAgainstTheNewSchema() throws Exception {
+    registry.pushChart(
+        "charts/podinfo",
+        Podinfo.V1_3_0
+            .withSchema(
+                "{\"type\":\"object\",\"properties\":{\"replicaCount\":{\"type\":\"integer\","
+                    + "\"minimum\":2}}}")
+            .withValues("replicaCount: 2\n")
+            .withAppVersion("6.6.1")
+            .withDescription("1.3.1")
+            .withKubeVersion(">=1.28.0-0")
+            .withAnnotation("v", "1.3.1"));
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).diff().orElseThrow().schema())
+        .isEqualTo(ChartDiff.Schema.ADDED);
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.SCHEMA)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.id()).isEqualTo("schema:replicaCount");
+              assertThat(w.file()).isEqualTo("clusters/dev/podinfo.yaml");
+              assertThat(w.line()).isEqualTo(12);
+            });
+  }
+
+  @Test
+  void neverQuotesAValueFromASecretThatTheSchemaRejects() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"auth\":{\"type\":\"object\",\"properties\":"
+            + "{\"token\":{\"type\":\"string\",\"pattern\":\"^tok-\"}}}}}";
+    assertThat(
+            ValuesSchema.validate(
+                ValuesSchema.parse(schema), Map.of("auth", Map.of("token", "hunter2"))))
+        .as("the validator's own words quote the value")
+        .singleElement()
+        .satisfies(v -> assertThat(v.message()).contains("hunter2"));
+    registry.pushChart(
+        "charts/podinfo",
+        HelmChart.of("podinfo", "1.3.1").withValues("auth:\n  token: \"\"\n").withSchema(schema));
+    write(
+        "clusters/dev/podinfo.yaml",
+        Podinfo.release("dev", "1.2.3", "flux-system:podinfo-dev", "    replicaCount: 1\n")
+            .replace(
+                "  values:\n",
+                "  valuesFrom:\n    - kind: Secret\n      name: podinfo-auth\n  values:\n"));
+    write(
+        "clusters/dev/secret.yaml",
+        "apiVersion: v1\n"
+            + "kind: Secret\n"
+            + "metadata:\n"
+            + "  name: podinfo-auth\n"
+            + "  namespace: dev\n"
+            + "stringData:\n"
+            + "  values.yaml: |\n"
+            + "    auth:\n"
+            + "      token: hunter2\n");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.SCHEMA)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.file()).isEqualTo("clusters/dev/secret.yaml");
+              assertThat(w.line()).isEqualTo(9);
+              assertThat(w.message()).contains("\"pattern\"").doesNotContain("hunter2");
+            });
+    assertThat(report.toJson() + report.toMarkdown() + report.toText()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void leavesAnOciRepositoryTagThatIsNoChartOutOfTheReview() throws Exception {
+    registry.pushImage("manifests/apps", "1.0.0");
+    registry.pushImage("manifests/apps", "1.1.0");
+    write(
+        "clusters/dev/source.yaml",
+        "apiVersion: source.toolkit.fluxcd.io/v1beta2\n"
+            + "kind: OCIRepository\n"
+            + "metadata:\n"
+            + "  name: apps\n"
+            + "spec:\n"
+            + "  url: oci://"
+            + registry.host()
+            + "/manifests/apps\n"
+            + "  ref:\n"
+            + "    tag: 1.0.0 # {\"$imagepolicy\": \"flux-system:apps:tag\"}\n");
+
+    UpdateReport report =
+        UpdatePipeline.builder()
+            .source(OciRegistrySource.builder().ignoreDockerConfig().build())
+            .policy("flux-system:apps", registry.chartRef("manifests/apps"), SemverPolicy.of("1.x"))
+            .patcher(SetterPatcher.create())
+            .publisher(GitPublisher.inPlace(repo))
+            .chartReviewer(HelmChartReviewer.create())
+            .build()
+            .plan();
+
+    assertThat(report.file("clusters/dev/source.yaml")).isPresent();
+    assertThat(report.charts()).isEmpty();
+  }
+
+  @Test
+  void saysWhenTheDiffCannotBeComputedAndStillMovesTheVersion() throws Exception {
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+
+    UpdateReport report = plan(HelmChartReviewer.create().maxPackageBytes(64));
+
+    assertThat(report.file("clusters/dev/podinfo.yaml")).isPresent();
+    assertThat(report.charts().get(0).diff()).isEmpty();
+    assertThat(report.charts().get(0).unavailable().orElseThrow())
+        .contains("larger than the 64-byte limit");
+    assertThat(report.toMarkdown()).contains("could not be computed");
+  }
+}
