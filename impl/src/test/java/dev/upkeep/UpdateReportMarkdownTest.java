@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.patch.Change;
 import dev.upkeep.publish.PublishResult;
+import dev.upkeep.review.ChartDiff;
+import dev.upkeep.review.ChartReview;
 import dev.upkeep.testing.HostileMarkdown;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +69,37 @@ class UpdateReportMarkdownTest {
         Optional.empty(),
         Duration.ZERO,
         UpdateReport.Timings.none(),
-        List.of(new ProblemFile("charts/" + oneLine + ".yaml", 4, hostile)));
+        List.of(new ProblemFile("charts/" + oneLine + ".yaml", 4, hostile)),
+        List.of(chart(hostile, oneLine)));
+  }
+
+  /** A chart review whose values, keys and messages come from a hostile chart. */
+  static ChartReview chart(String hostile, String oneLine) {
+    ChartDiff diff =
+        new ChartDiff(
+            List.of(
+                new ChartDiff.ValueChange(
+                    "ui." + oneLine, Optional.of(hostile), Optional.of(hostile + "`"))),
+            List.of(new ChartDiff.CrdChange(oneLine, oneLine, ChartDiff.Kind.ADDED)),
+            List.of(new ChartDiff.FieldChange("appVersion", hostile, oneLine)),
+            ChartDiff.Schema.CHANGED);
+    return new ChartReview(
+        "ns:app",
+        APP,
+        "clusters/" + oneLine + "/app.yaml",
+        3,
+        "1.0.0 " + oneLine,
+        "1.1.0" + oneLine,
+        Optional.of(diff),
+        Optional.of(hostile),
+        List.of(
+            new ChartReview.Warning(
+                ChartReview.Kind.REMOVED_KEY,
+                "clusters/" + oneLine + ".yaml",
+                2,
+                "ui." + oneLine,
+                Optional.empty(),
+                hostile)));
   }
 
   @Test

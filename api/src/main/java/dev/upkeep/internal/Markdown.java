@@ -62,8 +62,9 @@ public final class Markdown {
   }
 
   /**
-   * Line breaks as spaces, HTML as entities, mentions, references and URLs broken; for Markdown
-   * text also every character with a meaning in Markdown escaped, for HTML quotes as entities.
+   * Line breaks as spaces, HTML as entities, mentions, references and URLs broken, and every
+   * character with a meaning in Markdown escaped: with a backslash in Markdown text, as a numeric
+   * character reference in HTML (with quotes too).
    */
   private static StringBuilder escape(String value, boolean markdown) {
     StringBuilder out = new StringBuilder(value.length() + 16);
@@ -80,10 +81,13 @@ public final class Markdown {
         case '"' -> out.append(markdown ? "\"" : "&quot;");
         case '\'' -> out.append(markdown ? "'" : "&#39;");
         case '\\', '`', '*', '_', '[', ']', '(', ')', '!', '|', '~', '{', '}', '$' -> {
+          // In HTML as numeric references, so that a forge that reads Markdown inside HTML
+          // still sees no link, emphasis or cell.
           if (markdown) {
-            out.append('\\');
+            out.append('\\').append(c);
+          } else {
+            out.append("&#").append((int) c).append(';');
           }
-          out.append(c);
         }
         default -> out.append(c);
       }

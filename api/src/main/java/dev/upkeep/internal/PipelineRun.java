@@ -181,7 +181,8 @@ public final class PipelineRun {
             Optional.empty(),
             report.elapsed(),
             report.timings(),
-            report.problemFiles());
+            report.problemFiles(),
+            report.charts());
     ChangeRequest cr;
     try {
       cr =

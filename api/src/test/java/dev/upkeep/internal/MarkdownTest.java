@@ -96,6 +96,8 @@ class MarkdownTest {
     void writesTextInsideRawHtmlAsEntities() {
       assertThat(Markdown.html("<b>\"@org\" #1\n</summary>"))
           .isEqualTo("&lt;b&gt;&quot;@&#8203;org&quot; #&#8203;1 &lt;/summary&gt;");
+      assertThat(Markdown.html("[x](http://evil) `a` | *b*"))
+          .isEqualTo("&#91;x&#93;&#40;http:&#8203;//evil&#41; &#96;a&#96; &#124; &#42;b&#42;");
     }
   }
 }

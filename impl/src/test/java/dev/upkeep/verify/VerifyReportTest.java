@@ -39,7 +39,8 @@ class VerifyReportTest {
 
     HostileMarkdown.assertInert(markdown);
     assertThat(markdown)
-        .contains("<details><summary>oci:&#8203;//ghcr.io/org/&lt;img src=x onerror=alert(1)&gt;")
+        .contains(
+            "<details><summary>oci:&#8203;//ghcr.io/org/&lt;img src=x onerror=alert&#40;1&#41;&gt;")
         .contains("  description: @org/team <img src=x onerror=alert(1)>\n</details>\n```\n");
   }
 

@@ -39,7 +39,7 @@ public final class HostileMarkdown {
       String.join("\n", HTML, LINK, MENTION, REFERENCE, CELLS, CLOSE_DETAILS, FENCE, "`a\\|b`");
 
   private static final Set<String> OWN_TAGS =
-      Set.of("<details>", "</details>", "<summary>", "</summary>");
+      Set.of("<details>", "</details>", "<summary>", "</summary>", "<code>", "</code>");
   private static final Pattern FENCE_LINE = Pattern.compile("^(`{3,})(.*)$");
   private static final Pattern TAG = Pattern.compile("</?[A-Za-z][^>]*>?");
 
