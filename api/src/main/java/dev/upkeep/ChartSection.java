@@ -1,6 +1,6 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.Markdown;
+import dev.upkeep.markdown.Markdown;
 import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.ChartReview;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.PipelineRun;
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.ManifestPatcher;
 import dev.upkeep.policy.VersionPolicy;
@@ -9,11 +8,14 @@ import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.review.ChartReviewer;
 import dev.upkeep.source.RegistrySource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One configured update: which artifacts to watch with which policies, how to patch manifests,
@@ -30,8 +32,12 @@ import java.util.Optional;
  *     .build();
  * UpdateReport report = pipeline.run();
  * }</pre>
+ *
+ * <p>A pipeline owns the parts it was built with: {@link #close()} closes every source, publisher
+ * and opener that is {@link AutoCloseable} (a {@code JGitPublisher}'s temporary clone, SSH and HTTP
+ * clients), each once. Use it in try-with-resources, or close it when the host shuts down.
  */
-public final class UpdatePipeline {
+public final class UpdatePipeline implements AutoCloseable {
 
   /** A named policy as registered with the builder. */
   public record Policy(
@@ -171,6 +177,43 @@ public final class UpdatePipeline {
     return chartReviewer;
   }
 
+  /**
+   * Closes every part that is {@link AutoCloseable}, each once even when it serves several roles,
+   * and goes on when one fails; the first failure is thrown afterwards with the others suppressed.
+   * Runs started after {@code close()} may fail.
+   *
+   * @throws UpkeepException when a part fails to close
+   */
+  @Override
+  public void close() {
+    Set<Object> parts = Collections.newSetFromMap(new IdentityHashMap<>());
+    parts.addAll(sources);
+    parts.add(publisher);
+    opener.ifPresent(parts::add);
+    RuntimeException failure = null;
+    for (Object part : parts) {
+      if (!(part instanceof AutoCloseable)) {
+        continue;
+      }
+      try {
+        ((AutoCloseable) part).close();
+      } catch (Exception e) {
+        RuntimeException wrapped =
+            e instanceof RuntimeException
+                ? (RuntimeException) e
+                : new UpkeepException("cannot close " + part.getClass().getSimpleName(), e);
+        if (failure == null) {
+          failure = wrapped;
+        } else {
+          failure.addSuppressed(wrapped);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   /** The source that serves {@code ref}: the first added whose {@code supports} is true. */
   public RegistrySource sourceFor(ArtifactRef ref) {
     return sources.stream()
@@ -265,15 +308,15 @@ public final class UpdatePipeline {
       return this;
     }
 
-    /** Labels to set on the pull request. */
-    public Builder labels(String... labels) {
-      this.labels.addAll(List.of(labels));
+    /** Labels to set on the pull request, added to those already given. */
+    public Builder labels(List<String> labels) {
+      this.labels.addAll(List.copyOf(labels));
       return this;
     }
 
-    /** Reviewers to request on the pull request. */
-    public Builder reviewers(String... reviewers) {
-      this.reviewers.addAll(List.of(reviewers));
+    /** Reviewers to request on the pull request, added to those already given. */
+    public Builder reviewers(List<String> reviewers) {
+      this.reviewers.addAll(List.copyOf(reviewers));
       return this;
     }
 

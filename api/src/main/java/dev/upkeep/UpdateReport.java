@@ -1,7 +1,7 @@
 package dev.upkeep;
 
-import dev.upkeep.internal.Json;
-import dev.upkeep.internal.Markdown;
+import dev.upkeep.json.Json;
+import dev.upkeep.markdown.Markdown;
 import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;

@@ -3,7 +3,7 @@ package dev.upkeep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upkeep.internal.LineDiff;
 import org.junit.jupiter.api.Test;
 
 class LineDiffTest {

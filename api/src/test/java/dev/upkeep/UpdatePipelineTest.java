@@ -255,6 +255,29 @@ class UpdatePipelineTest {
     }
 
     @Test
+    void aBrokenManifestIsReportedWithItsFileAndLineOnce(@TempDir Path dir) throws IOException {
+      write(dir, "b.yaml", "!!broken # {dev}\n");
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir).strict(false).build().plan();
+
+      assertThat(report.problemFiles())
+          .extracting(ProblemFile::toString)
+          .containsExactly("b.yaml:1: does not parse");
+      assertThat(report.toText()).containsOnlyOnce("b.yaml:1");
+    }
+
+    @Test
+    void aRegistryFailureSharedByPoliciesIsOneError(@TempDir Path dir) {
+      UpdateReport report = pipeline(new MapSource(), dir).build().plan();
+
+      assertThat(report.policies())
+          .allSatisfy(p -> assertThat(p.status()).isEqualTo(PolicyReport.Status.FAILED));
+      assertThat(report.findings())
+          .singleElement()
+          .satisfies(f -> assertThat(f.message()).contains("charts/app not found"));
+    }
+
+    @Test
     void aRegistryFailureFailsOnlyItsPolicies(@TempDir Path dir) throws IOException {
       Path dev = write(dir, "a.yaml", "version: 1.0.0 # {dev}\nversion: 1.0.0 # {web}\n");
       UpdateReport report =
@@ -551,7 +574,7 @@ class UpdatePipelineTest {
               .publisher(pushing(dir, true))
               .changeRequests(opener)
               .changeRequestTitle("chore: update charts")
-              .labels("dependencies")
+              .labels(List.of("dependencies"))
               .build()
               .run();
       assertThat(opened)
@@ -639,5 +662,80 @@ class UpdatePipelineTest {
         .contains(
             "| dev | `dev/app.yaml:1` | `oci://registry.test/charts/app` | `dev` | `1.0.0` |"
                 + " `1.4.0` |");
+  }
+
+  @Nested
+  class Closing {
+    /** A source, publisher and opener in one, as a host might write; counts its closes. */
+    final class Everything extends MapSource implements GitPublisher, AutoCloseable {
+      final AtomicInteger closed = new AtomicInteger();
+      final GitPublisher tree;
+
+      Everything(Path dir) {
+        this.tree = GitPublisher.inPlace(dir);
+      }
+
+      @Override
+      public dev.upkeep.publish.PublishResult publish(dev.upkeep.publish.WorkTreeUpdate update) {
+        return tree.publish(update);
+      }
+
+      @Override
+      public <T> T inspect(java.util.function.Function<Path, T> reader) {
+        return tree.inspect(reader);
+      }
+
+      @Override
+      public void close() {
+        closed.incrementAndGet();
+      }
+    }
+
+    @Test
+    void closesEachPartThatCanBeClosedOnce(@TempDir Path dir) {
+      Everything parts = new Everything(dir);
+      parts.with(APP, "1.4.0");
+      UpdatePipeline pipeline =
+          UpdatePipeline.builder()
+              .source(parts)
+              .source(parts)
+              .policy("dev", APP, new PrefixPolicy("1."))
+              .patcher(new LinePatcher())
+              .publisher(parts)
+              .build();
+
+      try (pipeline) {
+        pipeline.plan();
+      }
+
+      assertThat(parts.closed).hasValue(1);
+    }
+
+    @Test
+    void closesTheOthersWhenOneFailsAndThenSaysSo(@TempDir Path dir) {
+      Everything publisher = new Everything(dir);
+      AtomicInteger sourceClosed = new AtomicInteger();
+      class FailingSource extends MapSource implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+          sourceClosed.incrementAndGet();
+          throw new IOException("disk gone");
+        }
+      }
+      UpdatePipeline pipeline =
+          UpdatePipeline.builder()
+              .source(new FailingSource())
+              .policy("dev", APP, new PrefixPolicy("1."))
+              .patcher(new LinePatcher())
+              .publisher(publisher)
+              .build();
+
+      assertThatThrownBy(pipeline::close)
+          .isInstanceOf(UpkeepException.class)
+          .hasMessage("cannot close FailingSource")
+          .hasRootCauseMessage("disk gone");
+      assertThat(sourceClosed).hasValue(1);
+      assertThat(publisher.closed).hasValue(1);
+    }
   }
 }

@@ -44,7 +44,9 @@ public final class Quickstart {
   /** Runs the tour and prints what happened. */
   public static void main(String[] args) throws Exception {
     Logging.configure(false);
-    run(System.out);
+    if (run(System.out).hasErrors()) {
+      System.exit(1);
+    }
   }
 
   /** Runs the tour, printing to {@code out}; returns the report. */
@@ -78,7 +80,10 @@ public final class Quickstart {
       ENVIRONMENTS.forEach(
           (env, constraint) ->
               builder.policy("flux-system:podinfo-" + env, chart, SemverPolicy.of(constraint)));
-      UpdateReport report = builder.build().run();
+      UpdateReport report;
+      try (UpdatePipeline pipeline = builder.build()) {
+        report = pipeline.run();
+      }
 
       out.println("Upkeep quickstart");
       out.println("  registry   " + chart + "  tags: " + String.join(" ", CHART_VERSIONS));
@@ -113,6 +118,11 @@ public final class Quickstart {
         out.println(fleet.log("develop").get(0).message().strip().indent(4));
       } else {
         out.println("no commit: nothing to update");
+      }
+      // A run reports its errors instead of throwing them: check, as a host must.
+      report.findings().forEach(f -> out.println(f));
+      if (report.hasErrors()) {
+        out.println("the run had errors");
       }
       return report;
     } finally {

@@ -24,6 +24,8 @@ class QuickstartIT {
         .contains("+      version: \"1.3.0\" # {\"$imagepolicy\": \"flux-system:podinfo-dev:tag\"}")
         .containsPattern("commit [0-9a-f]{40} pushed to develop");
     assertThat(report.files()).hasSize(2);
+    assertThat(report.hasErrors()).isFalse();
+    assertThat(out).doesNotContain("the run had errors");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.upkeep.flux;
 
 import dev.upkeep.ConfigurationException;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

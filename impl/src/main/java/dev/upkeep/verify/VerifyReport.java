@@ -1,7 +1,7 @@
 package dev.upkeep.verify;
 
-import dev.upkeep.internal.Json;
-import dev.upkeep.internal.Markdown;
+import dev.upkeep.json.Json;
+import dev.upkeep.markdown.Markdown;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -53,27 +53,7 @@ final class RunCommand implements Callable<Integer> {
           "The branch to build on (default: the automation's checkout branch, else the remote's default branch).")
   String base;
 
-  @Option(
-      names = "--push-branch",
-      description =
-          "The branch to push to (default: the automation's push branch, else upkeep/update).")
-  String pushBranch;
-
-  @Option(
-      names = "--strategy",
-      defaultValue = "STACK",
-      description =
-          "STACK adds a commit to the push branch; REBUILD resets it to base plus one commit (default: ${DEFAULT-VALUE}).")
-  JGitPublisher.Strategy strategy;
-
-  @Option(
-      names = "--author",
-      description =
-          "Commit author as \"Name <email>\" (default: the automation's author, else Upkeep).")
-  String author;
-
-  @Option(names = "--sign-off", description = "Add a Signed-off-by trailer.")
-  boolean signOff;
+  @Mixin CommitOptions commit;
 
   @Option(
       names = "--in-place",
@@ -87,86 +67,89 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Session session = new Session(options, out, err)) {
-      if (inPlace) {
-        GitPublisher publisher = GitPublisher.inPlace(session.localRepository());
-        Session.Loaded loaded = session.load(publisher);
-        UpdateReport report =
-            session.pipeline(loaded, session.automation(loaded.flux()), publisher).build().run();
-        session.print(report);
-        return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
-      }
-      String remote = options.isRemote() ? options.repo : session.localRepository().toString();
-      // First read the repository at the requested (or default) base to find the automation.
-      String firstBase = base != null ? base : defaultBranch(remote, session);
-      JGitPublisher.Builder reader =
-          credentials(JGitPublisher.builder(remote))
-              .workDirectory(session.cloneDirectory())
-              .baseBranch(firstBase);
-      Session.Loaded loaded = session.load(reader.build());
-      Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
-      String baseBranch =
-          base != null
-              ? base
-              : automation
-                  .map(FluxAutomation.Automation::checkoutBranch)
-                  .filter(b -> !b.isEmpty())
-                  .orElse(firstBase);
-      String push =
-          pushBranch != null
-              ? pushBranch
-              : automation
-                  .map(FluxAutomation.Automation::pushBranch)
-                  .filter(b -> !b.isEmpty())
-                  .orElse(DEFAULT_PUSH_BRANCH);
-      if (pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
-        // Never straight to the base unless asked: a person reviews the update first.
-        err.println(
-            "upkeep: no push branch configured; pushing to "
-                + DEFAULT_PUSH_BRANCH
-                + " (pass --push-branch "
-                + baseBranch
-                + " to push to the base itself)");
-      }
-      JGitPublisher.Builder publisher =
-          credentials(JGitPublisher.builder(remote))
-              .workDirectory(session.cloneDirectory())
-              .baseBranch(baseBranch)
-              .pushBranch(push)
-              .strategy(strategy)
-              .signOff(signOff);
-      author(automation, publisher);
-      automation.ifPresent(
-          a -> {
-            publisher.automation(a.name());
-            publisher.commitMessage(
-                (changes, tree) ->
-                    a.message()
-                        .render(
-                            changes,
-                            file -> {
-                              try {
-                                return Files.readString(tree.resolve(file), StandardCharsets.UTF_8);
-                              } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                              }
-                            }));
-          });
-      if (!baseBranch.equals(firstBase)) {
-        // The automation builds on another branch: read the policies there.
-        loaded = session.load(publisher.build());
-      }
-      UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
-      changeRequests.configure(pipeline);
-      UpdateReport report = pipeline.build().run();
+      UpdateReport report = update(session);
       session.print(report);
       return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
     }
   }
 
+  /** Updates the repository of {@code session} as {@code run} does and returns the report. */
+  UpdateReport update(Session session) {
+    PrintWriter err = session.err;
+    if (inPlace) {
+      GitPublisher publisher = GitPublisher.inPlace(session.localRepository());
+      Session.Loaded loaded = session.load(publisher);
+      return session.pipeline(loaded, session.automation(loaded.flux()), publisher).build().run();
+    }
+    String remote = options.isRemote() ? options.repo : session.localRepository().toString();
+    // First read the repository at the requested (or default) base to find the automation.
+    String firstBase = base != null ? base : defaultBranch(remote, session);
+    JGitPublisher.Builder reader =
+        credentials(JGitPublisher.builder(remote))
+            .workDirectory(session.cloneDirectory())
+            .baseBranch(firstBase);
+    Session.Loaded loaded = session.load(reader.build());
+    Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
+    String baseBranch =
+        base != null
+            ? base
+            : automation
+                .map(FluxAutomation.Automation::checkoutBranch)
+                .filter(b -> !b.isEmpty())
+                .orElse(firstBase);
+    String push =
+        commit.pushBranch != null
+            ? commit.pushBranch
+            : automation
+                .map(FluxAutomation.Automation::pushBranch)
+                .filter(b -> !b.isEmpty())
+                .orElse(DEFAULT_PUSH_BRANCH);
+    if (commit.pushBranch == null && push.equals(DEFAULT_PUSH_BRANCH)) {
+      // Never straight to the base unless asked: a person reviews the update first.
+      err.println(
+          "upkeep: no push branch configured; pushing to "
+              + DEFAULT_PUSH_BRANCH
+              + " (pass --push-branch "
+              + baseBranch
+              + " to push to the base itself)");
+    }
+    JGitPublisher.Builder publisher =
+        credentials(JGitPublisher.builder(remote))
+            .workDirectory(session.cloneDirectory())
+            .baseBranch(baseBranch)
+            .pushBranch(push)
+            .strategy(commit.strategy)
+            .signOff(commit.signOff);
+    author(automation, publisher);
+    automation.ifPresent(
+        a -> {
+          publisher.automation(a.name());
+          publisher.commitMessage(
+              (changes, tree) ->
+                  a.message()
+                      .render(
+                          changes,
+                          file -> {
+                            try {
+                              return Files.readString(tree.resolve(file), StandardCharsets.UTF_8);
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }));
+        });
+    if (!baseBranch.equals(firstBase)) {
+      // The automation builds on another branch: read the policies there.
+      loaded = session.load(publisher.build());
+    }
+    UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
+    changeRequests.configure(pipeline);
+    return pipeline.build().run();
+  }
+
   private void author(
       Optional<FluxAutomation.Automation> automation, JGitPublisher.Builder publisher) {
-    if (author != null) {
-      Matcher m = author(author, spec.commandLine());
+    if (commit.author != null) {
+      Matcher m = author(commit.author, spec.commandLine());
       publisher.author(m.group(1), m.group(2));
     } else if (automation.isPresent()) {
       publisher.author(automation.get().authorName(), automation.get().authorEmail());
@@ -187,9 +170,11 @@ final class RunCommand implements Callable<Integer> {
 
   /** The remote's default branch (where its HEAD points), else {@code main}. */
   static String defaultBranch(String remote, Session session) {
-    return credentials(JGitPublisher.builder(remote))
-        .workDirectory(session.cloneDirectory())
-        .build()
+    return session
+        .own(
+            credentials(JGitPublisher.builder(remote))
+                .workDirectory(session.cloneDirectory())
+                .build())
         .remoteDefaultBranch()
         .orElse("main");
   }

@@ -16,19 +16,23 @@ import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.review.helm.HelmChartReviewer;
+import dev.upkeep.source.RegistrySource;
 import dev.upkeep.source.oci.OciRegistrySource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -44,6 +48,12 @@ final class Session implements AutoCloseable {
   private final Path workDir;
   private final boolean ownWorkDir;
 
+  /** Publishers (and whatever else) to close with the session: their SSH clients, their clones. */
+  private final Set<AutoCloseable> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** Wraps the registry source; {@code fleet} shares one tag cache across repositories. */
+  UnaryOperator<RegistrySource> sources = UnaryOperator.identity();
+
   Session(RepositoryOptions options, PrintWriter out, PrintWriter err) {
     this.options = options;
     this.out = out;
@@ -57,6 +67,11 @@ final class Session implements AutoCloseable {
     }
   }
 
+  /** {@code url} without the user information a Git URL may carry ({@code https://user:token@}). */
+  static String redact(String url) {
+    return url.replaceAll("//[^/@]*@", "//");
+  }
+
   /** The directory a remote repository is cloned into. */
   Path cloneDirectory() {
     return workDir.resolve("clone");
@@ -66,9 +81,7 @@ final class Session implements AutoCloseable {
   Path localRepository() {
     if (options.isRemote()) {
       throw new ConfigurationException(
-          "this command needs a local checkout; --repo \""
-              + options.repo.replaceAll("//[^/@]*@", "//")
-              + "\" is a URL");
+          "this command needs a local checkout; --repo \"" + redact(options.repo) + "\" is a URL");
     }
     Path dir = Path.of(options.repo).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
@@ -77,14 +90,24 @@ final class Session implements AutoCloseable {
     return dir;
   }
 
+  /** Closes {@code part} with this session when it can be closed; returns it. */
+  <T> T own(T part) {
+    if (part instanceof AutoCloseable) {
+      owned.add((AutoCloseable) part);
+    }
+    return part;
+  }
+
   /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
   Loaded load(GitPublisher publisher) {
-    return publisher.inspect(
-        root -> {
-          ManifestWalk walk = ManifestWalk.create();
-          return new Loaded(
-              FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
-        });
+    return own(publisher)
+        .inspect(
+            root -> {
+              ManifestWalk walk = ManifestWalk.create();
+              return new Loaded(
+                  FluxAutomation.from(FluxObjects.scan(root, walk)),
+                  InlineMarkers.scan(root, walk));
+            });
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */
@@ -143,9 +166,9 @@ final class Session implements AutoCloseable {
       Loaded loaded, Optional<FluxAutomation.Automation> automation, GitPublisher publisher) {
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
-            .source(source(loaded.flux()))
+            .source(sources.apply(source(loaded.flux())))
             .patcher(SetterPatcher.create())
-            .publisher(publisher)
+            .publisher(own(publisher))
             .concurrency(options.concurrency);
     if (options.chartReview) {
       b.chartReviewer(HelmChartReviewer.create());
@@ -227,6 +250,13 @@ final class Session implements AutoCloseable {
 
   @Override
   public void close() {
+    for (AutoCloseable part : owned) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        err.println("upkeep: warning: " + e.getMessage());
+      }
+    }
     if (!ownWorkDir) {
       return;
     }

@@ -1,14 +1,17 @@
 package dev.upkeep.cli;
 
 import dev.upkeep.UpkeepException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify} and {@code promote}
- * over a Flux repository (a path or a Git URL).
+ * over a Flux repository (a path or a Git URL), and {@code fleet} over many.
  *
  * <p>Exit codes: 0 done or nothing to do, 1 failure, 2 bad usage, 3 changes found ({@code plan
  * --exit-code}), 4 verification failed ({@code verify}).
@@ -16,11 +19,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "upkeep",
     mixinStandardHelpOptions = true,
-    version = "upkeep 0.1.0-SNAPSHOT",
+    versionProvider = UpkeepCommand.Version.class,
     description = "Keeps the chart and image versions pinned in a GitOps repository up to date.",
     subcommands = {
       PlanCommand.class,
       RunCommand.class,
+      FleetCommand.class,
       VerifyCommand.class,
       PromoteCommand.class,
       CommandLine.HelpCommand.class
@@ -43,6 +47,21 @@ public final class UpkeepCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The project version, written into the jar by the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = UpkeepCommand.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new IOException("version.properties is missing from the jar");
+        }
+        p.load(in);
+      }
+      return new String[] {"upkeep " + p.getProperty("version")};
+    }
+  }
+
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
@@ -52,6 +71,7 @@ public final class UpkeepCommand implements Callable<Integer> {
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new UpkeepCommand());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

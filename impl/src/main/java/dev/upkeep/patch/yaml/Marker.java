@@ -1,7 +1,7 @@
 package dev.upkeep.patch.yaml;
 
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.patch.Change.Field;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -42,8 +42,35 @@ abstract class CommitSigning {
     return new SshSigning(privateKey);
   }
 
+  /** The artifact a host adds to sign with OpenPGP; BouncyCastle is an optional dependency. */
+  static final String BOUNCY_CASTLE = "org.bouncycastle:bcpg-jdk18on";
+
   static CommitSigning openPgp(Path secretKey, char[] passphrase) {
+    requireBouncyCastle(CommitSigning.class.getClassLoader());
     return new OpenPgpSigning(secretKey, passphrase == null ? null : passphrase.clone());
+  }
+
+  /**
+   * Fails with a message naming the artifact to add when {@code loader} cannot see BouncyCastle's
+   * OpenPGP and provider classes.
+   */
+  static void requireBouncyCastle(ClassLoader loader) {
+    for (String name :
+        new String[] {
+          "org.bouncycastle.openpgp.PGPSecretKey",
+          "org.bouncycastle.jce.provider.BouncyCastleProvider"
+        }) {
+      try {
+        Class.forName(name, false, loader);
+      } catch (ClassNotFoundException e) {
+        throw new ConfigurationException(
+            "OpenPGP commit signing needs BouncyCastle, an optional dependency of upkeep-impl: add "
+                + BOUNCY_CASTLE
+                + " (with bcprov-jdk18on) to the class path; "
+                + name
+                + " is missing");
+      }
+    }
   }
 
   private static final class SshSigning extends CommitSigning {

@@ -150,7 +150,7 @@ public final class GitHubOpener implements ChangeRequestOpener {
      */
     public GitHubOpener build() {
       OpenerSettings.repository(repository, false);
-      OpenerSettings.token(token);
+      OpenerSettings.token(token, "GitHub", "UPKEEP_GITHUB_TOKEN");
       OpenerSettings.apiUrl(apiUrl);
       OpenerSettings.timeout(timeout);
       return new GitHubOpener(this);

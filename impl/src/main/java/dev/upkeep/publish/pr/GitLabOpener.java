@@ -151,7 +151,7 @@ public final class GitLabOpener implements ChangeRequestOpener {
      */
     public GitLabOpener build() {
       OpenerSettings.repository(project, true);
-      OpenerSettings.token(token);
+      OpenerSettings.token(token, "GitLab", "UPKEEP_GITLAB_TOKEN");
       OpenerSettings.apiUrl(apiUrl);
       OpenerSettings.timeout(timeout);
       return new GitLabOpener(this);

@@ -176,7 +176,7 @@ public final class GiteaOpener implements ChangeRequestOpener {
     public GiteaOpener build() {
       OpenerSettings.apiUrl(apiUrl);
       OpenerSettings.repository(repository, false);
-      OpenerSettings.token(token);
+      OpenerSettings.token(token, "Gitea", "UPKEEP_GITEA_TOKEN");
       OpenerSettings.timeout(timeout);
       return new GiteaOpener(this);
     }

@@ -40,9 +40,20 @@ final class OpenerSettings {
     return repository;
   }
 
-  static String token(String token) {
+  /**
+   * Refuses a missing or blank token the same way for every forge, naming the environment variable
+   * the command line reads it from.
+   */
+  static String token(String token, String forge, String variable) {
     if (token == null || token.isBlank()) {
-      throw new ConfigurationException("token must not be blank");
+      throw new ConfigurationException(
+          "a "
+              + forge
+              + " pull request needs a token, got "
+              + (token == null ? "none" : "a blank one")
+              + " (the upkeep command reads it from "
+              + variable
+              + ")");
     }
     return token;
   }

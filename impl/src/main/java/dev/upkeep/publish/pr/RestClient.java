@@ -1,11 +1,11 @@
 package dev.upkeep.publish.pr;
 
-import dev.upkeep.internal.Json;
 import dev.upkeep.internal.http.HttpCall;
 import dev.upkeep.internal.http.HttpFailure;
 import dev.upkeep.internal.http.HttpReply;
 import dev.upkeep.internal.http.HttpTransport;
 import dev.upkeep.internal.http.Sleeper;
+import dev.upkeep.json.Json;
 import dev.upkeep.publish.ChangeRequestException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.upkeep.review.helm;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -8,7 +8,7 @@ import dev.harrel.jsonschema.JsonSchemaException;
 import dev.harrel.jsonschema.SimpleType;
 import dev.harrel.jsonschema.Validator;
 import dev.harrel.jsonschema.ValidatorFactory;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import dev.upkeep.review.ChartException;
 import java.math.BigDecimal;
 import java.math.BigInteger;

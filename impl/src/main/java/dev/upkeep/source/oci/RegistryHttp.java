@@ -2,12 +2,12 @@ package dev.upkeep.source.oci;
 
 import com.google.cloud.tools.jib.http.Authorization;
 import dev.upkeep.ArtifactRef;
-import dev.upkeep.internal.Json;
 import dev.upkeep.internal.http.HostRules;
 import dev.upkeep.internal.http.HttpCall;
 import dev.upkeep.internal.http.HttpFailure;
 import dev.upkeep.internal.http.HttpReply;
 import dev.upkeep.internal.http.HttpTransport;
+import dev.upkeep.json.Json;
 import dev.upkeep.source.RegistryException;
 import java.net.URI;
 import java.net.URLEncoder;

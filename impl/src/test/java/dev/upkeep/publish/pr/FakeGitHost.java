@@ -2,7 +2,7 @@ package dev.upkeep.publish.pr;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

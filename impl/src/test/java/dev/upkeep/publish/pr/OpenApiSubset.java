@@ -1,6 +1,6 @@
 package dev.upkeep.publish.pr;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import dev.upkeep.source.RegistryException;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.RegistrySourceContract;
 import dev.upkeep.testing.oci.Blob;
+import dev.upkeep.testing.oci.DistributionRegistry;
 import dev.upkeep.testing.oci.Fault;
 import dev.upkeep.testing.oci.HelmChart;
 import dev.upkeep.testing.oci.OciArtifact;

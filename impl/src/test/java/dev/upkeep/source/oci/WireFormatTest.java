@@ -3,7 +3,7 @@ package dev.upkeep.source.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;

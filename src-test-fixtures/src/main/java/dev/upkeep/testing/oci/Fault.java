@@ -17,8 +17,10 @@ import java.util.Optional;
  * registry.inject(Fault.status(500).times(2));
  * }</pre>
  *
- * <p>Immutable; {@link #times} and {@link #matching} return changed copies. A fault applies to
- * registry API requests only, never to the token endpoint.
+ * <p>Every factory makes a fault that fires <b>once</b>, on the next matching request, and is then
+ * used up; {@link #times(int)} makes it fire on that many. A fault matches every path unless {@link
+ * #matching} narrows it. Immutable; {@link #times} and {@link #matching} return changed copies. A
+ * fault applies to registry API requests only, never to the token endpoint.
  */
 public final class Fault {
   /** What the registry does instead of answering normally. */
@@ -176,7 +178,7 @@ public final class Fault {
     return size;
   }
 
-  /** For how many matching requests the fault fires. */
+  /** For how many matching requests the fault fires: 1 unless {@link #times(int)} said more. */
   public int times() {
     return times;
   }

@@ -1,6 +1,6 @@
 package dev.upkeep.testing.oci;
 
-import dev.upkeep.internal.Json;
+import dev.upkeep.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

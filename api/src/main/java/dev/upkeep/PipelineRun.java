@@ -1,15 +1,5 @@
-package dev.upkeep.internal;
+package dev.upkeep;
 
-import dev.upkeep.ArtifactRef;
-import dev.upkeep.FileReport;
-import dev.upkeep.Finding;
-import dev.upkeep.PolicyReport;
-import dev.upkeep.ProblemFile;
-import dev.upkeep.Selection;
-import dev.upkeep.UpdateListener;
-import dev.upkeep.UpdatePipeline;
-import dev.upkeep.UpdateReport;
-import dev.upkeep.UpkeepException;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
@@ -46,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** One execution of a pipeline: resolve, patch, publish, open a change request. */
-public final class PipelineRun {
+final class PipelineRun {
   private static final System.Logger LOG = System.getLogger(UpdatePipeline.class.getName());
 
   private final UpdatePipeline pipeline;
@@ -54,22 +44,24 @@ public final class PipelineRun {
   private final UpdateListener listener;
 
   /** Prepares a run of {@code pipeline}; {@code dryRun} writes nothing. */
-  public PipelineRun(UpdatePipeline pipeline, boolean dryRun) {
+  PipelineRun(UpdatePipeline pipeline, boolean dryRun) {
     this.pipeline = pipeline;
     this.dryRun = dryRun;
     this.listener = pipeline.listener();
   }
 
   /** Runs and reports. */
-  public UpdateReport execute() {
+  UpdateReport execute() {
     long started = System.nanoTime();
     List<PolicyReport> policies = resolve();
     long resolved = System.nanoTime();
     AtomicLong patchNanos = new AtomicLong();
     List<Finding> findings = new ArrayList<>();
     for (PolicyReport p : policies) {
-      if (p.status() == PolicyReport.Status.FAILED) {
-        findings.add(new Finding(Finding.Severity.ERROR, "", 0, p.reason()));
+      Finding failure = new Finding(Finding.Severity.ERROR, "", 0, p.reason());
+      // Policies that share an artifact share its failure: report it once.
+      if (p.status() == PolicyReport.Status.FAILED && !findings.contains(failure)) {
+        findings.add(failure);
       }
     }
     Map<String, Selection> selections = new LinkedHashMap<>();

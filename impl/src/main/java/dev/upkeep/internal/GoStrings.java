@@ -2,7 +2,8 @@ package dev.upkeep.internal;
 
 /**
  * Strings as Go treats them, for matching Flux exactly: byte-wise ordering and quoting in messages.
- * Not part of the public API.
+ * Not part of the public API: shared by the semver and tag policies of this module, which is why it
+ * is public at all.
  */
 public final class GoStrings {
   private GoStrings() {}

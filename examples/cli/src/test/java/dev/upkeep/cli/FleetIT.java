@@ -1,8 +1,7 @@
-package dev.upkeep.examples;
+package dev.upkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upkeep.cli.UpkeepCommand;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.GitRemoteFixture;
 import dev.upkeep.testing.UpkeepExtension;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(UpkeepExtension.class)
 class FleetIT {
 
-  static final Path FLEET = Path.of("fleet");
+  static final Path FLEET = Path.of("../fleet");
 
   FakeOciRegistry registry;
   GitRemoteFixture remote;

@@ -1,7 +1,5 @@
-package dev.upkeep.internal;
+package dev.upkeep;
 
-import dev.upkeep.FileReport;
-import dev.upkeep.Selection;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.ManifestPatcher;
 import dev.upkeep.patch.Patch;

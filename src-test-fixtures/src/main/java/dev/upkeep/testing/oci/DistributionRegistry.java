@@ -1,4 +1,4 @@
-package dev.upkeep.source.oci;
+package dev.upkeep.testing.oci;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,17 +12,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * Debian's {@code docker-registry} (distribution 2.8) started for a test: our own config, 127.0.0.1
- * on a free port, storage in a temp dir, optional htpasswd Basic auth; stopped and deleted on
- * close. Installed by {@code .ci/setup}.
+ * on a free port, storage in a temp dir, optional htpasswd Basic auth, an access log of every
+ * request ({@link #requests()}); stopped and deleted on close. Installed by {@code .ci/setup}. Seed
+ * it with {@link RegistryUpload}.
+ *
+ * <p>Basic auth hashes the password with BouncyCastle's bcrypt: a test that asks for it needs
+ * {@code org.bouncycastle:bcprov-jdk18on} on its class path (an optional dependency here).
  */
 public final class DistributionRegistry implements AutoCloseable {
+  private static final Pattern REQUEST = Pattern.compile("\"([A-Z]+) (\\S+) HTTP/[0-9.]+\"");
+
   private final Process process;
   private final Path dir;
   private final String host;
@@ -33,12 +43,13 @@ public final class DistributionRegistry implements AutoCloseable {
     this.host = host;
   }
 
-  /** Starts one without authentication. */
+  /** Starts a registry that anyone may read and push to. */
   public static DistributionRegistry start() {
     return start(null, null);
   }
 
-  static DistributionRegistry start(String user, String password) {
+  /** Starts a registry that asks for HTTP Basic {@code user}/{@code password}. */
+  public static DistributionRegistry start(String user, String password) {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
@@ -54,7 +65,7 @@ public final class DistributionRegistry implements AutoCloseable {
       new SecureRandom().nextBytes(secret);
       StringBuilder config = new StringBuilder();
       config.append("version: 0.1\n");
-      config.append("log:\n  level: warn\n  accesslog:\n    disabled: true\n");
+      config.append("log:\n  level: warn\n  accesslog:\n    disabled: false\n");
       config.append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data"));
       config.append("\n  delete:\n    enabled: true\n");
       config.append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
@@ -118,11 +129,31 @@ public final class DistributionRegistry implements AutoCloseable {
     throw new IllegalStateException("docker-registry did not answer on " + host + " within 20 s");
   }
 
-  /** {@code 127.0.0.1:PORT}. */
+  /** {@code 127.0.0.1:PORT}, as in image references. */
   public String host() {
     return host;
   }
 
+  /**
+   * Every request served so far, oldest first, as {@code METHOD PATH} (e.g. {@code GET
+   * /v2/charts/podinfo/tags/list}), read from the registry's access log.
+   */
+  public List<String> requests() {
+    try {
+      List<String> out = new ArrayList<>();
+      for (String line : Files.readAllLines(dir.resolve("registry.log"), StandardCharsets.UTF_8)) {
+        Matcher m = REQUEST.matcher(line);
+        if (m.find()) {
+          out.add(m.group(1) + " " + m.group(2));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the registry's access log", e);
+    }
+  }
+
+  /** Stops the registry and deletes its storage. */
   @Override
   public void close() {
     process.destroy();

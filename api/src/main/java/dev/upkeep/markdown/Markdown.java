@@ -1,4 +1,4 @@
-package dev.upkeep.internal;
+package dev.upkeep.markdown;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,6 +8,10 @@ import java.util.regex.Pattern;
  * messages, release notes) into GitHub-flavoured Markdown so that they show as the text they are:
  * no markup, no HTML, no links or images, no table cells split, no {@code @mention} that pings
  * anyone and no {@code #123} that links an issue. Every Markdown renderer escapes through here.
+ *
+ * <p>Public and supported, as {@code dev.upkeep.json.Json} is: the API's reports, the
+ * implementation's {@code verify} report and users' own renderers and {@code ChangeRequestOpener}
+ * implementations need it. Thread-safe: the static methods keep no state.
  *
  * <p>Mentions and references are broken with a zero-width space ({@code &#8203;}) after the
  * {@code @} or {@code #}: forges find them in the rendered text, where a backslash escape is gone.

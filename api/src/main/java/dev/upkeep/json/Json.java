@@ -1,4 +1,4 @@
-package dev.upkeep.internal;
+package dev.upkeep.json;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +9,10 @@ import java.util.Optional;
 
 /**
  * The one JSON reader and writer Upkeep uses: registry answers, marker comments, Git hosts' REST
- * bodies, reports. Not part of the public API.
+ * bodies, reports, and the test fixtures' manifests. Public and supported: every module needs it
+ * (the API's reports, the implementation, the fixtures, which depend on the API alone), and so do
+ * users' own {@code RegistrySource} and {@code ChangeRequestOpener} implementations; it depends on
+ * the JDK only. Thread-safe: the static methods keep no state.
  *
  * <p>The reader is strict RFC 8259 (JSON whitespace only, JSON number grammar, escapes checked,
  * nothing after the value) and, like Go's {@code encoding/json}, lets a repeated key win over the

@@ -1,8 +1,7 @@
-package dev.upkeep.examples;
+package dev.upkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.upkeep.cli.UpkeepCommand;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.UpkeepExtension;
 import java.io.PrintWriter;

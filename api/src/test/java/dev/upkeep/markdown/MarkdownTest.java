@@ -1,4 +1,4 @@
-package dev.upkeep.internal;
+package dev.upkeep.markdown;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

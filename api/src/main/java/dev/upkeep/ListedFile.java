@@ -1,7 +1,5 @@
-package dev.upkeep.internal;
+package dev.upkeep;
 
-import dev.upkeep.Finding;
-import dev.upkeep.ProblemFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.upkeep.internal;
+package dev.upkeep;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +8,13 @@ import java.util.List;
  * removes a line break, so lines pair up one to one; when they do not (a custom patcher), the whole
  * file becomes one hunk. Not part of the public API.
  */
-public final class LineDiff {
+final class LineDiff {
   private static final int CONTEXT = 3;
 
   private LineDiff() {}
 
   /** The unified diff of {@code before} and {@code after} for {@code file}, or "" if equal. */
-  public static String unified(String file, String before, String after) {
+  static String unified(String file, String before, String after) {
     if (before.equals(after)) {
       return "";
     }

@@ -1,0 +1,98 @@
+package dev.upkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.GitRemoteFixture;
+import dev.upkeep.testing.UpkeepExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code target/upkeep.jar} copied alone into an empty directory, run as a user would. */
+@ExtendWith(UpkeepExtension.class)
+class CopiedJarIT {
+
+  record Result(int code, String out, String err) {}
+
+  /** Runs {@code java -jar upkeep.jar ARGS} from a directory holding nothing but the jar. */
+  static Result upkeep(Path dir, String... args) throws IOException, InterruptedException {
+    Path jar = dir.resolve("upkeep.jar");
+    if (!Files.exists(jar)) {
+      Files.copy(Path.of("target", "upkeep.jar"), jar, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .redirectError(dir.resolve("err.txt").toFile());
+    pb.environment().remove("CLASSPATH");
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    pb.environment().remove("UPKEEP_DEBUG");
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("upkeep finished").isTrue();
+    return new Result(
+        p.exitValue(),
+        Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void printsTheProjectVersion(@TempDir Path dir) throws Exception {
+    Result r = upkeep(dir, "--version");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip()).isEqualTo("upkeep " + System.getProperty("upkeep.version"));
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void plansARemoteRepositoryWithNothingOnStderrAndEnumsInAnyCase(
+      FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path dir) throws Exception {
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    String marker =
+        "{\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}";
+    remote.seed(Map.of("app.yaml", "version: 1.2.3 # " + marker + "\n"));
+
+    // Cloning loads JGit, which logs through SLF4J: no "no provider" notice may follow.
+    Result r =
+        upkeep(
+            dir,
+            "plan",
+            "--repo",
+            remote.url(),
+            "--insecure-registry",
+            registry.host(),
+            "--format",
+            "JSON");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("{").contains("\"1.2.5\"");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void acceptsAStrategyInLowerCase(@TempDir Path dir) throws Exception {
+    Result r = upkeep(dir, "run", "--strategy", "rebuild", "--help");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+  }
+}

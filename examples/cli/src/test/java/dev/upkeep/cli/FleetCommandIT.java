@@ -1,0 +1,228 @@
+package dev.upkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.testing.GitRemoteFixture;
+import dev.upkeep.testing.oci.DistributionRegistry;
+import dev.upkeep.testing.oci.HelmChart;
+import dev.upkeep.testing.oci.RegistryUpload;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code upkeep fleet} over bare Git remotes and Debian's real {@code docker-registry}. */
+class FleetCommandIT {
+
+  static DistributionRegistry registry;
+  final List<GitRemoteFixture> remotes = new ArrayList<>();
+
+  record Result(int code, String out, String err) {}
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = DistributionRegistry.start();
+    RegistryUpload upload = RegistryUpload.to(registry.host());
+    for (String chart : List.of("podinfo", "nginx")) {
+      for (String v : List.of("1.2.3", "1.2.5", "1.3.0")) {
+        HelmChart c = HelmChart.of(chart, v);
+        upload.push("charts/" + chart, c.tag(), c.toArtifact());
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    registry.close();
+  }
+
+  @AfterEach
+  void deleteRemotes() {
+    remotes.forEach(GitRemoteFixture::close);
+  }
+
+  static String marker(String chart) {
+    return "{\"$upkeep\": {\"chart\": \"oci://"
+        + registry.host()
+        + "/charts/"
+        + chart
+        + "\", \"semver\": \"1.2.x\"}}";
+  }
+
+  /** A remote whose app.yaml pins podinfo and nginx 1.2.3, to be moved to 1.2.5. */
+  GitRemoteFixture repository() {
+    GitRemoteFixture remote = GitRemoteFixture.create();
+    remote.seed(
+        Map.of(
+            "app.yaml",
+            "podinfo: 1.2.3 # "
+                + marker("podinfo")
+                + "\nnginx: 1.2.3 # "
+                + marker("nginx")
+                + "\n"));
+    remotes.add(remote);
+    return remote;
+  }
+
+  static Path config(Path dir, List<String> urls) throws IOException {
+    StringBuilder b = new StringBuilder("repositories:\n");
+    urls.forEach(u -> b.append("  - url: ").append(u).append('\n'));
+    Path file = dir.resolve("fleet.yaml");
+    Files.writeString(file, b);
+    return file;
+  }
+
+  static Result upkeep(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = UpkeepCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static long tagListings(String chart) {
+    return registry.requests().stream()
+        .filter(r -> r.startsWith("GET /v2/charts/" + chart + "/tags/list"))
+        .count();
+  }
+
+  @Test
+  void updatesFiveRepositoriesListingEachArtifactsTagsOnce(@TempDir Path dir) throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      urls.add(repository().url());
+    }
+    long podinfoBefore = tagListings("podinfo");
+    long nginxBefore = tagListings("nginx");
+
+    Result r =
+        upkeep(
+            "fleet",
+            "--config",
+            config(dir, urls).toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--parallel",
+            "3",
+            "--report-dir",
+            dir.resolve("reports").toString());
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    for (GitRemoteFixture remote : remotes) {
+      assertThat(remote.readFile("upkeep/update", "app.yaml"))
+          .hasValueSatisfying(
+              text -> assertThat(text).contains("podinfo: 1.2.5 #").contains("nginx: 1.2.5 #"));
+    }
+    assertThat(tagListings("podinfo") - podinfoBefore).isEqualTo(1);
+    assertThat(tagListings("nginx") - nginxBefore).isEqualTo(1);
+    assertThat(r.out().lines().skip(1))
+        .hasSize(5)
+        .allSatisfy(line -> assertThat(line).contains(" updated ").contains(" 2 "));
+    try (Stream<Path> reports = Files.list(dir.resolve("reports"))) {
+      assertThat(reports.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly(
+              "01-remote.json",
+              "02-remote.json",
+              "03-remote.json",
+              "04-remote.json",
+              "05-remote.json");
+    }
+    assertThat(Files.readString(dir.resolve("reports/03-remote.json")))
+        .contains("\"result\": \"updated\"")
+        .contains("\"error\": null");
+  }
+
+  @Test
+  void reportsAFailingRepositoryAndUpdatesTheOthers(@TempDir Path dir) throws Exception {
+    String first = repository().url();
+    String missing = dir.resolve("missing.git").toUri().toString();
+    String last = repository().url();
+
+    Result r =
+        upkeep(
+            "fleet",
+            "--config",
+            config(dir, List.of(first, missing, last)).toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--report-dir",
+            dir.resolve("reports").toString());
+
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(remotes).allSatisfy(remote -> assertThat(remote.head("upkeep/update")).isPresent());
+    List<String> rows = r.out().lines().skip(1).collect(Collectors.toList());
+    assertThat(rows.get(0)).contains(" updated ");
+    assertThat(rows.get(1)).contains(missing).contains(" failed ");
+    assertThat(rows.get(2)).contains(" updated ");
+    assertThat(Files.readString(dir.resolve("reports/02-missing.json")))
+        .contains("\"result\": \"failed\"")
+        .contains("\"report\": null");
+  }
+
+  @Test
+  void shardsOneTwoAndThreeOfThreeCoverSevenRepositoriesExactlyOnce(@TempDir Path dir)
+      throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      urls.add(repository().url());
+    }
+    Path config = config(dir, urls);
+    List<String> covered = new ArrayList<>();
+
+    for (int i = 1; i <= 3; i++) {
+      Path reports = dir.resolve("shard" + i);
+      Result r =
+          upkeep(
+              "fleet",
+              "--config",
+              config.toString(),
+              "--shard",
+              i + "/3",
+              "--insecure-registry",
+              registry.host(),
+              "--report-dir",
+              reports.toString());
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      try (Stream<Path> files = Files.list(reports)) {
+        files.map(p -> p.getFileName().toString()).forEach(covered::add);
+      }
+    }
+
+    assertThat(covered)
+        .containsExactlyInAnyOrder(
+            "01-remote.json",
+            "02-remote.json",
+            "03-remote.json",
+            "04-remote.json",
+            "05-remote.json",
+            "06-remote.json",
+            "07-remote.json");
+    for (GitRemoteFixture remote : remotes) {
+      assertThat(remote.log("upkeep/update")).hasSize(2); // the seed and one update
+    }
+  }
+
+  @Test
+  void refusesAShardOutsideOneToN(@TempDir Path dir) throws Exception {
+    Result r =
+        upkeep(
+            "fleet",
+            "--config",
+            config(dir, List.of("file:///x.git")).toString(),
+            "--shard",
+            "4/3");
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("a shard is i/n with 1 <= i <= n").contains("\"4/3\"");
+  }
+}

@@ -1,0 +1,116 @@
+package dev.upkeep.fleet;
+
+import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.RegistryException;
+import dev.upkeep.source.RegistrySource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One listing of each artifact's tags (and one lookup of each tag's digest), shared by every
+ * pipeline whose source it {@linkplain #wrap wraps}: a fleet of repositories that use the same
+ * chart asks its registry once. The first caller lists; callers that arrive meanwhile wait for that
+ * answer. A failure is remembered too, so a registry that is down is asked once per cache, and
+ * every repository that needs it reports the same error.
+ *
+ * <p>Thread-safe. A cache is a snapshot: make one per fleet run, not one per process, or new tags
+ * are never seen. Entries are keyed by artifact alone, so wrap only sources that see the same
+ * registries (the same credentials reach the same tags).
+ */
+public final class TagCache {
+
+  private final Map<ArtifactRef, CompletableFuture<List<String>>> tags = new ConcurrentHashMap<>();
+  private final Map<Digest, CompletableFuture<Optional<String>>> digests =
+      new ConcurrentHashMap<>();
+
+  private record Digest(ArtifactRef ref, String tag) {}
+
+  private TagCache() {}
+
+  /** An empty cache. */
+  public static TagCache create() {
+    return new TagCache();
+  }
+
+  /**
+   * A source that answers from this cache and asks {@code source} only for what it lacks. Closing
+   * it closes {@code source} when that can be closed; the cache stays.
+   */
+  public RegistrySource wrap(RegistrySource source) {
+    return new Cached(this, Objects.requireNonNull(source, "source"));
+  }
+
+  private static final class Cached implements RegistrySource, AutoCloseable {
+    private final TagCache cache;
+    private final RegistrySource source;
+
+    Cached(TagCache cache, RegistrySource source) {
+      this.cache = cache;
+      this.source = source;
+    }
+
+    @Override
+    public List<String> listTags(ArtifactRef ref) {
+      return once(cache.tags, ref, () -> List.copyOf(source.listTags(ref)));
+    }
+
+    @Override
+    public Optional<String> digest(ArtifactRef ref, String tag) {
+      return once(cache.digests, new Digest(ref, tag), () -> source.digest(ref, tag));
+    }
+
+    @Override
+    public boolean supports(ArtifactRef ref) {
+      return source.supports(ref);
+    }
+
+    @Override
+    public void close() {
+      if (source instanceof AutoCloseable) {
+        try {
+          ((AutoCloseable) source).close();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new RegistryException("cannot close the registry source: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  /** How many artifacts' tags were listed (or tried) through this cache. */
+  public int artifactsListed() {
+    return tags.size();
+  }
+
+  private static <K, V> V once(Map<K, CompletableFuture<V>> map, K key, Supplier<V> ask) {
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> existing = map.putIfAbsent(key, mine);
+    if (existing == null) {
+      try {
+        mine.complete(ask.get());
+      } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+      }
+      existing = mine;
+    }
+    try {
+      return existing.join();
+    } catch (CompletionException e) {
+      // The source's own exception (a RegistryException), as the first caller saw it.
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      if (e.getCause() instanceof Error) {
+        throw (Error) e.getCause();
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.upkeep.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upkeep.ConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetConfigTest {
+
+  @Nested
+  class Loading {
+    @Test
+    void readsUrlsAndOptionalAutomationsInFileOrder(@TempDir Path dir) throws Exception {
+      Path file = dir.resolve("fleet.yaml");
+      Files.writeString(
+          file,
+          "repositories:\n"
+              + "  - url: https://github.com/org/gitops.git\n"
+              + "  - url: file:///srv/git/platform.git\n"
+              + "    automation: flux-system:platform\n"
+              + "  - url: ssh://git@example.com/org/apps.git\n");
+
+      assertThat(FleetConfig.load(file).repositories())
+          .containsExactly(
+              new FleetConfig.Repository("https://github.com/org/gitops.git", Optional.empty()),
+              new FleetConfig.Repository(
+                  "file:///srv/git/platform.git", Optional.of("flux-system:platform")),
+              new FleetConfig.Repository("ssh://git@example.com/org/apps.git", Optional.empty()));
+    }
+
+    @Test
+    void namesTheEntryWithAnUnknownKey(@TempDir Path dir) throws Exception {
+      Path file = dir.resolve("fleet.yaml");
+      Files.writeString(file, "repositories:\n  - url: file:///a.git\n  - uri: file:///b.git\n");
+
+      assertThatThrownBy(() -> FleetConfig.load(file))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("repositories[1]")
+          .hasMessageContaining("unknown key \"uri\"");
+    }
+
+    @Test
+    void refusesAFileWithoutARepositoriesList(@TempDir Path dir) throws Exception {
+      Path file = dir.resolve("fleet.yaml");
+      Files.writeString(file, "repos: []\n");
+
+      assertThatThrownBy(() -> FleetConfig.load(file))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("needs a \"repositories:\" list");
+    }
+  }
+
+  @Nested
+  class Shards {
+    final FleetConfig seven =
+        FleetConfig.of(
+            IntStream.range(0, 7)
+                .mapToObj(i -> new FleetConfig.Repository("file:///r" + i, Optional.empty()))
+                .collect(Collectors.toList()));
+
+    @Test
+    void oneToThreeOfThreeCoverSevenRepositoriesExactlyOnce() {
+      List<FleetConfig.Repository> covered = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        covered.addAll(seven.shard(FleetConfig.Shard.parse(i + "/3")));
+      }
+
+      assertThat(covered).hasSize(7).containsExactlyInAnyOrderElementsOf(seven.repositories());
+      assertThat(seven.shard(FleetConfig.Shard.parse("2/3")))
+          .extracting(FleetConfig.Repository::url)
+          .containsExactly("file:///r1", "file:///r4");
+    }
+
+    @Test
+    void theWholeFleetIsOneOfOne() {
+      assertThat(seven.shard(FleetConfig.Shard.ALL)).isEqualTo(seven.repositories());
+    }
+
+    @Test
+    void refusesShardsOutsideOneToN() {
+      for (String bad : List.of("0/3", "4/3", "1/0", "3", "a/b", "-1/3", "1/3/5", "")) {
+        assertThatThrownBy(() -> FleetConfig.Shard.parse(bad))
+            .as(bad)
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("i/n");
+      }
+    }
+  }
+}

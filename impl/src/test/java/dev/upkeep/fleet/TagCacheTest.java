@@ -1,0 +1,107 @@
+package dev.upkeep.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.RegistryException;
+import dev.upkeep.source.RegistrySource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TagCacheTest {
+
+  static final ArtifactRef PODINFO = ArtifactRef.parse("oci://registry.example.com/charts/podinfo");
+  static final ArtifactRef NGINX = ArtifactRef.parse("oci://registry.example.com/charts/nginx");
+
+  /** Counts listings; the first one waits for {@code gate} so that callers pile up behind it. */
+  static final class CountingSource implements RegistrySource {
+    final AtomicInteger listings = new AtomicInteger();
+    final AtomicInteger digests = new AtomicInteger();
+    final CountDownLatch gate;
+    final boolean fail;
+
+    CountingSource(CountDownLatch gate, boolean fail) {
+      this.gate = gate;
+      this.fail = fail;
+    }
+
+    @Override
+    public List<String> listTags(ArtifactRef ref) {
+      listings.incrementAndGet();
+      try {
+        gate.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (fail) {
+        throw new RegistryException("registry.example.com is down");
+      }
+      return List.of("1.0.0", "1.1.0");
+    }
+
+    @Override
+    public Optional<String> digest(ArtifactRef ref, String tag) {
+      digests.incrementAndGet();
+      return Optional.of("sha256:" + tag);
+    }
+  }
+
+  @Test
+  void listsEachArtifactOnceHoweverManyPipelinesAskAtOnce() throws Exception {
+    CountingSource source = new CountingSource(new CountDownLatch(1), false);
+    TagCache cache = TagCache.create();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<List<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        RegistrySource own = cache.wrap(source); // one wrapper per repository, as a fleet does
+        answers.add(pool.submit(() -> own.listTags(PODINFO)));
+      }
+      Thread.sleep(50);
+      source.gate.countDown();
+      for (Future<List<String>> a : answers) {
+        assertThat(a.get(5, TimeUnit.SECONDS)).containsExactly("1.0.0", "1.1.0");
+      }
+      cache.wrap(source).listTags(NGINX);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(source.listings).hasValue(2);
+    assertThat(cache.artifactsListed()).isEqualTo(2);
+  }
+
+  @Test
+  void looksUpEachDigestOnce() {
+    CountingSource source = new CountingSource(new CountDownLatch(0), false);
+    TagCache cache = TagCache.create();
+
+    assertThat(cache.wrap(source).digest(PODINFO, "1.1.0")).hasValue("sha256:1.1.0");
+    assertThat(cache.wrap(source).digest(PODINFO, "1.1.0")).hasValue("sha256:1.1.0");
+    assertThat(cache.wrap(source).digest(PODINFO, "1.0.0")).hasValue("sha256:1.0.0");
+
+    assertThat(source.digests).hasValue(2);
+  }
+
+  @Test
+  void remembersAFailureAndGivesEveryCallerTheSourcesOwnException() {
+    CountingSource source = new CountingSource(new CountDownLatch(0), true);
+    TagCache cache = TagCache.create();
+
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> cache.wrap(source).listTags(PODINFO))
+          .isInstanceOf(RegistryException.class)
+          .hasMessage("registry.example.com is down");
+    }
+    assertThat(source.listings).hasValue(1);
+  }
+}
