@@ -20,4 +20,30 @@ public interface ChangeRequestOpener {
    * @throws ChangeRequestException when the host refuses or cannot be reached
    */
   ChangeRequest openOrUpdate(ChangeRequestSpec spec);
+
+  /**
+   * The open change requests into {@code targetBranch} whose source branch starts with {@code
+   * branchPrefix}: the ones a grouped run ({@code --group-by artifact}) pushed. Hosts list at most
+   * one page of 100; a repository with more open requests from Upkeep's branches sees the first
+   * 100.
+   *
+   * @throws ChangeRequestException when the host refuses or cannot be reached
+   * @throws UnsupportedOperationException when the implementation cannot list (the default)
+   */
+  default java.util.List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot list open change requests");
+  }
+
+  /**
+   * Comments {@code comment} (Markdown) on the open change request {@code number}, then closes it
+   * without merging. The source branch is left alone.
+   *
+   * @throws ChangeRequestException when the host refuses or cannot be reached
+   * @throws UnsupportedOperationException when the implementation cannot close (the default)
+   */
+  default void close(long number, String comment) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot close change requests");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.upkeep.cli;
 
 import dev.upkeep.UpdateReport;
+import dev.upkeep.adopt.Adoption;
 import dev.upkeep.flux.FluxAutomation;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.git.JGitPublisher;
@@ -32,6 +33,14 @@ final class PlanCommand implements Callable<Integer> {
           "The branch to read a remote repository at (default: the automation's checkout branch, else the remote's default branch).")
   String base;
 
+  @Option(
+      names = "--discover",
+      description =
+          "Show what adopt would mark and which policies it would write, instead of updates.")
+  boolean discover;
+
+  @Mixin AdoptionOptions adoption;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -48,6 +57,11 @@ final class PlanCommand implements Callable<Integer> {
                 .build();
       } else {
         reader = GitPublisher.inPlace(session.localRepository());
+      }
+      if (discover) {
+        Adoption adopt = adoption.build();
+        out.print(reader.inspect(adopt::discover).toText());
+        return CommandLine.ExitCode.OK;
       }
       Session.Loaded loaded = session.load(reader);
       Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());

@@ -4,6 +4,7 @@ import dev.upkeep.ConfigurationException;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.flux.FluxAutomation;
+import dev.upkeep.group.ArtifactGroups;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.git.JGitPublisher;
 import java.io.IOException;
@@ -60,6 +61,28 @@ final class RunCommand implements Callable<Integer> {
       description = "Patch the files of the local --repo directory; no commit, no push.")
   boolean inPlace;
 
+  /** How updates are split into branches and pull requests. */
+  enum GroupBy {
+    none,
+    artifact
+  }
+
+  @Option(
+      names = "--group-by",
+      defaultValue = "none",
+      description =
+          "none: one branch and pull request for everything; artifact: one per chart or image,"
+              + " each rebuilt from the base (implies --strategy REBUILD), later runs update it,"
+              + " and it is closed once the base has its update (default: ${DEFAULT-VALUE}).")
+  GroupBy groupBy;
+
+  @Option(
+      names = "--branch-template",
+      description =
+          "With --group-by artifact: the branch of each artifact, {artifact} standing for its name"
+              + " (default: the push branch followed by -{artifact}, e.g. upkeep/update-podinfo).")
+  String branchTemplate;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -67,6 +90,13 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Session session = new Session(options, out, err)) {
+      if (inPlace && groupBy == GroupBy.artifact) {
+        throw new ConfigurationException("--in-place cannot be combined with --group-by artifact");
+      }
+      if (groupBy == GroupBy.artifact) {
+        Prepared p = prepare(session);
+        return grouped(session, p.loaded, p.automation, p.publisher, p.baseBranch, p.push);
+      }
       UpdateReport report = update(session);
       session.print(report);
       return report.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
@@ -75,12 +105,28 @@ final class RunCommand implements Callable<Integer> {
 
   /** Updates the repository of {@code session} as {@code run} does and returns the report. */
   UpdateReport update(Session session) {
-    PrintWriter err = session.err;
     if (inPlace) {
       GitPublisher publisher = GitPublisher.inPlace(session.localRepository());
       Session.Loaded loaded = session.load(publisher);
       return session.pipeline(loaded, session.automation(loaded.flux()), publisher).build().run();
     }
+    Prepared p = prepare(session);
+    UpdatePipeline.Builder pipeline = session.pipeline(p.loaded, p.automation, p.publisher.build());
+    changeRequests.configure(pipeline);
+    return pipeline.build().run();
+  }
+
+  /** What a run against a Git remote needs: its policies, automation, publisher and branches. */
+  private record Prepared(
+      Session.Loaded loaded,
+      Optional<FluxAutomation.Automation> automation,
+      JGitPublisher.Builder publisher,
+      String baseBranch,
+      String push) {}
+
+  /** Reads the repository at its base, finds the automation, and sets up the publisher. */
+  private Prepared prepare(Session session) {
+    PrintWriter err = session.err;
     String remote = options.isRemote() ? options.repo : session.localRepository().toString();
     // First read the repository at the requested (or default) base to find the automation.
     String firstBase = base != null ? base : defaultBranch(remote, session);
@@ -141,9 +187,58 @@ final class RunCommand implements Callable<Integer> {
       // The automation builds on another branch: read the policies there.
       loaded = session.load(publisher.build());
     }
+    return new Prepared(loaded, automation, publisher, baseBranch, push);
+  }
+
+  /** One branch and pull request per artifact, each rebuilt from the base. */
+  private int grouped(
+      Session session,
+      Session.Loaded loaded,
+      Optional<FluxAutomation.Automation> automation,
+      JGitPublisher.Builder publisher,
+      String baseBranch,
+      String push) {
+    if (push.equals(baseBranch)) {
+      throw new ConfigurationException(
+          "--group-by artifact pushes one branch per artifact beside the base; the push branch \""
+              + push
+              + "\" is the base");
+    }
+    publisher.strategy(JGitPublisher.Strategy.REBUILD);
     UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
     changeRequests.configure(pipeline);
-    return pipeline.build().run();
+    ArtifactGroups.Result result =
+        ArtifactGroups.builder(
+                pipeline.build(), baseBranch, branch -> publisher.pushBranch(branch).build())
+            .branchTemplate(
+                branchTemplate != null ? branchTemplate : push + "-" + ArtifactGroups.ARTIFACT)
+            .build()
+            .run();
+    PrintWriter out = session.out;
+    for (ArtifactGroups.Group g : result.groups()) {
+      out.println("== " + g.branch() + " (" + g.artifact() + ")");
+      if (g.error().isPresent()) {
+        session.err.println("upkeep: " + g.branch() + ": " + g.error().get());
+      } else if (g.report().isPresent()) {
+        session.print(g.report().get());
+      } else if (g.closed().isPresent()) {
+        out.println(
+            "closed #"
+                + g.closed().get().number()
+                + " "
+                + g.closed().get().url()
+                + ": "
+                + baseBranch
+                + " already has its update");
+      } else {
+        out.println("no update");
+      }
+    }
+    if (result.plan().hasErrors()) {
+      result.plan().findings().forEach(f -> session.err.println("upkeep: " + f));
+    }
+    out.flush();
+    return result.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
   }
 
   private void author(

@@ -17,6 +17,7 @@ import dev.upkeep.policy.semver.SemverPolicy;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.review.helm.HelmChartReviewer;
 import dev.upkeep.source.RegistrySource;
+import dev.upkeep.source.helm.HelmRepositorySource;
 import dev.upkeep.source.oci.OciRegistrySource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -167,6 +168,8 @@ final class Session implements AutoCloseable {
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
             .source(sources.apply(source(loaded.flux())))
+            // charts of classic Helm repositories, which inline markers (and adopt) name
+            .source(sources.apply(HelmRepositorySource.create()))
             .patcher(SetterPatcher.create())
             .publisher(own(publisher))
             .concurrency(options.concurrency);

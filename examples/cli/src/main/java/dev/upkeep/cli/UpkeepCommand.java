@@ -10,8 +10,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify} and {@code promote}
- * over a Flux repository (a path or a Git URL), and {@code fleet} over many.
+ * The {@code upkeep} command line: {@code plan}, {@code run}, {@code verify}, {@code promote} and
+ * {@code adopt} over a Flux repository (a path or a Git URL), and {@code fleet} over many.
  *
  * <p>Exit codes: 0 done or nothing to do, 1 failure, 2 bad usage, 3 changes found ({@code plan
  * --exit-code}), 4 verification failed ({@code verify}).
@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       FleetCommand.class,
       VerifyCommand.class,
       PromoteCommand.class,
+      AdoptCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -167,7 +167,8 @@ public final class ManifestWalk implements ManifestFiles {
     return maxFileBytes;
   }
 
-  static String slashed(Path relative) {
+  /** {@code relative} with {@code /} between its parts, whatever the platform's separator. */
+  public static String slashed(Path relative) {
     StringBuilder out = new StringBuilder();
     for (Path part : relative) {
       if (out.length() > 0) {

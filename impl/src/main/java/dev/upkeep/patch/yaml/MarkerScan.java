@@ -90,6 +90,8 @@ final class MarkerScan {
     String key;
     long size = 1;
     Set<String> keys;
+    List<String> path;
+    int items;
 
     Frame(boolean mapping, boolean flow, String anchor) {
       this.mapping = mapping;
@@ -106,10 +108,25 @@ final class MarkerScan {
   private final Map<String, Long> anchors = new HashMap<>();
   private long expanded;
   private int flowDepth;
+  private boolean withPaths;
+  private int document = -1;
 
   private MarkerScan(Path file, String content) {
     this.file = file;
     this.content = content;
+  }
+
+  /**
+   * Parses {@code content} with the same limits as {@link #scan} and returns every node with its
+   * document index and path, for {@link ManifestValues}.
+   *
+   * @throws PatchException when any document does not parse or breaks a limit
+   */
+  static List<Node> nodesWithPaths(Path file, String content) {
+    MarkerScan scan = new MarkerScan(file, content);
+    scan.withPaths = true;
+    scan.parse();
+    return scan.nodes;
   }
 
   /**
@@ -147,6 +164,7 @@ final class MarkerScan {
   private void on(Event event) {
     switch (event.getEventId()) {
       case DocumentStart:
+        document++;
         anchors.clear();
         expanded = 0;
         break;
@@ -207,11 +225,13 @@ final class MarkerScan {
               "collections nested deeper than " + MAX_DEPTH + " levels; refusing the file");
         }
         add(1, open.startLine);
-        stack.push(
+        Frame frame =
             new Frame(
                 open.mapping,
                 start.isFlow(),
-                start.getAnchor().map(a -> a.getValue()).orElse(null)));
+                start.getAnchor().map(a -> a.getValue()).orElse(null));
+        frame.path = open.path;
+        stack.push(frame);
         if (start.isFlow()) {
           flowDepth++;
         }
@@ -277,8 +297,31 @@ final class MarkerScan {
     } else {
       node.role = Role.ITEM;
     }
+    if (withPaths) {
+      node.document = document;
+      node.path = pathOf(node, top);
+    }
     nodes.add(node);
     return node;
+  }
+
+  private static List<String> pathOf(Node node, Frame parent) {
+    if (parent == null) {
+      return List.of();
+    }
+    List<String> path = new ArrayList<>(parent.path);
+    switch (node.role) {
+      case VALUE:
+        path.add(String.valueOf(node.key));
+        break;
+      case ITEM:
+        path.add(Integer.toString(parent.items++));
+        break;
+      default:
+        // a key's path is its mapping's
+        break;
+    }
+    return path;
   }
 
   private static void marks(Node node, Event event) {

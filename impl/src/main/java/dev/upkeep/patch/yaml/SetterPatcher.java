@@ -189,12 +189,13 @@ public final class SetterPatcher implements ManifestPatcher {
       case IMAGE:
       default:
         {
-          ImageParts parts = ImageParts.of(old);
-          String name = sameRepository(parts.name, artifact) ? parts.name : artifact.imageName();
+          ImageReference parts = ImageReference.of(old);
+          String name =
+              sameRepository(parts.name(), artifact) ? parts.name() : artifact.imageName();
           return name
               + ":"
               + selection.tag()
-              + (parts.digest == null && selection.digest().isEmpty()
+              + (parts.digest() == null && selection.digest().isEmpty()
                   ? ""
                   : "@" + digestFor(old, selection, why));
         }
@@ -229,32 +230,6 @@ public final class SetterPatcher implements ManifestPatcher {
           && written.repository().equals(artifact.repository());
     } catch (IllegalArgumentException e) {
       return false;
-    }
-  }
-
-  /** An image reference split into name, tag and digest, as written. */
-  private static final class ImageParts {
-    final String name;
-    final String digest;
-
-    private ImageParts(String name, String digest) {
-      this.name = name;
-      this.digest = digest;
-    }
-
-    static ImageParts of(String reference) {
-      String rest = reference;
-      String digest = null;
-      int at = rest.indexOf('@');
-      if (at >= 0) {
-        digest = rest.substring(at + 1);
-        rest = rest.substring(0, at);
-      }
-      int colon = rest.lastIndexOf(':');
-      if (colon > rest.lastIndexOf('/')) {
-        rest = rest.substring(0, colon);
-      }
-      return new ImageParts(rest, digest);
     }
   }
 

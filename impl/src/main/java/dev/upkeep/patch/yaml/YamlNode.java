@@ -35,6 +35,12 @@ final class YamlNode {
     boolean inFlow;
     boolean mapping;
     String alias;
+
+    /** Index of the document in the stream; only recorded for a {@link ManifestValues} scan. */
+    int document;
+
+    /** Keys and item indexes from the document root; only recorded for a values scan. */
+    java.util.List<String> path;
   }
 
   static boolean isBlockScalar(ScalarEvent scalar) {

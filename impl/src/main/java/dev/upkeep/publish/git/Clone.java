@@ -1,16 +1,21 @@
 package dev.upkeep.publish.git;
 
+import dev.upkeep.publish.PublishException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -167,6 +172,7 @@ final class Clone implements AutoCloseable {
    * removing files a previous, interrupted update left behind.
    */
   void checkout(ObjectId commit, boolean forceClean) throws IOException {
+    TreeCheck.requireSafe(repo, commit);
     try {
       RefUpdate head = repo.updateRef(Constants.HEAD, true);
       head.setNewObjectId(commit);
@@ -189,7 +195,10 @@ final class Clone implements AutoCloseable {
    * Writes the whole tree of {@code commit} into an empty work tree and index, file by file as the
    * repository stores them. JGit's checkout writes every file through a temporary file and a rename
    * and looks up attributes for each, which makes a first checkout of tens of thousands of files
-   * several times slower than Git's; here nothing can be overwritten, so neither is needed.
+   * several times slower than Git's; here nothing can be overwritten, so neither is needed. The
+   * tree was checked ({@link TreeCheck}); still, no file is created where something already is and
+   * no directory is entered through a symbolic link, in case the file system folds two names into
+   * one.
    *
    * @return false when the index is not empty, and the caller must check out the usual way
    */
@@ -199,7 +208,10 @@ final class Clone implements AutoCloseable {
       if (index.getEntryCount() > 0) {
         return false;
       }
+      removeLeftovers();
       DirCacheBuilder builder = index.builder();
+      Set<Path> directories = new HashSet<>();
+      directories.add(workTree);
       try (RevWalk walk = new RevWalk(repo);
           TreeWalk tree = new TreeWalk(repo)) {
         tree.addTree(walk.parseCommit(commit).getTree());
@@ -210,24 +222,26 @@ final class Clone implements AutoCloseable {
           FileMode mode = tree.getFileMode(0);
           ObjectId id = tree.getObjectId(0);
           Path file = workTree.resolve(path);
-          Files.createDirectories(file.getParent());
+          directory(file.getParent(), directories);
           DirCacheEntry entry = new DirCacheEntry(path);
           entry.setFileMode(mode);
           entry.setObjectId(id);
           if (mode == FileMode.GITLINK) {
-            Files.createDirectories(file);
+            directory(file, directories);
           } else if (mode == FileMode.SYMLINK) {
             String target = new String(reader.open(id).getCachedBytes(), StandardCharsets.UTF_8);
-            Files.deleteIfExists(file);
             Files.createSymbolicLink(file, Path.of(target));
           } else {
-            try (OutputStream out = Files.newOutputStream(file)) {
+            try (OutputStream out =
+                Files.newOutputStream(
+                    file, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS)) {
               reader.open(id, Constants.OBJ_BLOB).copyTo(out);
             }
             if (mode == FileMode.EXECUTABLE_FILE && !file.toFile().setExecutable(true)) {
               throw new IOException("cannot make " + path + " executable");
             }
-            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            BasicFileAttributes attrs =
+                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             entry.setLength(attrs.size());
             entry.setLastModified(attrs.lastModifiedTime().toInstant());
           }
@@ -243,6 +257,50 @@ final class Clone implements AutoCloseable {
     } finally {
       index.unlock();
     }
+  }
+
+  /** Creates {@code dir} and its parents inside the work tree, never through a link. */
+  private void directory(Path dir, Set<Path> made) throws IOException {
+    if (made.contains(dir)) {
+      return;
+    }
+    directory(dir.getParent(), made);
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(dir);
+    } else if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new PublishException(
+          "refusing to check out into \""
+              + workTree.relativize(dir).toString().replace('\\', '/')
+              + "\": it is a symbolic link or a file in the work tree");
+    }
+    made.add(dir);
+  }
+
+  /**
+   * Deletes what an interrupted first checkout left beside {@code .git}: without an index nothing
+   * in the work tree is known, and a link left there must not be written through. Links are
+   * removed, never followed.
+   */
+  private void removeLeftovers() throws IOException {
+    try (Stream<Path> top = Files.list(workTree)) {
+      for (Path p : (Iterable<Path>) top::iterator) {
+        if (!p.getFileName().toString().equals(Constants.DOT_GIT)) {
+          deleteTree(p);
+        }
+      }
+    }
+  }
+
+  /** Deletes {@code root} and everything under it; links are removed, never followed. */
+  static void deleteTree(Path root) throws IOException {
+    if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> children = Files.list(root)) {
+        for (Path p : (Iterable<Path>) children::iterator) {
+          deleteTree(p);
+        }
+      }
+    }
+    Files.deleteIfExists(root);
   }
 
   /** Records that the tree matches HEAD again. */
@@ -264,16 +322,8 @@ final class Clone implements AutoCloseable {
     try (ObjectInserter inserter = repo.newObjectInserter()) {
       DirCacheEditor editor = index.editor();
       for (String path : paths) {
-        Path file = workTree.resolve(path).normalize();
-        if (path.isEmpty()
-            || Path.of(path).isAbsolute()
-            || !file.startsWith(workTree)
-            || file.equals(workTree)
-            || workTree.relativize(file).startsWith(Constants.DOT_GIT)) {
-          throw new dev.upkeep.publish.PublishException(
-              "the update reported \"" + path + "\", which is not a file inside the work tree");
-        }
-        path = workTree.relativize(file).toString().replace('\\', '/');
+        path = TreeCheck.requireCommittable(workTree, path);
+        Path file = workTree.resolve(path);
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
           editor.add(new DirCacheEditor.DeletePath(path));
           continue;

@@ -25,7 +25,6 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -54,7 +53,10 @@ import org.eclipse.jgit.transport.URIish;
  * <p>Branch strategies: {@link Strategy#STACK} (the default) adds one commit on top of the push
  * branch, or of the base branch when the push branch does not exist yet, and pushes it as a
  * fast-forward. {@link Strategy#REBUILD} resets a dedicated automation branch to the base branch
- * plus one fresh commit, and refuses when someone other than the configured author committed on it.
+ * plus one fresh commit, and refuses when the branch holds a person's commit. Every commit ends
+ * with an {@code Upkeep-Automation: NAME} trailer; a commit is the automation's own only when it
+ * carries that trailer and the configured committer committed it, so a person's amend counts as
+ * theirs.
  *
  * <p>A push that is refused because the branch moved is retried on a fresh fetch (the update is
  * applied again) up to {@link Builder#retries} times. Credentials are kept in memory only: never in
@@ -64,6 +66,10 @@ import org.eclipse.jgit.transport.URIish;
 public final class JGitPublisher implements GitPublisher, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(JGitPublisher.class.getName());
+
+  /** What Git's receive-pack says when another push moved the ref after it read it. */
+  private static final java.util.regex.Pattern LOST_REF_RACE =
+      java.util.regex.Pattern.compile("cannot lock ref '[^']*': is at \\p{XDigit}+ but expected");
 
   /** How the push branch is built. */
   public enum Strategy {
@@ -76,7 +82,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     /**
      * Reset the push branch to the base branch plus one fresh commit, so it never goes stale and
      * never piles up old update commits. For a branch only the automation writes to: refuses when
-     * it carries a commit by another author.
+     * it carries a commit that is not the automation's own (its trailer, its committer).
      */
     REBUILD
   }
@@ -92,6 +98,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
   private final CommitTemplate template;
   private final CommitMessage commitMessage;
   private final String automation;
+  private final BranchOwnership ownership;
   private final boolean signOff;
   private final CommitSigning signing;
   private final int depth;
@@ -112,6 +119,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     this.template = CommitTemplate.of(b.template);
     this.commitMessage = b.commitMessage;
     this.automation = b.automation;
+    this.ownership = new BranchOwnership(b.automation, this.committerEmail);
     this.signOff = b.signOff;
     this.signing = b.signing;
     this.depth = b.depth;
@@ -335,115 +343,18 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       start = pushHead != null ? pushHead : base;
     } else {
       if (forPublish && pushHead != null) {
-        refuseForeignCommits(clone.repository(), base, pushHead);
+        ownership.requireOnlyOwnCommits(
+            clone.repository(),
+            base,
+            pushHead,
+            "\"" + pushBranch + "\" of " + remote.display(),
+            baseBranch,
+            depth);
       }
       start = base;
     }
     clone.checkout(start, false);
     return new Start(base, pushHead, start);
-  }
-
-  private void refuseForeignCommits(Repository repo, ObjectId base, ObjectId pushHead)
-      throws IOException {
-    List<RevCommit> onBranch =
-        repo.getObjectDatabase().getShallowCommits().isEmpty()
-            ? commitsNotIn(repo, pushHead, base)
-            : commitsNotInShallow(repo, pushHead, base);
-    List<String> foreign = new ArrayList<>();
-    for (RevCommit c : onBranch) {
-      PersonIdent a = c.getAuthorIdent();
-      if (!a.getEmailAddress().equalsIgnoreCase(authorEmail)) {
-        foreign.add(
-            c.abbreviate(7).name()
-                + " by "
-                + a.getName()
-                + " <"
-                + a.getEmailAddress()
-                + ">: \""
-                + c.getShortMessage()
-                + "\"");
-      }
-    }
-    if (!foreign.isEmpty()) {
-      throw new PublishException(
-          "refusing to rebuild \""
-              + pushBranch
-              + "\" of "
-              + remote.display()
-              + ": "
-              + foreign.size()
-              + " of its "
-              + onBranch.size()
-              + " commits not on \""
-              + baseBranch
-              + "\" are not by the automation's author "
-              + authorEmail
-              + " ("
-              + String.join("; ", foreign)
-              + "); merge or move that work, or use Strategy.STACK");
-    }
-  }
-
-  private static List<RevCommit> commitsNotIn(Repository repo, ObjectId head, ObjectId base)
-      throws IOException {
-    List<RevCommit> out = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo)) {
-      walk.markStart(walk.parseCommit(head));
-      walk.markUninteresting(walk.parseCommit(base));
-      for (RevCommit c : walk) {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The same for a shallow clone, reading parents from the commit objects themselves (a shallow
-   * clone's walk pretends the boundary commits have none). Commits whose objects were not fetched
-   * make it refuse: a person's commit could hide among them.
-   */
-  private List<RevCommit> commitsNotInShallow(Repository repo, ObjectId head, ObjectId base)
-      throws IOException {
-    try (ObjectReader reader = repo.newObjectReader()) {
-      java.util.Set<ObjectId> baseSide = new java.util.HashSet<>();
-      java.util.ArrayDeque<ObjectId> todo = new java.util.ArrayDeque<>(List.of(base));
-      while (!todo.isEmpty()) {
-        ObjectId id = todo.pop();
-        if (baseSide.add(id.copy()) && reader.has(id)) {
-          for (RevCommit p : RevCommit.parse(reader.open(id).getCachedBytes()).getParents()) {
-            todo.push(p.getId());
-          }
-        }
-      }
-      List<RevCommit> out = new ArrayList<>();
-      java.util.Set<ObjectId> seen = new java.util.HashSet<>();
-      todo.push(head);
-      while (!todo.isEmpty()) {
-        ObjectId id = todo.pop();
-        if (baseSide.contains(id) || !seen.add(id.copy())) {
-          continue;
-        }
-        if (!reader.has(id)) {
-          throw new PublishException(
-              "refusing to rebuild \""
-                  + pushBranch
-                  + "\" of "
-                  + remote.display()
-                  + ": its history is cut off at "
-                  + id.abbreviate(7).name()
-                  + " by the fetch depth "
-                  + depth
-                  + ", so Upkeep cannot tell whether only its own commits would be dropped;"
-                  + " raise depth(...) or leave it at 0");
-        }
-        RevCommit c = RevCommit.parse(reader.open(id).getCachedBytes());
-        out.add(c);
-        for (RevCommit p : c.getParents()) {
-          todo.push(p.getId());
-        }
-      }
-      return out;
-    }
   }
 
   /** REBUILD on a branch that already is the base plus an identical update: nothing to push. */
@@ -470,17 +381,13 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         commitMessage != null
             ? commitMessage.render(changes, clone.workTree())
             : template.render(changes, automation, baseBranch, pushBranch);
-    message = message.strip() + "\n";
     PersonIdent committer = new PersonIdent(committerName, committerEmail);
-    if (signOff) {
-      message =
-          message
-              + "\nSigned-off-by: "
-              + committer.getName()
-              + " <"
-              + committer.getEmailAddress()
-              + ">\n";
-    }
+    message =
+        ownership.mark(
+            message,
+            signOff
+                ? List.of("Signed-off-by: " + committerName + " <" + committerEmail + ">")
+                : List.of());
     PersonIdent author =
         new PersonIdent(
             authorName, authorEmail, committer.getWhenAsInstant(), committer.getZoneId());
@@ -542,6 +449,12 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       default:
         String why = u == null || u.getMessage() == null ? "" : u.getMessage();
         String said = remoteMessages(result);
+        if (status == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
+            && (why.equals("failed to lock") || LOST_REF_RACE.matcher(said).find())) {
+          // The server checked the lease, then lost the ref to a concurrent push: Git's
+          // receive-pack says the ref "is at X but expected Y", JGit's says "failed to lock".
+          return Outcome.MOVED;
+        }
         throw new PublishException(
             "the remote "
                 + remote.display()
@@ -592,7 +505,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       try {
         WorkDirectoryLock lock = WorkDirectoryLock.acquire(dir, lockTimeout);
         try {
-          deleteTree(dir.resolve("clone"));
+          Clone.deleteTree(dir.resolve("clone"));
         } finally {
           lock.close();
         }
@@ -604,20 +517,6 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         Files.deleteIfExists(dir);
       } catch (IOException e) {
         LOG.log(Level.WARNING, "cannot delete the temporary work directory {0}: {1}", dir, e);
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      List<Path> all = new ArrayList<>();
-      walk.forEach(all::add);
-      java.util.Collections.reverse(all);
-      for (Path p : all) {
-        Files.deleteIfExists(p);
       }
     }
   }
@@ -692,10 +591,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       return this;
     }
 
-    /**
-     * Who the commits are by; {@code Upkeep <upkeep@localhost>} unless set. {@link
-     * Strategy#REBUILD} recognises its own commits by this e-mail address.
-     */
+    /** Who the commits are by; {@code Upkeep <upkeep@localhost>} unless set. */
     public Builder author(String name, String email) {
       this.authorName = name;
       this.authorEmail = email;
@@ -703,7 +599,8 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     }
 
     /**
-     * Who commits; the author unless set. The {@code Signed-off-by} trailer names the committer.
+     * Who commits; the author unless set. The {@code Signed-off-by} trailer names the committer,
+     * and {@link Strategy#REBUILD} counts a commit as its own only when this e-mail committed it.
      */
     public Builder committer(String name, String email) {
       this.committerName = name;
@@ -730,7 +627,10 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       return this;
     }
 
-    /** The name {@code ${automation}} renders; {@code upkeep} unless set. */
+    /**
+     * The automation's name, rendered by {@code ${automation}} and written into every commit's
+     * {@code Upkeep-Automation:} trailer; {@code upkeep} unless set. One line.
+     */
     public Builder automation(String name) {
       this.automation = name;
       return this;
@@ -863,6 +763,12 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         requireText("committer e-mail", committerEmail);
       }
       requireText("automation name", automation);
+      if (automation.strip().length() != automation.length() || automation.contains("\n")) {
+        throw new ConfigurationException(
+            "automation name must be one line without surrounding blanks, got \""
+                + automation.replace("\n", "\\n")
+                + "\"");
+      }
       if (depth < 0) {
         throw new ConfigurationException("depth must be >= 0, got " + depth);
       }

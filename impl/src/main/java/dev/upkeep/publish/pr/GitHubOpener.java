@@ -3,8 +3,10 @@ package dev.upkeep.publish.pr;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.ChangeRequestSpec;
+import dev.upkeep.publish.OpenChangeRequest;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,38 @@ public final class GitHubOpener implements ChangeRequestOpener {
           Map.of("reviewers", allReviewers));
     }
     return new ChangeRequest(number, URI.create(RestClient.text(pr, "html_url")), created);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lists the first 100 open pull requests into {@code targetBranch} and keeps those whose head
+   * is a branch of this repository (never a fork's branch of the same name).
+   */
+  @Override
+  public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
+    List<?> open =
+        RestClient.list(
+            client.get(
+                "/repos/"
+                    + repository
+                    + "/pulls?state=open&base="
+                    + OpenerSettings.encode(targetBranch)
+                    + "&per_page=100"));
+    List<OpenChangeRequest> out = new ArrayList<>();
+    for (Object pr : open) {
+      OpenChangeRequest r =
+          RestClient.pullFrom(pr, repository, branchPrefix, targetBranch, "GitHub");
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close(long number, String comment) {
+    client.commentThenClose("/repos/" + repository, number, comment);
   }
 
   @Override

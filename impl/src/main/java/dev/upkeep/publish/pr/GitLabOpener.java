@@ -4,6 +4,7 @@ import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestException;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.ChangeRequestSpec;
+import dev.upkeep.publish.OpenChangeRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +100,40 @@ public final class GitLabOpener implements ChangeRequestOpener {
       ids.add(RestClient.number(users.get(0), "id", "GitLab"));
     }
     return ids;
+  }
+
+  @Override
+  public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
+    List<?> open =
+        RestClient.list(
+            client.get(
+                path
+                    + "/merge_requests?state=opened&target_branch="
+                    + OpenerSettings.encode(targetBranch)
+                    + "&per_page=100"));
+    List<OpenChangeRequest> out = new ArrayList<>();
+    for (Object mr : open) {
+      String ref = RestClient.text(mr, "source_branch");
+      // a merge request from a fork has another source project
+      boolean here =
+          String.valueOf(RestClient.field(mr, "source_project_id"))
+              .equals(String.valueOf(RestClient.field(mr, "target_project_id")));
+      if (ref != null && ref.startsWith(branchPrefix) && here) {
+        out.add(
+            new OpenChangeRequest(
+                RestClient.number(mr, "iid", "GitLab"),
+                URI.create(RestClient.text(mr, "web_url")),
+                ref,
+                targetBranch));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close(long number, String comment) {
+    client.send("POST", path + "/merge_requests/" + number + "/notes", Map.of("body", comment));
+    client.send("PUT", path + "/merge_requests/" + number, Map.of("state_event", "close"));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestException;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.ChangeRequestSpec;
+import dev.upkeep.publish.OpenChangeRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,32 @@ public final class GiteaOpener implements ChangeRequestOpener {
       ids.add(id);
     }
     return ids;
+  }
+
+  @Override
+  public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
+    String repo = "/repos/" + repository;
+    List<OpenChangeRequest> out = new ArrayList<>();
+    for (int page = 1; page <= MAX_PAGES; page++) {
+      List<?> prs =
+          RestClient.list(client.get(repo + "/pulls?state=open&limit=" + PAGE + "&page=" + page));
+      for (Object pr : prs) {
+        OpenChangeRequest r =
+            RestClient.pullFrom(pr, repository, branchPrefix, targetBranch, "Gitea");
+        if (r != null) {
+          out.add(r);
+        }
+      }
+      if (prs.size() < PAGE) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close(long number, String comment) {
+    client.commentThenClose("/repos/" + repository, number, comment);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.upkeep.internal.http.HttpTransport;
 import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.json.Json;
 import dev.upkeep.publish.ChangeRequestException;
+import dev.upkeep.publish.OpenChangeRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -181,5 +182,31 @@ final class RestClient {
 
   static List<?> list(Object json) {
     return json instanceof List<?> ? (List<?>) json : List.of();
+  }
+
+  /**
+   * A GitHub-shaped pull request (GitHub, Gitea) as an {@link OpenChangeRequest} when its head is a
+   * branch of {@code repository} starting with {@code prefix} and its base is {@code target}; else
+   * null.
+   */
+  static OpenChangeRequest pullFrom(
+      Object pr, String repository, String prefix, String target, String host) {
+    Object head = field(pr, "head");
+    String ref = text(head, "ref");
+    String from = text(field(head, "repo"), "full_name");
+    if (ref == null
+        || !ref.startsWith(prefix)
+        || !repository.equalsIgnoreCase(from)
+        || !target.equals(text(field(pr, "base"), "ref"))) {
+      return null;
+    }
+    return new OpenChangeRequest(
+        number(pr, "number", host), URI.create(text(pr, "html_url")), ref, target);
+  }
+
+  /** Comments on a GitHub-shaped pull request (GitHub, Gitea), then closes it. */
+  void commentThenClose(String repositoryPath, long number, String comment) {
+    send("POST", repositoryPath + "/issues/" + number + "/comments", Map.of("body", comment));
+    send("PATCH", repositoryPath + "/pulls/" + number, Map.of("state", "closed"));
   }
 }

@@ -114,4 +114,26 @@ class GitDaemonPublishIT {
     List<GitRemoteFixture.Commit> log = remote.log("develop");
     assertThat(log.get(0).parents()).containsExactly(human[0]);
   }
+
+  @Test
+  void retriesWhenAPersonsPushTakesTheRefAfterTheServerReadItAndKeepsTheirCommit() {
+    remote.createBranch("develop", "main");
+    remote.createBranch("side", "main");
+    String human = remote.commit("side", Map.of("n.txt", "1\n"), "Jane Doe", "Note");
+    // Moves develop while receive-pack holds the run's push between reading and locking the ref,
+    // as a person's push that wins the race does; once.
+    remote.installHook(
+        "pre-receive",
+        "#!/bin/sh\ncat >/dev/null\nif [ ! -f raced ]; then touch raced\n"
+            + "  env -u GIT_QUARANTINE_PATH git update-ref refs/heads/develop "
+            + human
+            + "\nfi\n");
+    Updates.CountingUpdate bump = Updates.replace("6.5.3", "6.5.4", DEV);
+
+    PublishResult result = publisher().build().publish(bump);
+
+    assertThat(result.attempts()).isEqualTo(2);
+    assertThat(remote.log("develop").get(0).id()).isEqualTo(result.commit().orElseThrow());
+    assertThat(remote.log("develop").get(0).parents()).containsExactly(human);
+  }
 }

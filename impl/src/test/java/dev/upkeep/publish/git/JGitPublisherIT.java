@@ -70,7 +70,7 @@ class JGitPublisherIT {
       assertThat(commit.message())
           .isEqualTo(
               "Update podinfo to 6.5.4\n\n- apps/dev/podinfo.yaml:2: 6.5.3 -> 6.5.4"
-                  + " (flux-system:podinfo)");
+                  + " (flux-system:podinfo)\n\nUpkeep-Automation: upkeep");
     }
 
     @Test
@@ -87,7 +87,9 @@ class JGitPublisherIT {
       assertThat(commit.authorEmail()).isEqualTo("bot@upkeep.test");
       assertThat(commit.committerName()).isEqualTo("CI");
       assertThat(commit.message())
-          .isEqualTo("chore(fleet): Update podinfo to 6.5.4\n\nSigned-off-by: CI <ci@upkeep.test>");
+          .isEqualTo(
+              "chore(fleet): Update podinfo to 6.5.4\n\n"
+                  + "Upkeep-Automation: fleet\nSigned-off-by: CI <ci@upkeep.test>");
     }
 
     @Test
@@ -97,7 +99,8 @@ class JGitPublisherIT {
           .build()
           .publish(Updates.replace("6.5.3", "6.5.4", DEV));
 
-      assertThat(remote.log("develop").get(0).message()).isEqualTo("Flux-style: 1 change");
+      assertThat(remote.log("develop").get(0).message())
+          .isEqualTo("Flux-style: 1 change\n\nUpkeep-Automation: upkeep");
     }
 
     @Test
@@ -279,6 +282,49 @@ class JGitPublisherIT {
           .hasMessageContaining("Jane Doe <jane.doe@example.test>: \"Try 7\"")
           .hasMessageContaining("Strategy.STACK");
       assertThat(remote.head("develop")).contains(human);
+    }
+
+    @Test
+    void refusesWhenAPersonAmendedTheAutomationsCommitKeepingItsAuthor() {
+      JGitPublisher p = rebuild();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      String amended = amendAsJane("develop", "notes.txt", "keep me\n");
+
+      assertThatThrownBy(() -> p.publish(Updates.replace("6.5.3", "6.5.5", DEV)))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("refusing to rebuild \"develop\"")
+          .hasMessageContaining(
+              amended.substring(0, 7) + " by Upkeep Bot <bot@upkeep.test>: \"Update podinfo")
+          .hasMessageContaining("not committed by bot@upkeep.test");
+      assertThat(remote.head("develop")).contains(amended);
+      assertThat(remote.readFile("develop", "notes.txt")).contains("keep me\n");
+    }
+
+    @Test
+    void stackKeepsTheAmendedCommitAndBuildsOnTopOfIt() {
+      rebuild().publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      String amended = amendAsJane("develop", "notes.txt", "keep me\n");
+
+      PublishResult result = publisher().build().publish(Updates.replace("6.5.4", "6.5.5", DEV));
+
+      assertThat(remote.log("develop").get(0).id()).isEqualTo(result.commit().orElseThrow());
+      assertThat(remote.log("develop").get(0).parents()).containsExactly(amended);
+      assertThat(remote.readFile("develop", "notes.txt")).contains("keep me\n");
+    }
+
+    @Test
+    void refusesACommitByTheAutomationsOwnIdentityThatLacksTheTrailer() {
+      remote.createBranch("develop", "main");
+      org.eclipse.jgit.lib.PersonIdent bot =
+          new org.eclipse.jgit.lib.PersonIdent("Upkeep Bot", "bot@upkeep.test");
+      String lookalike =
+          jgitCommit("develop", false, bot, bot, "Looks like ours\n", "c.txt", "y\n");
+
+      assertThatThrownBy(() -> rebuild().publish(Updates.replace("6.5.3", "6.5.4", DEV)))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining(lookalike.substring(0, 7) + " by Upkeep Bot")
+          .hasMessageContaining("\"Looks like ours\"");
+      assertThat(remote.head("develop")).contains(lookalike);
     }
 
     @Test
@@ -541,6 +587,60 @@ class JGitPublisherIT {
       assertThatThrownBy(() -> publisher().messageTemplate("Bump ${version}").build())
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("${version}");
+    }
+  }
+
+  /**
+   * Amends the head of {@code branch} as {@code git commit --amend} by Jane Doe would: same author
+   * and message, Jane as committer, {@code file} added. Returns the new head.
+   */
+  String amendAsJane(String branch, String file, String content) {
+    return jgitCommit(
+        branch,
+        true,
+        null,
+        new org.eclipse.jgit.lib.PersonIdent("Jane Doe", "jane.doe@example.test"),
+        null,
+        file,
+        content);
+  }
+
+  /**
+   * Commits {@code file} on {@code branch} with JGit, on top of its head or, when {@code amend}, in
+   * place of it; a null author or message is the head's.
+   */
+  String jgitCommit(
+      String branch,
+      boolean amend,
+      org.eclipse.jgit.lib.PersonIdent author,
+      org.eclipse.jgit.lib.PersonIdent committer,
+      String message,
+      String file,
+      String content) {
+    try (org.eclipse.jgit.lib.Repository repo =
+            new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(remote.directory().toFile())
+                .build();
+        org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+      org.eclipse.jgit.revwalk.RevCommit head =
+          walk.parseCommit(repo.resolve("refs/heads/" + branch));
+      org.eclipse.jgit.lib.ObjectId id =
+          TestCommits.commit(
+              repo,
+              head,
+              amend ? List.of(head.getParents()) : List.of(head),
+              file,
+              content,
+              author == null ? head.getAuthorIdent() : author,
+              committer,
+              message == null ? head.getFullMessage() : message);
+      org.eclipse.jgit.lib.RefUpdate u = repo.updateRef("refs/heads/" + branch);
+      u.setNewObjectId(id);
+      u.setForceUpdate(true);
+      u.update();
+      return id.name();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

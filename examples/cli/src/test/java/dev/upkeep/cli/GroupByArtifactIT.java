@@ -1,0 +1,65 @@
+package dev.upkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.GitRemoteFixture;
+import dev.upkeep.testing.UpkeepExtension;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code upkeep run --group-by artifact} through the command line. */
+@ExtendWith(UpkeepExtension.class)
+class GroupByArtifactIT {
+
+  @Test
+  void pushesOneBranchPerArtifactNamedAfterThePushBranch(
+      FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) {
+    registry.pushChart("charts/podinfo", "6.5.0");
+    registry.pushChart("charts/podinfo", "6.5.4");
+    registry.pushImage("org/web", "1.2.3");
+    registry.pushImage("org/web", "1.3.0");
+    String chart =
+        "version: 6.5.0 # {\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"6.x\"}}\n";
+    String image =
+        "image: "
+            + registry.host()
+            + "/org/web:1.2.3 # {\"$upkeep\": {\"image\": \""
+            + registry.host()
+            + "/org/web\", \"semver\": \"1.x\"}}\n";
+    remote.seed(Map.of("podinfo.yaml", chart, "web.yaml", image));
+    String main = remote.head("main").orElseThrow();
+
+    StringWriter out = new StringWriter();
+    int code =
+        InlineMarkersIT.upkeep(
+            out,
+            "run",
+            "--repo",
+            remote.url(),
+            "--work-dir",
+            work.toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--push-branch",
+            "deps",
+            "--group-by",
+            "artifact");
+
+    assertThat(code).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("== deps-podinfo (", "== deps-web (");
+    assertThat(remote.head("main")).hasValue(main);
+    assertThat(remote.branches()).contains("deps-podinfo", "deps-web").doesNotContain("deps");
+    assertThat(remote.readFile("deps-podinfo", "podinfo.yaml"))
+        .hasValue(chart.replace("6.5.0", "6.5.4"));
+    assertThat(remote.readFile("deps-podinfo", "web.yaml")).hasValue(image);
+    assertThat(remote.readFile("deps-web", "web.yaml"))
+        .hasValue(image.replace("web:1.2.3", "web:1.3.0"));
+  }
+}
