@@ -224,6 +224,26 @@ public final class ArtifactRef {
   }
 
   /**
+   * Whether {@code writtenName}, an image name as a manifest writes it without tag or digest
+   * ({@code nginx}, {@code docker.io/library/nginx}, {@code ghcr.io/org/app}), names this
+   * repository: the same registry host and repository path.
+   */
+  public boolean isNamedBy(String writtenName) {
+    if (writtenName.equals(imageName())) {
+      return true;
+    }
+    if (kind != Kind.OCI) {
+      return false;
+    }
+    try {
+      ArtifactRef written = parse(writtenName);
+      return written.registry.equals(registry) && written.repository.equals(repository);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
    * The tag as users see it: Helm charts in OCI store {@code +} as {@code _}, this turns it back.
    */
   public String displayTag(String registryTag) {
@@ -257,7 +277,8 @@ public final class ArtifactRef {
   @Override
   public String toString() {
     if (kind == Kind.HELM_REPOSITORY) {
-      return helmRepository + "#" + repository;
+      // a repository URL may carry credentials; the text form is for people and never shows them
+      return Redaction.redact(helmRepository + "#" + repository);
     }
     return (chart ? "oci://" : "") + registry + "/" + repository;
   }

@@ -27,7 +27,7 @@ public record Finding(Severity severity, String file, int line, String message) 
   public Finding {
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(file, "file");
-    Objects.requireNonNull(message, "message");
+    message = Redaction.redact(Objects.requireNonNull(message, "message"));
   }
 
   /** A warning about a line of a file. */

@@ -3,6 +3,7 @@ package dev.upkeep;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
+import dev.upkeep.patch.files.ManifestText;
 import dev.upkeep.policy.Decision;
 import dev.upkeep.publish.BranchComparison;
 import dev.upkeep.publish.ChangeRequest;
@@ -12,16 +13,9 @@ import dev.upkeep.publish.TreeChanges;
 import dev.upkeep.review.ChartReview;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +31,7 @@ import java.util.function.Consumer;
 
 /** One execution of a pipeline: resolve, patch, publish, open a change request. */
 final class PipelineRun {
-  private static final System.Logger LOG = System.getLogger(UpdatePipeline.class.getName());
+  private static final System.Logger LOG = Redaction.logger(UpdatePipeline.class.getName());
 
   private final UpdatePipeline pipeline;
   private final boolean dryRun;
@@ -433,7 +427,7 @@ final class PipelineRun {
     }
     if (write) {
       // Only after every file parsed: a strict failure above leaves the tree untouched.
-      writeAll(toWrite);
+      ManifestText.writeAll(toWrite);
     }
     return new TreePatch(reports, findings, problems, reviewCharts(root, reports, findings));
   }
@@ -479,68 +473,6 @@ final class PipelineRun {
 
   private static String slashed(Path rel) {
     return rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
-  }
-
-  /**
-   * Writes every file through a fresh temporary file beside it, then moves them all into place: a
-   * failure while writing the temporary files leaves every manifest as it was. Temporary files are
-   * created new (never through an existing name or link), and a manifest that is a link is refused
-   * rather than followed.
-   */
-  static void writeAll(Map<Path, String> contents) {
-    Map<Path, Path> temps = new LinkedHashMap<>();
-    try {
-      for (Map.Entry<Path, String> e : contents.entrySet()) {
-        Path file = e.getKey();
-        if (Files.isSymbolicLink(file)) {
-          throw new PatchException(
-              file.getFileName(), 0, "is a symbolic link; Upkeep does not write through links");
-        }
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".upkeep-tmp");
-        temps.put(file, tmp);
-        Files.write(tmp, e.getValue().getBytes(StandardCharsets.UTF_8), LinkOption.NOFOLLOW_LINKS);
-        PosixFileAttributeView view =
-            Files.getFileAttributeView(
-                file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        if (view != null) {
-          Files.setPosixFilePermissions(tmp, view.readAttributes().permissions());
-        }
-      }
-    } catch (IOException e) {
-      deleteQuietly(temps.values());
-      throw new PatchException(
-          Path.of(""), 0, "cannot write the patched files, none was changed: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      deleteQuietly(temps.values());
-      throw e;
-    }
-    for (Map.Entry<Path, Path> e : temps.entrySet()) {
-      try {
-        try {
-          Files.move(
-              e.getValue(),
-              e.getKey(),
-              StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException notAtomic) {
-          Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
-        }
-      } catch (IOException ex) {
-        deleteQuietly(temps.values());
-        throw new PatchException(
-            e.getKey().getFileName(), 0, "cannot replace: " + ex.getMessage(), ex);
-      }
-    }
-  }
-
-  private static void deleteQuietly(Collection<Path> files) {
-    for (Path f : files) {
-      try {
-        Files.deleteIfExists(f);
-      } catch (IOException ignored) {
-        // A leftover temporary file is harmless; the manifests are intact.
-      }
-    }
   }
 
   private void notify(Consumer<UpdateListener> event) {

@@ -46,7 +46,7 @@ public record PolicyReport(
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(selection, "selection");
-    Objects.requireNonNull(reason, "reason");
+    reason = Redaction.redact(Objects.requireNonNull(reason, "reason"));
     Objects.requireNonNull(decision, "decision");
   }
 

@@ -201,6 +201,10 @@ public record UpdateReport(
 
   /** The report as JSON, following {@link #SCHEMA}. */
   public String toJson() {
+    return Redaction.redact(renderJson());
+  }
+
+  private String renderJson() {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("schema", SCHEMA);
     root.put("dryRun", dryRun);
@@ -300,6 +304,10 @@ public record UpdateReport(
    * and new version), the changed files with their diffs, and the findings.
    */
   public String toMarkdown() {
+    return Redaction.redact(renderMarkdown());
+  }
+
+  private String renderMarkdown() {
     StringBuilder out = new StringBuilder();
     out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
     ChartSection.markdownWarnings(charts, out);
@@ -403,6 +411,10 @@ public record UpdateReport(
 
   /** The report as plain text for a terminal: selections, changes, findings, commit. */
   public String toText() {
+    return Redaction.redact(renderText());
+  }
+
+  private String renderText() {
     StringBuilder out = new StringBuilder();
     for (PolicyReport p : policies) {
       out.append(

@@ -1,12 +1,9 @@
 package dev.upkeep.patch;
 
-import java.io.IOException;
+import dev.upkeep.patch.files.ManifestWalk;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Chooses which files of a work tree are manifests to patch.
@@ -43,28 +40,11 @@ public interface ManifestFiles {
   }
 
   /**
-   * Every {@code *.yaml}, {@code *.yml} and {@code Kustomization} file outside {@code .git},
-   * without following symbolic links: the simplest useful walk, naming the files Flux's image
-   * automation reads. {@code upkeep-impl} has one with excludes and size limits.
+   * The default walk, {@link ManifestWalk#create()}: every {@code *.yaml}, {@code *.yml} and {@code
+   * Kustomization} file outside {@code .git} and outside what {@code .gitignore} files exclude,
+   * never following symbolic links.
    */
   static ManifestFiles yamlFiles() {
-    return root -> {
-      try (Stream<Path> walk = Files.walk(root)) {
-        return walk.filter(p -> !root.relativize(p).startsWith(".git"))
-            .filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-            .filter(
-                p -> {
-                  String name = p.getFileName().toString();
-                  return name.endsWith(".yaml")
-                      || name.endsWith(".yml")
-                      || name.equals("Kustomization");
-                })
-            .map(root::relativize)
-            .sorted()
-            .collect(Collectors.toList());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list the files under " + root, e);
-      }
-    };
+    return ManifestWalk.create();
   }
 }

@@ -1,5 +1,6 @@
 package dev.upkeep.publish;
 
+import dev.upkeep.Redaction;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,8 +26,8 @@ public record ChangeRequestSpec(
   public ChangeRequestSpec {
     Objects.requireNonNull(sourceBranch, "sourceBranch");
     Objects.requireNonNull(targetBranch, "targetBranch");
-    Objects.requireNonNull(title, "title");
-    Objects.requireNonNull(body, "body");
+    title = Redaction.redact(Objects.requireNonNull(title, "title"));
+    body = Redaction.redact(Objects.requireNonNull(body, "body"));
     labels = List.copyOf(labels);
     reviewers = List.copyOf(reviewers);
     if (sourceBranch.equals(targetBranch)) {

@@ -4,14 +4,12 @@ import dev.upkeep.ArtifactRef;
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.patch.Change;
-import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.patch.yaml.MarkedValue;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.policy.VersionPolicy;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,23 +76,27 @@ public final class Promotion {
     Path source = Path.of(sourceDir).normalize();
     Path target = Path.of(targetDir).normalize();
     for (Path dir : List.of(source, target)) {
-      if (!Files.isDirectory(root.resolve(dir))) {
+      if (dir.isAbsolute() || dir.startsWith("..") || !isDirectory(root, dir)) {
         throw new ConfigurationException("no directory \"" + dir + "\" in the repository");
       }
     }
     SetterPatcher markers = SetterPatcher.create();
     List<Step> steps = new ArrayList<>();
     Map<String, String> chosen = new HashMap<>();
-    for (Path rel : ManifestFiles.yamlFiles().list(root)) {
+    // The run's walk: no links followed, in either direction, and nothing read through one.
+    ManifestWalk walk = ManifestWalk.create();
+    for (Path rel : walk.list(root)) {
       if (!rel.startsWith(target)) {
         continue;
       }
       Path counterpart = source.resolve(target.relativize(rel));
-      if (!Files.isRegularFile(root.resolve(counterpart))) {
+      Optional<String> toText = walk.read(root, rel);
+      Optional<String> fromText = walk.read(root, counterpart);
+      if (toText.isEmpty() || fromText.isEmpty()) {
         continue;
       }
-      List<MarkedValue> to = versions(markers, rel, read(root.resolve(rel)));
-      List<MarkedValue> from = versions(markers, counterpart, read(root.resolve(counterpart)));
+      List<MarkedValue> to = versions(markers, rel, toText.get());
+      List<MarkedValue> from = versions(markers, counterpart, fromText.get());
       Map<String, List<MarkedValue>> fromByKey = new LinkedHashMap<>();
       for (MarkedValue v : from) {
         artifactOf(policies, v)
@@ -156,12 +158,16 @@ public final class Promotion {
     return Optional.ofNullable(policies.get(v.policy())).map(UpdatePipeline.Policy::artifact);
   }
 
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+  /** Whether {@code dir} is a directory of {@code root} reached without following a link. */
+  private static boolean isDirectory(Path root, Path dir) {
+    Path at = root;
+    for (Path part : dir) {
+      at = at.resolve(part);
+      if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
     }
+    return true;
   }
 
   private static String slashed(Path p) {

@@ -1,21 +1,17 @@
 package dev.upkeep.verify;
 
-import dev.upkeep.ArtifactRef;
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.patch.Change;
 import dev.upkeep.patch.PatchException;
+import dev.upkeep.patch.files.ManifestText;
 import dev.upkeep.patch.yaml.MarkedValue;
 import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.review.ChartReview;
-import dev.upkeep.source.ChartInspector;
-import dev.upkeep.source.ChartMetadata;
-import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,10 +19,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffEntry;
@@ -56,18 +54,34 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class ChangeVerifier {
 
-  private final UpdatePipeline pipeline;
+  private final Function<Path, UpdatePipeline> pipelineAtBase;
   private final Set<String> allowed;
   private final SetterPatcher markers = SetterPatcher.create();
 
-  private ChangeVerifier(UpdatePipeline pipeline, Set<String> allowed) {
-    this.pipeline = pipeline;
+  private ChangeVerifier(Function<Path, UpdatePipeline> pipelineAtBase, Set<String> allowed) {
+    this.pipelineAtBase = pipelineAtBase;
     this.allowed = allowed;
   }
 
-  /** A verifier that judges changes by {@code pipeline}'s policies and sources. */
+  /**
+   * A verifier that judges changes by {@code pipeline}'s policies and sources, as given. A host
+   * that reads its policies from the repository should use {@link #fromBase} instead, so a change
+   * cannot loosen the policies it is judged by.
+   */
   public static ChangeVerifier of(UpdatePipeline pipeline) {
-    return new ChangeVerifier(pipeline, Set.of());
+    Objects.requireNonNull(pipeline, "pipeline");
+    return new ChangeVerifier(root -> pipeline, Set.of());
+  }
+
+  /**
+   * A verifier that judges a change by the policies, insecure-registry flags and automation of its
+   * base, never of the change itself: {@code pipelineAtBase} gets a directory holding the files of
+   * the merge-base of the base ref and {@code HEAD} (read from Git objects, not from the work tree)
+   * and builds the pipeline from them, e.g. with {@code FluxAutomation}. The directory is deleted
+   * when {@link #verify} returns.
+   */
+  public static ChangeVerifier fromBase(Function<Path, UpdatePipeline> pipelineAtBase) {
+    return new ChangeVerifier(Objects.requireNonNull(pipelineAtBase, "pipelineAtBase"), Set.of());
   }
 
   /**
@@ -75,12 +89,14 @@ public final class ChangeVerifier {
    * ChartReview.Warning#id()}, such as {@code removed:ui.color}) for every change it verifies.
    */
   public ChangeVerifier allow(Collection<String> ids) {
-    return new ChangeVerifier(pipeline, Set.copyOf(ids));
+    return new ChangeVerifier(pipelineAtBase, Set.copyOf(ids));
   }
 
   /**
    * Compares the working tree of {@code repository} with {@code baseRef} and checks every changed
-   * version.
+   * version: that it exists, satisfies its policy and is no downgrade, and that nothing else of the
+   * artifact changed (registry host, repository, image name, pinned digest). An edit to the Flux
+   * objects that define policies, repositories or automations fails too.
    *
    * @throws ConfigurationException when {@code repository} is not a Git work tree or {@code
    *     baseRef} does not exist
@@ -88,7 +104,7 @@ public final class ChangeVerifier {
   public VerifyReport verify(Path repository, String baseRef) {
     Map<String, List<String>> tagsByArtifact = new ConcurrentHashMap<>();
     List<VerifyReport.Check> checks = new ArrayList<>();
-    Set<Path> manifests = new HashSet<>(pipeline.files().list(repository));
+    UpdatePipeline pipeline;
     try (Git git = Git.open(repository.toFile())) {
       Repository repo = git.getRepository();
       ObjectId baseCommit = repo.resolve(baseRef + "^{commit}");
@@ -99,29 +115,34 @@ public final class ChangeVerifier {
       // Compare with where the change forked from the base, as a pull request diff does: changes
       // that landed on the base since then are not this change's.
       ObjectId tree = forkPoint(repo, baseCommit).getTree().getId();
-      List<DiffEntry> diffs;
-      try (ObjectReader reader = repo.newObjectReader()) {
-        CanonicalTreeParser base = new CanonicalTreeParser();
-        base.reset(reader, tree);
-        diffs = git.diff().setOldTree(base).setNewTree(new FileTreeIterator(repo)).call();
-      }
-      Set<String> changed = new TreeSet<>();
-      for (DiffEntry d : diffs) {
-        if (d.getChangeType() != DiffEntry.ChangeType.DELETE
-            && manifests.contains(Path.of(d.getNewPath()))) {
-          changed.add(d.getNewPath());
+      try (BaseTree base = BaseTree.export(repo, tree)) {
+        pipeline = pipelineAtBase.apply(base.root());
+        checks.addAll(PolicyObjects.changed(base.root(), repository));
+        Set<Path> manifests = new HashSet<>(pipeline.files().list(repository));
+        manifests.addAll(pipeline.files().list(base.root()));
+        List<DiffEntry> diffs;
+        try (ObjectReader reader = repo.newObjectReader()) {
+          CanonicalTreeParser baseTree = new CanonicalTreeParser();
+          baseTree.reset(reader, tree);
+          diffs = git.diff().setOldTree(baseTree).setNewTree(new FileTreeIterator(repo)).call();
         }
-      }
-      for (String file : changed) {
-        if (Files.size(repository.resolve(file)) > pipeline.files().maxFileBytes()) {
-          continue; // listed so a run can report it; never read whole
+        Set<String> changed = new TreeSet<>();
+        for (DiffEntry d : diffs) {
+          if (d.getChangeType() != DiffEntry.ChangeType.DELETE
+              && manifests.contains(Path.of(d.getNewPath()))) {
+            changed.add(d.getNewPath());
+          }
         }
-        String now = Files.readString(repository.resolve(file), StandardCharsets.UTF_8);
-        if (!markers.mayApply(now)) {
-          continue;
+        ValueCheck values = new ValueCheck(pipeline, tagsByArtifact);
+        for (String file : changed) {
+          Optional<String> now =
+              ManifestText.read(repository.resolve(file), pipeline.files().maxFileBytes());
+          if (now.isEmpty() || !markers.mayApply(now.get())) {
+            continue;
+          }
+          String before = read(repo, tree, file).orElse("");
+          checks.addAll(checkFile(values, file, before, now.get()));
         }
-        String before = read(repo, tree, file).orElse("");
-        checks.addAll(checkFile(file, before, now, tagsByArtifact));
       }
     } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
       throw new ConfigurationException(repository + " is not a Git work tree", e);
@@ -131,11 +152,12 @@ public final class ChangeVerifier {
       throw new ConfigurationException(
           "cannot compare " + repository + " with " + baseRef + ": " + e.getMessage(), e);
     }
-    return new VerifyReport(baseRef, reviewCharts(repository, checks));
+    return new VerifyReport(baseRef, reviewCharts(pipeline, repository, checks));
   }
 
   /** Adds the chart review's warnings to each chart version change that passed so far. */
-  private List<VerifyReport.Check> reviewCharts(Path repository, List<VerifyReport.Check> checks) {
+  private List<VerifyReport.Check> reviewCharts(
+      UpdatePipeline pipeline, Path repository, List<VerifyReport.Check> checks) {
     List<VerifyReport.Check> out = new ArrayList<>();
     for (VerifyReport.Check c : checks) {
       if (!c.passed() || c.oldVersion().isEmpty() || c.artifact().isEmpty()) {
@@ -205,7 +227,7 @@ public final class ChangeVerifier {
   }
 
   private List<VerifyReport.Check> checkFile(
-      String file, String before, String now, Map<String, List<String>> tagsByArtifact) {
+      ValueCheck values, String file, String before, String now) {
     List<MarkedValue> old;
     List<MarkedValue> current;
     try {
@@ -225,111 +247,22 @@ public final class ChangeVerifier {
     Map<String, Integer> seen = new HashMap<>();
     List<VerifyReport.Check> out = new ArrayList<>();
     for (MarkedValue v : current) {
-      if (v.field() != Change.Field.TAG && v.field() != Change.Field.IMAGE) {
+      if (v.field() == Change.Field.RANGE) {
         continue;
       }
       int index = seen.merge(key(v), 1, Integer::sum) - 1;
       List<MarkedValue> candidates = oldByKey.getOrDefault(key(v), List.of());
-      String oldVersion = index < candidates.size() ? candidates.get(index).version() : "";
-      if (oldVersion.equals(v.version())) {
+      Optional<MarkedValue> was =
+          index < candidates.size() ? Optional.of(candidates.get(index)) : Optional.empty();
+      if (was.isPresent() && was.get().value().equals(v.value())) {
         continue;
       }
-      out.add(check(file, v, oldVersion, tagsByArtifact));
+      out.add(values.check(file, v, was, current));
     }
     return out;
   }
 
   private static String key(MarkedValue v) {
     return v.policy() + " " + v.field();
-  }
-
-  private VerifyReport.Check check(
-      String file, MarkedValue v, String oldVersion, Map<String, List<String>> tagsByArtifact) {
-    String version = v.version();
-    UpdatePipeline.Policy policy = pipeline.policies().get(v.policy());
-    if (policy == null) {
-      return new VerifyReport.Check(
-          file,
-          v.line(),
-          v.policy(),
-          "",
-          oldVersion,
-          version,
-          List.of("no policy \"" + v.policy() + "\" is defined, so the change cannot be checked"),
-          "");
-    }
-    ArtifactRef artifact = policy.artifact();
-    List<String> problems = new ArrayList<>();
-    String releaseNotes = "";
-    String registryTag = artifact.registryTag(version);
-    RegistrySource source = pipeline.sourceFor(artifact);
-    List<String> tags;
-    try {
-      tags = tagsByArtifact.computeIfAbsent(artifact.toString(), k -> source.listTags(artifact));
-    } catch (RuntimeException e) {
-      problems.add("cannot list the tags of " + artifact + ": " + e.getMessage());
-      tags = null;
-    }
-    if (tags != null && !tags.contains(registryTag)) {
-      problems.add(version + " does not exist in " + artifact);
-    }
-    if (policy.policy().select(List.of(registryTag)).isEmpty()) {
-      problems.add(
-          version + " does not satisfy " + policy.policy().describe() + " of policy " + v.policy());
-    }
-    if (!oldVersion.isEmpty()
-        && !policy.options().allowDowngrade()
-        && policy.policy().isDowngrade(oldVersion, version)) {
-      problems.add(oldVersion + " -> " + version + " is a downgrade");
-    }
-    boolean exists = tags != null && tags.contains(registryTag);
-    if (exists && artifact.kind() == ArtifactRef.Kind.OCI && source instanceof ChartInspector) {
-      Optional<ChartMetadata> chart = Optional.empty();
-      try {
-        chart = ((ChartInspector) source).chart(artifact, registryTag);
-        if (chart.isEmpty()) {
-          problems.add(version + " vanished from " + artifact + " while it was checked");
-        }
-      } catch (RuntimeException e) {
-        // An image is not a chart: only a reference written as a chart (oci://) must be one.
-        if (artifact.isChart()) {
-          problems.add(e.getMessage());
-        }
-      }
-      if (chart.isPresent()) {
-        if (!chart.get().name().equals(artifact.name())) {
-          problems.add(
-              "the chart at "
-                  + artifact
-                  + ":"
-                  + version
-                  + " is named \""
-                  + chart.get().name()
-                  + "\", not \""
-                  + artifact.name()
-                  + "\"");
-        }
-        if (!chart.get().version().equals(registryTag.replace('_', '+'))) {
-          problems.add(
-              "the chart at "
-                  + artifact
-                  + ":"
-                  + version
-                  + " says it is version \""
-                  + chart.get().version()
-                  + "\"");
-        }
-        releaseNotes = chart.get().annotations().getOrDefault(ChartMetadata.CHANGES_ANNOTATION, "");
-      }
-    }
-    return new VerifyReport.Check(
-        file,
-        v.line(),
-        v.policy(),
-        artifact.toString(),
-        oldVersion,
-        version,
-        problems,
-        releaseNotes);
   }
 }

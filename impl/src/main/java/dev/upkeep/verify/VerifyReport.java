@@ -1,5 +1,6 @@
 package dev.upkeep.verify;
 
+import dev.upkeep.Redaction;
 import dev.upkeep.json.Json;
 import dev.upkeep.markdown.Markdown;
 import java.util.ArrayList;
@@ -73,6 +74,10 @@ public record VerifyReport(String base, List<VerifyReport.Check> checks) {
 
   /** A terminal report: one line per change, problems indented under it, release notes. */
   public String toText() {
+    return Redaction.redact(renderText());
+  }
+
+  private String renderText() {
     if (checks.isEmpty()) {
       return "no version changed since " + base + "\n";
     }
@@ -104,6 +109,10 @@ public record VerifyReport(String base, List<VerifyReport.Check> checks) {
 
   /** A pull-request comment: a table of changes with their result and the release notes. */
   public String toMarkdown() {
+    return Redaction.redact(renderMarkdown());
+  }
+
+  private String renderMarkdown() {
     StringBuilder out = new StringBuilder("### Upkeep verify\n\n");
     if (checks.isEmpty()) {
       return out.append("No version changed since ")
@@ -141,6 +150,10 @@ public record VerifyReport(String base, List<VerifyReport.Check> checks) {
 
   /** The report as JSON: {@code base}, {@code passed}, {@code checks[]}. */
   public String toJson() {
+    return Redaction.redact(renderJson());
+  }
+
+  private String renderJson() {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("base", base);
     root.put("passed", passed());

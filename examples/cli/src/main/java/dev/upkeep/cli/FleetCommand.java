@@ -3,6 +3,7 @@ package dev.upkeep.cli;
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.Finding;
 import dev.upkeep.PolicyReport;
+import dev.upkeep.Redaction;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.UpkeepException;
 import dev.upkeep.fleet.FleetConfig;
@@ -187,7 +188,7 @@ final class FleetCommand implements Callable<Integer> {
   private Outcome update(int position, FleetConfig.Repository repository, TagCache tags) {
     StringWriter messages = new StringWriter();
     PrintWriter log = new PrintWriter(messages);
-    String url = Session.redact(repository.url());
+    String url = Redaction.redact(repository.url());
     try {
       RunCommand run = new RunCommand();
       run.options = repositoryOptions(position, repository);
@@ -211,7 +212,7 @@ final class FleetCommand implements Callable<Integer> {
           position,
           url,
           Optional.empty(),
-          Optional.of(Session.redact(message)),
+          Optional.of(Redaction.redact(message)),
           messages.toString());
     }
   }
@@ -247,7 +248,7 @@ final class FleetCommand implements Callable<Integer> {
     if (!o.isRemote()) {
       throw new ConfigurationException(
           "fleet repositories are Git URLs (https://, ssh://, file://), got \""
-              + Session.redact(repository.url())
+              + Redaction.redact(repository.url())
               + "\"");
     }
     return o;

@@ -4,6 +4,7 @@ import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;
 import dev.upkeep.Finding;
 import dev.upkeep.PolicyReport;
+import dev.upkeep.Redaction;
 import dev.upkeep.UpdateListener;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
@@ -68,11 +69,6 @@ final class Session implements AutoCloseable {
     }
   }
 
-  /** {@code url} without the user information a Git URL may carry ({@code https://user:token@}). */
-  static String redact(String url) {
-    return url.replaceAll("//[^/@]*@", "//");
-  }
-
   /** The directory a remote repository is cloned into. */
   Path cloneDirectory() {
     return workDir.resolve("clone");
@@ -82,7 +78,9 @@ final class Session implements AutoCloseable {
   Path localRepository() {
     if (options.isRemote()) {
       throw new ConfigurationException(
-          "this command needs a local checkout; --repo \"" + redact(options.repo) + "\" is a URL");
+          "this command needs a local checkout; --repo \""
+              + Redaction.redact(options.repo)
+              + "\" is a URL");
     }
     Path dir = Path.of(options.repo).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
@@ -101,14 +99,14 @@ final class Session implements AutoCloseable {
 
   /** Reads Flux objects and inline markers from the tree {@code publisher} checks out. */
   Loaded load(GitPublisher publisher) {
-    return own(publisher)
-        .inspect(
-            root -> {
-              ManifestWalk walk = ManifestWalk.create();
-              return new Loaded(
-                  FluxAutomation.from(FluxObjects.scan(root, walk)),
-                  InlineMarkers.scan(root, walk));
-            });
+    return own(publisher).inspect(Session::load);
+  }
+
+  /** Reads Flux objects and inline markers from the files under {@code root}. */
+  static Loaded load(Path root) {
+    ManifestWalk walk = ManifestWalk.create();
+    return new Loaded(
+        FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */

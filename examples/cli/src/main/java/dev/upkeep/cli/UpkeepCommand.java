@@ -1,5 +1,6 @@
 package dev.upkeep.cli;
 
+import dev.upkeep.Redaction;
 import dev.upkeep.UpkeepException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +83,7 @@ public final class UpkeepCommand implements Callable<Integer> {
               e instanceof UpkeepException || e instanceof IllegalArgumentException
                   ? e.getMessage()
                   : e.getClass().getSimpleName() + ": " + e.getMessage();
-          commandLine.getErr().println("upkeep: " + message);
+          commandLine.getErr().println("upkeep: " + Redaction.redact(message));
           commandLine.getErr().flush();
           return CommandLine.ExitCode.SOFTWARE;
         });

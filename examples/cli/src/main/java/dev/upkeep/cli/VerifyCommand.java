@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
           + " a downgrade; for a chart, no values key the repository sets was removed from the"
           + " new chart and the values validate against its schema. Lists the charts'"
           + " artifacthub.io/changes.",
+      "Policies, insecure-registry flags and the automation are read from the merge-base of"
+          + " --base and HEAD, never from the change; a change to anything but a version (registry"
+          + " host, repository, image name, pinned digest, the policy objects) fails.",
       "Exits 4 when a check fails."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -57,10 +60,15 @@ final class VerifyCommand implements Callable<Integer> {
     try (Session session = new Session(options, out, err)) {
       Path repository = session.localRepository();
       GitPublisher tree = GitPublisher.inPlace(repository);
-      Session.Loaded loaded = session.load(tree);
-      Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
+      // Policies, insecure flags and the automation come from the base, never from the change.
       VerifyReport report =
-          ChangeVerifier.of(session.pipeline(loaded, automation, tree).build())
+          ChangeVerifier.fromBase(
+                  baseRoot -> {
+                    Session.Loaded loaded = Session.load(baseRoot);
+                    Optional<FluxAutomation.Automation> automation =
+                        session.automation(loaded.flux());
+                    return session.pipeline(loaded, automation, tree).build();
+                  })
               .allow(allow)
               .verify(repository, base);
       switch (options.format) {

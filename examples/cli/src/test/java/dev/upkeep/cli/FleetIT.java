@@ -144,6 +144,34 @@ class FleetIT {
   }
 
   @Test
+  void verifyJudgesAChangeByTheBasePoliciesNotByTheOnesItRewrites(@TempDir Path work)
+      throws IOException {
+    Path checkout = work.resolve("checkout");
+    remote.git("clone", "-q", "-b", "main", remote.url(), checkout.toString());
+    Path policies = checkout.resolve("clusters/flux-system/podinfo-automation.yaml");
+    Files.writeString(
+        policies,
+        Files.readString(policies).replace("range: 1.2.3   # exact", "range: \">=0.0.0\"   # any"));
+    Path prod = checkout.resolve("clusters/prod/podinfo.yaml");
+    Files.writeString(
+        prod,
+        Files.readString(prod)
+            .replace("\"1.2.3\"", "\"2.0.0\"")
+            .replace(
+                "oci://" + registry.host() + "/charts", "oci://" + registry.host() + "/other"));
+
+    Result widened =
+        upkeep(withRegistry("verify", "--repo", checkout.toString(), "--base", "origin/main"));
+
+    assertThat(widened.code()).as(widened.out() + widened.err()).isEqualTo(4);
+    assertThat(widened.out())
+        .contains("2.0.0 does not satisfy semver 1.2.3 of policy flux-system:podinfo-prod")
+        .contains("policy flux-system:podinfo-prod changed in this change")
+        .contains("judged by the base's \"semver 1.2.3\"")
+        .contains("HelmRepository prod/podinfo changed in this change (spec.url:");
+  }
+
+  @Test
   void planPrintsOnlyJsonOnStdoutAndWritesNothing(@TempDir Path work) {
     Result plan =
         upkeep(

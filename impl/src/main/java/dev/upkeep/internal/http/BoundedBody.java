@@ -1,5 +1,6 @@
 package dev.upkeep.internal.http;
 
+import dev.upkeep.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -129,7 +130,7 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
                 + " sent no data for "
                 + readTimeout.toMillis()
                 + " ms while answering "
-                + Redact.url(url)
+                + Redaction.redact(url)
                 + "; try again later or raise the read timeout",
             null);
       }
@@ -138,7 +139,7 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
       Thread.currentThread().interrupt();
       close();
       throw new HttpFailure(
-          HttpFailure.Kind.INTERRUPTED, "interrupted while reading " + Redact.url(url), e);
+          HttpFailure.Kind.INTERRUPTED, "interrupted while reading " + Redaction.redact(url), e);
     }
   }
 
@@ -146,7 +147,7 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
     return new HttpFailure(
         HttpFailure.Kind.TOO_LARGE,
         "the answer of "
-            + Redact.url(url)
+            + Redaction.redact(url)
             + " is larger than the limit of "
             + HttpTransport.size(limit)
             + (declaredLength > limit ? " (" + HttpTransport.size(declaredLength) + ")" : "")
@@ -158,7 +159,7 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
     return new HttpFailure(
         HttpFailure.Kind.TRUNCATED,
         "the answer of "
-            + Redact.url(url)
+            + Redaction.redact(url)
             + " ended after "
             + read
             + (declaredLength >= 0 ? " of " + declaredLength : "")

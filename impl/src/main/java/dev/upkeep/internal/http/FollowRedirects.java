@@ -1,5 +1,6 @@
 package dev.upkeep.internal.http;
 
+import dev.upkeep.Redaction;
 import java.net.URI;
 import java.util.Optional;
 
@@ -9,7 +10,7 @@ import java.util.Optional;
  */
 final class FollowRedirects implements Step {
   static final int MAX = 5;
-  private static final System.Logger LOG = System.getLogger(FollowRedirects.class.getName());
+  private static final System.Logger LOG = Redaction.logger(FollowRedirects.class.getName());
 
   private final HostRules hosts;
 
@@ -43,7 +44,7 @@ final class FollowRedirects implements Step {
       if (redirects > MAX) {
         throw new HttpFailure(
             HttpFailure.Kind.REDIRECT,
-            "more than " + MAX + " redirects from " + Redact.url(call.uri),
+            "more than " + MAX + " redirects from " + Redaction.redact(call.uri),
             null);
       }
       String scheme = String.valueOf(next.getScheme());
@@ -58,7 +59,7 @@ final class FollowRedirects implements Step {
             "refusing to follow "
                 + origin
                 + " to "
-                + Redact.url(next)
+                + Redaction.redact(next)
                 + " over plain HTTP; mark that host insecure if it is trusted",
             null);
       }

@@ -1,5 +1,6 @@
 package dev.upkeep.internal.http;
 
+import dev.upkeep.Redaction;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class HttpCall {
   public static HttpCall of(String method, URI uri) {
     Objects.requireNonNull(uri, "uri");
     if (!uri.isAbsolute() || uri.getRawAuthority() == null) {
-      throw new IllegalArgumentException("not an absolute http(s) URL: " + Redact.url(uri));
+      throw new IllegalArgumentException("not an absolute http(s) URL: " + Redaction.redact(uri));
     }
     return new HttpCall(
         method.toUpperCase(Locale.ROOT), uri, List.of(), null, null, 4L << 20, false);

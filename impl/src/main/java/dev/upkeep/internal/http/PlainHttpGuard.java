@@ -1,5 +1,7 @@
 package dev.upkeep.internal.http;
 
+import dev.upkeep.Redaction;
+
 /**
  * Refuses to send a credential over plain HTTP unless the host is loopback or marked insecure: a
  * token sent in the clear is a token given away.
@@ -23,7 +25,7 @@ final class PlainHttpGuard implements Step {
           "refusing to send credentials to "
               + authority
               + " over plain HTTP ("
-              + Redact.url(call.uri)
+              + Redaction.redact(call.uri)
               + "); use https, or mark the host insecure if it is trusted",
           null);
     }

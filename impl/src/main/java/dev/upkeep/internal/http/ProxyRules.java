@@ -118,6 +118,7 @@ final class ProxyRules extends ProxySelector {
       String[] parts = uri.getRawUserInfo().split(":", 2);
       user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
       password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+      dev.upkeep.Redaction.registerSecret(password);
     }
     return new Endpoint(InetSocketAddress.createUnresolved(uri.getHost(), port), user, password);
   }

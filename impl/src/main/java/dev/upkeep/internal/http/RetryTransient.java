@@ -1,5 +1,6 @@
 package dev.upkeep.internal.http;
 
+import dev.upkeep.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -16,7 +17,7 @@ import java.util.function.Function;
  * repeated only when the server cannot have acted on it ({@code 429}, {@code 503}).
  */
 final class RetryTransient implements Step {
-  private static final System.Logger LOG = System.getLogger(RetryTransient.class.getName());
+  private static final System.Logger LOG = Redaction.logger(RetryTransient.class.getName());
   private static final int DETAIL_BYTES = 16 * 1024;
 
   private final HttpTransport.Builder options;

@@ -168,7 +168,7 @@ public final class SetterPatcher implements ManifestPatcher {
     ArtifactRef artifact = selection.artifact();
     switch (field) {
       case NAME:
-        return sameRepository(old, artifact) ? old : artifact.imageName();
+        return artifact.isNamedBy(old) ? old : artifact.imageName();
       case DIGEST:
         return selection
             .digest()
@@ -190,8 +190,7 @@ public final class SetterPatcher implements ManifestPatcher {
       default:
         {
           ImageReference parts = ImageReference.of(old);
-          String name =
-              sameRepository(parts.name(), artifact) ? parts.name() : artifact.imageName();
+          String name = artifact.isNamedBy(parts.name()) ? parts.name() : artifact.imageName();
           return name
               + ":"
               + selection.tag()
@@ -215,22 +214,6 @@ public final class SetterPatcher implements ManifestPatcher {
                         + "\" selected none"
                         + why
                         + "; the value is left alone"));
-  }
-
-  private static boolean sameRepository(String name, ArtifactRef artifact) {
-    if (name.equals(artifact.imageName())) {
-      return true;
-    }
-    if (artifact.kind() != ArtifactRef.Kind.OCI) {
-      return false;
-    }
-    try {
-      ArtifactRef written = ArtifactRef.parse(name);
-      return written.registry().equals(artifact.registry())
-          && written.repository().equals(artifact.repository());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.upkeep.publish.git;
 
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;
+import dev.upkeep.Redaction;
 import dev.upkeep.publish.BranchComparison;
 import dev.upkeep.publish.CommitMessage;
 import dev.upkeep.publish.GitPublisher;
@@ -65,7 +66,7 @@ import org.eclipse.jgit.transport.URIish;
  */
 public final class JGitPublisher implements GitPublisher, AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger(JGitPublisher.class.getName());
+  private static final System.Logger LOG = Redaction.logger(JGitPublisher.class.getName());
 
   /** What Git's receive-pack says when another push moved the ref after it read it. */
   private static final java.util.regex.Pattern LOST_REF_RACE =
@@ -398,7 +399,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
               .commit()
               .setAuthor(author)
               .setCommitter(committer)
-              .setMessage(message)
+              .setMessage(Redaction.redact(message))
               .setNoVerify(true)
               .setAllowEmpty(true)
               .setSign(Boolean.FALSE);
@@ -490,7 +491,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
 
   /** JGit messages name the URL; ours has no credentials, but be sure. */
   private static String clean(String message) {
-    return message == null ? "" : RemoteAccess.redact(message);
+    return message == null ? "" : Redaction.redact(message);
   }
 
   /**
@@ -666,6 +667,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     public Builder credentials(String username, String password) {
       this.username = Objects.requireNonNull(username, "username");
       this.password = Objects.requireNonNull(password, "password").toCharArray();
+      Redaction.registerSecret(password);
       return this;
     }
 

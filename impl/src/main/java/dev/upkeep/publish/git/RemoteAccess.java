@@ -1,6 +1,7 @@
 package dev.upkeep.publish.git;
 
 import dev.upkeep.ConfigurationException;
+import dev.upkeep.Redaction;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -54,6 +55,7 @@ final class RemoteAccess implements AutoCloseable {
     this.uri = uri;
     this.username = username;
     this.password = password;
+    Redaction.registerSecret(password);
     this.sshKey = sshKey;
     this.sshKeyPairs = sshKeyPairs == null ? null : List.copyOf(sshKeyPairs);
     this.knownHosts = knownHosts;
@@ -68,13 +70,21 @@ final class RemoteAccess implements AutoCloseable {
   static URIish parse(String url, String[] secret) {
     try {
       URIish u = new URIish(url);
+      if (u.getPass() == null
+          && u.getUser() != null
+          && u.getScheme() != null
+          && u.getScheme().startsWith("http")) {
+        // https://TOKEN@host: the user is the token
+        Redaction.registerSecret(u.getUser());
+      }
       if (u.getPass() != null) {
+        Redaction.registerSecret(u.getPass());
         secret[0] = u.getPass();
         u = u.setPass(null);
       }
       return u;
     } catch (URISyntaxException e) {
-      throw new ConfigurationException("invalid git remote \"" + redact(url) + "\"", e);
+      throw new ConfigurationException("invalid git remote \"" + url + "\"", e);
     }
   }
 
@@ -107,14 +117,9 @@ final class RemoteAccess implements AutoCloseable {
     }
   }
 
-  /** {@code url} with any password replaced, for messages. */
-  static String redact(String url) {
-    return url.replaceAll("(://[^/@:]*):[^/@]*@", "$1:***@");
-  }
-
   /** The URL as shown in results and messages: without credentials. */
   String display() {
-    return uri.toString();
+    return Redaction.redact(uri.toString());
   }
 
   Transport open(Repository repo) throws NotSupportedException, TransportException {

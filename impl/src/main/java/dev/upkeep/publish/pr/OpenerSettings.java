@@ -1,6 +1,7 @@
 package dev.upkeep.publish.pr;
 
 import dev.upkeep.ConfigurationException;
+import dev.upkeep.Redaction;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,7 @@ final class OpenerSettings {
               + variable
               + ")");
     }
+    Redaction.registerSecret(token);
     return token;
   }
 

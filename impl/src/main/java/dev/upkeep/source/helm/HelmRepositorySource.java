@@ -1,6 +1,7 @@
 package dev.upkeep.source.helm;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.Redaction;
 import dev.upkeep.internal.http.HostRules;
 import dev.upkeep.internal.http.HttpCall;
 import dev.upkeep.internal.http.HttpFailure;
@@ -56,7 +57,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * <p>Immutable and thread-safe.
  */
 public final class HelmRepositorySource implements RegistrySource {
-  private static final System.Logger LOG = System.getLogger(HelmRepositorySource.class.getName());
+  private static final System.Logger LOG = Redaction.logger(HelmRepositorySource.class.getName());
 
   private static final class Cached {
     final HelmIndex index;
@@ -307,6 +308,7 @@ public final class HelmRepositorySource implements RegistrySource {
 
     /** Basic credentials for repositories on {@code host} ({@code name} or {@code name:port}). */
     public Builder credentials(String host, String username, String password) {
+      Redaction.registerSecret(password);
       credentials.put(
           Objects.requireNonNull(host, "host").strip().toLowerCase(Locale.ROOT),
           new String[] {

@@ -6,6 +6,7 @@ import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.LogEvent;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
 import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalException;
+import dev.upkeep.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * so a credential helper is not started once per repository.
  */
 final class Credentials {
-  private static final System.Logger LOG = System.getLogger(Credentials.class.getName());
+  private static final System.Logger LOG = Redaction.logger(Credentials.class.getName());
   private static final Duration KEEP = Duration.ofMinutes(10);
 
   /** A user name and secret; {@link #toString()} never shows the secret. */
@@ -35,6 +36,7 @@ final class Credentials {
     Secret(String username, String password, boolean identityToken, String source) {
       this.username = username;
       this.password = password;
+      Redaction.registerSecret(password);
       this.identityToken = identityToken;
       this.source = source;
     }

@@ -3,6 +3,7 @@ package dev.upkeep.source.oci;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.Redaction;
 import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.json.Json;
 import dev.upkeep.source.ChartInspector;
@@ -92,7 +93,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
           "application/vnd.docker.distribution.manifest.v2+json",
           "application/vnd.docker.distribution.manifest.list.v2+json");
 
-  private static final System.Logger LOG = System.getLogger(OciRegistrySource.class.getName());
+  private static final System.Logger LOG = Redaction.logger(OciRegistrySource.class.getName());
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Pattern NEXT_LINK =
@@ -594,6 +595,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector {
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(username, "username");
       Objects.requireNonNull(password, "password");
+      Redaction.registerSecret(password);
       String r = registry.strip().toLowerCase(Locale.ROOT);
       if (r.equals("index.docker.io") || r.equals(DOCKER_HUB_API)) {
         r = ArtifactRef.DOCKER_HUB;

@@ -2,6 +2,7 @@ package dev.upkeep.source.oci;
 
 import com.google.cloud.tools.jib.http.Authorization;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.Redaction;
 import dev.upkeep.internal.http.HostRules;
 import dev.upkeep.internal.http.HttpCall;
 import dev.upkeep.internal.http.HttpFailure;
@@ -29,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe: one instance serves every concurrent call of its {@link OciRegistrySource}.
  */
 final class RegistryHttp {
-  private static final System.Logger LOG = System.getLogger(RegistryHttp.class.getName());
+  private static final System.Logger LOG = Redaction.logger(RegistryHttp.class.getName());
 
   /** Token answers are a few hundred bytes; 4 MiB is room for any sane one. */
   private static final long TOKEN_LIMIT = 4L << 20;

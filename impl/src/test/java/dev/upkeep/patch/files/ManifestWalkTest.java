@@ -14,7 +14,6 @@ import dev.upkeep.patch.yaml.SetterPatcher;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +44,21 @@ class ManifestWalkTest {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
     return file;
+  }
+
+  /** A registry that holds one tag of every artifact. */
+  private static RegistrySource only(String tag) {
+    return new RegistrySource() {
+      @Override
+      public List<String> listTags(ArtifactRef ref) {
+        return List.of(tag);
+      }
+
+      @Override
+      public Optional<String> digest(ArtifactRef ref, String t) {
+        return Optional.empty();
+      }
+    };
   }
 
   private static List<String> names(List<Path> paths) {
@@ -161,18 +175,7 @@ class ManifestWalkTest {
       Selection s = SELECTIONS.get("flux-system:podinfo");
       UpdateReport plan =
           UpdatePipeline.builder()
-              .source(
-                  new RegistrySource() {
-                    @Override
-                    public List<String> listTags(ArtifactRef ref) {
-                      return List.of(s.tag());
-                    }
-
-                    @Override
-                    public Optional<String> digest(ArtifactRef ref, String tag) {
-                      return Optional.empty();
-                    }
-                  })
+              .source(only(s.tag()))
               .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
               .patcher(SetterPatcher.create())
               .files(ManifestWalk.builder().maxFileBytes(4096).build())
@@ -199,6 +202,56 @@ class ManifestWalkTest {
       assertThat(plan.problemFiles().get(3).reason())
           .isEqualTo("larger than 4096 bytes (5085 bytes); not read");
       assertThat(Files.readString(root.resolve("apps/a.yaml"))).isEqualTo(MARKED);
+    }
+
+    @Test
+    void aRunOnALocalRepositoryWritesAllFilesOrNone() throws IOException {
+      for (int i = 1; i <= 5; i++) {
+        write("apps/f" + i + ".yaml", MARKED);
+      }
+      Selection s = SELECTIONS.get("flux-system:podinfo");
+      SetterPatcher setter = SetterPatcher.create();
+      // While the last file is patched, the third turns into a directory: its write must fail
+      // after the first two files were prepared.
+      dev.upkeep.patch.ManifestPatcher patcher =
+          new dev.upkeep.patch.ManifestPatcher() {
+            @Override
+            public dev.upkeep.patch.Patch patch(
+                Path file, String content, Map<String, Selection> selections) {
+              if (file.endsWith("f5.yaml")) {
+                try {
+                  Path third = root.resolve("apps/f3.yaml");
+                  Files.delete(third);
+                  Files.createDirectories(third.resolve("inside"));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+              return setter.patch(file, content, selections);
+            }
+
+            @Override
+            public boolean mayApply(String content) {
+              return setter.mayApply(content);
+            }
+          };
+      UpdatePipeline pipeline =
+          UpdatePipeline.builder()
+              .source(only(s.tag()))
+              .policy(s.policy(), s.artifact(), tags -> tags.stream().findFirst())
+              .patcher(patcher)
+              .publisher(GitPublisher.inPlace(root))
+              .build();
+      assertThatThrownBy(pipeline::run)
+          .isInstanceOf(dev.upkeep.patch.PatchException.class)
+          .hasMessageContaining("f3.yaml");
+      for (int i : new int[] {1, 2, 4, 5}) {
+        assertThat(Files.readString(root.resolve("apps/f" + i + ".yaml"))).isEqualTo(MARKED);
+      }
+      try (var files = Files.list(root.resolve("apps"))) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder("f1.yaml", "f2.yaml", "f3.yaml", "f4.yaml", "f5.yaml");
+      }
     }
 
     @Test
@@ -265,7 +318,7 @@ class ManifestWalkTest {
       Path link = root.resolve("l.yaml");
       Files.createSymbolicLink(link, target);
       assertThatThrownBy(() -> ManifestText.write(link, "x"))
-          .isInstanceOf(UncheckedIOException.class)
+          .isInstanceOf(dev.upkeep.patch.PatchException.class)
           .hasMessageContaining("l.yaml");
       assertThat(Files.readString(target)).isEqualTo("keep\n");
       Files.delete(link);

@@ -153,12 +153,23 @@ public final class ManifestWalk implements ManifestFiles {
 
   /**
    * The text of {@code file} (relative to {@code root}), or empty when the walk's rules skip it: a
-   * symbolic link, too large, or binary.
+   * symbolic link or under one, outside {@code root}, too large, or binary.
    *
    * @throws UncheckedIOException when the file cannot be read
    */
   public Optional<String> read(Path root, Path file) {
-    return ManifestText.read(root.resolve(file), maxFileBytes);
+    Path normal = file.normalize();
+    if (normal.isAbsolute() || normal.startsWith("..") || normal.toString().isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = root;
+    for (int i = 0; i < normal.getNameCount() - 1; i++) {
+      dir = dir.resolve(normal.getName(i));
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty();
+      }
+    }
+    return ManifestText.read(root.resolve(normal), maxFileBytes);
   }
 
   /** Files larger than this are listed but not read; a pipeline reports a marked one. */

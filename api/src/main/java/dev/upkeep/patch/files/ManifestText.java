@@ -1,0 +1,244 @@
+package dev.upkeep.patch.files;
+
+import dev.upkeep.patch.PatchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a manifest's text the way the walk's rules require: a regular file (never through a
+ * symbolic link), no larger than a limit, valid UTF-8 without NUL bytes. A leading byte order mark
+ * is kept as the character {@code U+FEFF} so that writing the text back restores the same bytes.
+ * The one atomic writer of manifests: runs, promotion and tests write through {@link #writeAll}.
+ */
+public final class ManifestText {
+
+  /** The default size limit: 4 MiB, larger than any Kubernetes object the API server accepts. */
+  public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
+
+  /** The suffix of the temporary files the writer creates beside the files it replaces. */
+  public static final String TEMP_SUFFIX = ".upkeep-tmp";
+
+  private static final String BACKUP_SUFFIX = ".upkeep-old";
+
+  private static final Set<OpenOption> READ_NO_FOLLOW =
+      Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
+  private ManifestText() {}
+
+  /**
+   * The file's text, or empty when it is a symbolic link, not a regular file, larger than {@code
+   * maxBytes}, or binary (a NUL byte or bytes that are not UTF-8).
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  public static Optional<String> read(Path file, long maxBytes) {
+    try {
+      // lstat first: never open a link, a directory or a named pipe (which would block)
+      BasicFileAttributes attributes =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile() || attributes.size() > maxBytes) {
+        return Optional.empty();
+      }
+      // O_NOFOLLOW as well, in case a link was swapped in since
+      try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
+        byte[] bytes = new byte[(int) Math.min(channel.size(), maxBytes)];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // read on until full or at the end
+        }
+        return decode(buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes);
+      }
+    } catch (FileSystemException e) {
+      if (Files.isSymbolicLink(file)) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException("cannot read " + file, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * Replaces {@code file}'s content atomically, as {@link #writeAll} does for one file.
+   *
+   * @throws PatchException when the file is a symbolic link or cannot be written
+   */
+  public static void write(Path file, String content) {
+    writeAll(Map.of(file, content));
+  }
+
+  /**
+   * Replaces the content of every file, all or none: each new content goes to a fresh temporary
+   * file beside its file (created new, never through an existing name or link) and is synced; only
+   * when all are written are they moved over the files, one atomic rename each. When a rename fails
+   * the files already replaced get their old bytes back, so a failure leaves every file as it was
+   * and no temporary file behind. POSIX permissions are kept; a file that is a symbolic link or not
+   * a regular file is refused before anything is written.
+   *
+   * @param contents the new text of each file, written as UTF-8
+   * @throws PatchException naming the file that failed; no file was changed
+   */
+  public static void writeAll(Map<Path, String> contents) {
+    writeAll(contents, ManifestText::replace);
+  }
+
+  /** Moves a finished temporary file over its file; a seam for tests of the rollback. */
+  interface Replace {
+    void replace(Path temporary, Path file) throws IOException;
+  }
+
+  static void writeAll(Map<Path, String> contents, Replace replace) {
+    Map<Path, Path> temps = new LinkedHashMap<>();
+    Map<Path, Path> backups = new LinkedHashMap<>();
+    Path current = Path.of("");
+    try {
+      for (Map.Entry<Path, String> e : contents.entrySet()) {
+        Path file = e.getKey().toAbsolutePath();
+        current = file;
+        boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        if (exists) {
+          BasicFileAttributes attributes =
+              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attributes.isSymbolicLink()) {
+            throw new PatchException(
+                e.getKey(), 0, "is a symbolic link; Upkeep does not write through links");
+          }
+          if (!attributes.isRegularFile()) {
+            throw new PatchException(e.getKey(), 0, "is not a regular file; it was not replaced");
+          }
+        }
+        Path dir = file.getParent();
+        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", TEMP_SUFFIX);
+        temps.put(file, temp);
+        Files.write(temp, e.getValue().getBytes(StandardCharsets.UTF_8), LinkOption.NOFOLLOW_LINKS);
+        if (exists) {
+          PosixFileAttributeView view =
+              Files.getFileAttributeView(
+                  file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+          if (view != null) {
+            Files.setPosixFilePermissions(temp, view.readAttributes().permissions());
+          }
+          Path backup = Files.createTempFile(dir, "." + file.getFileName() + ".", BACKUP_SUFFIX);
+          backups.put(file, backup);
+          Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+      }
+    } catch (IOException e) {
+      deleteQuietly(temps.values());
+      deleteQuietly(backups.values());
+      throw new PatchException(
+          current, 0, "cannot write the patched files, none was changed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(temps.values());
+      deleteQuietly(backups.values());
+      throw e;
+    }
+    List<Path> replaced = new ArrayList<>();
+    for (Map.Entry<Path, Path> e : temps.entrySet()) {
+      try {
+        replace.replace(e.getValue(), e.getKey());
+        replaced.add(e.getKey());
+      } catch (IOException | RuntimeException failure) {
+        String undone = rollBack(replaced, backups);
+        deleteQuietly(temps.values());
+        deleteQuietly(backups.values());
+        throw new PatchException(
+            e.getKey(),
+            0,
+            "cannot replace: "
+                + failure.getMessage()
+                + (undone.isEmpty()
+                    ? "; none was changed"
+                    : "; could not restore " + undone + " (its old bytes are lost)"),
+            failure);
+      }
+    }
+    deleteQuietly(backups.values());
+  }
+
+  /** Puts the old bytes back into {@code replaced}; names the files it could not restore. */
+  private static String rollBack(List<Path> replaced, Map<Path, Path> backups) {
+    List<String> failed = new ArrayList<>();
+    for (Path file : replaced) {
+      Path backup = backups.get(file);
+      try {
+        if (backup == null) {
+          Files.deleteIfExists(file);
+        } else {
+          replace(backup, file);
+        }
+      } catch (IOException e) {
+        failed.add(file.toString());
+      }
+    }
+    return String.join(", ", failed);
+  }
+
+  private static void replace(Path temporary, Path file) throws IOException {
+    try {
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Collection<Path> files) {
+    for (Path f : files) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException ignored) {
+        // A leftover temporary file is harmless; the manifests are intact.
+      }
+    }
+  }
+
+  /** The bytes as text, or empty when they hold a NUL byte or are not UTF-8. */
+  public static Optional<String> decode(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\u0000') >= 0) {
+      return Optional.empty();
+    }
+    if (text.indexOf('\uFFFD') < 0) {
+      return Optional.of(text);
+    }
+    // a replacement character: either written in the file, or standing for bytes that are not UTF-8
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return Optional.of(text);
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+}
