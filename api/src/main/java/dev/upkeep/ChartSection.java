@@ -1,5 +1,6 @@
 package dev.upkeep;
 
+import dev.upkeep.markdown.Markdown;
 import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.ChartReview;
 import java.util.ArrayList;
@@ -89,12 +90,25 @@ final class ChartSection {
     List<String> lines = new ArrayList<>();
     for (ChartReview c : charts) {
       for (ChartReview.Warning w : c.warnings()) {
-        String where = w.file().isEmpty() ? "" : "`" + md(w.file()) + ":" + w.line() + "`: ";
-        lines.add("- :warning: " + where + md(w.message()) + " (`" + md(w.id()) + "`)");
+        String where = w.file().isEmpty() ? "" : Markdown.code(w.file() + ":" + w.line()) + ": ";
+        lines.add(
+            "- :warning: "
+                + where
+                + Markdown.text(w.message())
+                + " ("
+                + Markdown.code(w.id())
+                + ")");
       }
       c.unavailable()
           .ifPresent(
-              r -> lines.add("- chart diff of " + title(c) + " could not be computed: " + md(r)));
+              r ->
+                  lines.add(
+                      "- chart diff of "
+                          + Markdown.code(c.artifact().name())
+                          + " "
+                          + Markdown.text(c.oldVersion() + " → " + c.newVersion())
+                          + " could not be computed: "
+                          + Markdown.text(r)));
     }
     if (lines.isEmpty()) {
       return;
@@ -138,7 +152,7 @@ final class ChartSection {
               m ->
                   out.append(m == c ? "" : ", ")
                       .append("<code>")
-                      .append(html(m.file()))
+                      .append(Markdown.html(m.file()))
                       .append(':')
                       .append(m.line())
                       .append("</code>"));
@@ -269,13 +283,14 @@ final class ChartSection {
     return parts.isEmpty() ? "nothing else changed" : String.join(", ", parts);
   }
 
+  /** The chart move as raw HTML, for a {@code <summary>}. */
   private static String title(ChartReview c) {
     return "<code>"
-        + html(c.artifact().name())
+        + Markdown.html(c.artifact().name())
         + "</code> "
-        + html(c.oldVersion())
+        + Markdown.html(c.oldVersion())
         + " → "
-        + html(c.newVersion());
+        + Markdown.html(c.newVersion());
   }
 
   /** A table row of cells already escaped. */
@@ -296,18 +311,10 @@ final class ChartSection {
   }
 
   private static String code(String s) {
-    return s.isEmpty() ? "" : "`" + md(s.length() > 200 ? s.substring(0, 200) + "…" : s) + "`";
+    return Markdown.codeCell(s.length() > 200 ? s.substring(0, 200) + "…" : s);
   }
 
   private static String lower(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static String md(String s) {
-    return s.replace("|", "\\|").replace("`", "'").replace("\n", " ");
-  }
-
-  private static String html(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

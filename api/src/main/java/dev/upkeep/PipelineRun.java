@@ -5,6 +5,7 @@ import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
 import dev.upkeep.patch.files.ManifestText;
 import dev.upkeep.policy.Decision;
+import dev.upkeep.publish.BranchComparison;
 import dev.upkeep.publish.ChangeRequest;
 import dev.upkeep.publish.ChangeRequestSpec;
 import dev.upkeep.publish.PublishResult;
@@ -135,9 +136,39 @@ final class PipelineRun {
       return Optional.empty();
     }
     PublishResult r = report.publish().get();
-    if (!r.pushed() || r.branch().isEmpty() || r.branch().equals(r.baseBranch())) {
+    if (r.branch().isEmpty() || r.branch().equals(r.baseBranch())) {
       return Optional.empty();
     }
+    // Every run reconciles: a branch an earlier run pushed but whose pull request failed to open
+    // gets one now, and the description covers all the branch changes, not this run's alone.
+    List<FileReport> onBranch =
+        r.ahead()
+            .map(a -> BranchDescription.files(a, pipeline.patcher(), report.selections()))
+            .orElse(report.files());
+    if (!r.pushed() && onBranch.stream().allMatch(f -> f.changes().isEmpty())) {
+      return Optional.empty();
+    }
+    String head = r.ahead().map(BranchComparison::head).orElse(r.commit().orElse(""));
+    UpdateReport body =
+        new UpdateReport(
+            false,
+            report.policies(),
+            onBranch,
+            findings,
+            Optional.of(
+                new PublishResult(
+                    r.remote(),
+                    r.baseBranch(),
+                    r.branch(),
+                    Optional.of(head),
+                    r.pushed(),
+                    r.attempts(),
+                    r.ahead())),
+            Optional.empty(),
+            report.elapsed(),
+            report.timings(),
+            report.problemFiles(),
+            report.charts());
     ChangeRequest cr;
     try {
       cr =
@@ -149,22 +180,21 @@ final class PipelineRun {
                       r.branch(),
                       r.baseBranch(),
                       pipeline.changeRequestTitle(),
-                      report.toMarkdown(),
+                      body.toMarkdown(),
                       pipeline.labels(),
                       pipeline.reviewers()));
     } catch (UpkeepException e) {
       // The commit is pushed: report that, and the failed request, rather than lose both.
+      String what =
+          r.pushed()
+              ? "pushed " + r.commit().orElse("") + " to " + r.branch()
+              : "\"" + r.branch() + "\" is ahead of \"" + r.baseBranch() + "\" at " + head;
       Finding f =
           new Finding(
               Finding.Severity.ERROR,
               "",
               0,
-              "pushed "
-                  + r.commit().orElse("")
-                  + " to "
-                  + r.branch()
-                  + ", but the pull request failed: "
-                  + e.getMessage());
+              what + ", but the pull request failed: " + e.getMessage());
       findings.add(f);
       notify(l -> l.finding(f));
       return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.upkeep;
 
 import dev.upkeep.json.Json;
+import dev.upkeep.markdown.Markdown;
 import dev.upkeep.patch.Change;
 import dev.upkeep.policy.Rejection;
 import dev.upkeep.publish.ChangeRequest;
@@ -312,14 +313,15 @@ public record UpdateReport(
     ChartSection.markdownWarnings(charts, out);
     out.append("| policy | artifact | rule | result |\n|---|---|---|---|\n");
     for (PolicyReport p : policies) {
-      out.append("| `")
-          .append(md(p.policy()))
-          .append("` | `")
-          .append(md(p.artifact().toString()))
-          .append("` | ")
-          .append(md(p.rule()))
+      out.append("| ")
+          .append(Markdown.codeCell(p.policy()))
           .append(" | ")
-          .append(p.selection().map(s -> "`" + md(s.tag()) + "`").orElse(md(p.reason())))
+          .append(Markdown.codeCell(p.artifact().toString()))
+          .append(" | ")
+          .append(Markdown.text(p.rule()))
+          .append(" | ")
+          .append(
+              p.selection().map(s -> Markdown.codeCell(s.tag())).orElse(Markdown.text(p.reason())))
           .append(" |\n");
     }
     if (!files.isEmpty()) {
@@ -337,36 +339,35 @@ public record UpdateReport(
         for (Change c : f.changes()) {
           String artifact = policy(c.policy()).map(p -> p.artifact().toString()).orElse("");
           out.append("| ")
-              .append(md(environment))
-              .append(" | `")
-              .append(md(f.file()))
-              .append(':')
-              .append(c.line())
-              .append("` | `")
-              .append(md(artifact))
-              .append("` | `")
-              .append(md(c.policy()))
-              .append("` | `")
-              .append(md(c.oldValue()))
-              .append("` | `")
-              .append(md(c.newValue()))
-              .append("` |\n");
+              .append(Markdown.text(environment))
+              .append(" | ")
+              .append(Markdown.codeCell(f.file() + ":" + c.line()))
+              .append(" | ")
+              .append(Markdown.codeCell(artifact))
+              .append(" | ")
+              .append(Markdown.codeCell(c.policy()))
+              .append(" | ")
+              .append(Markdown.codeCell(c.oldValue()))
+              .append(" | ")
+              .append(Markdown.codeCell(c.newValue()))
+              .append(" |\n");
           rowsLeft--;
         }
       }
       if (rowsLeft > 0) {
         out.append("\n").append(rowsLeft).append(" more changes; the commit has them all.\n");
       }
-      out.append("\n<details><summary>diff</summary>\n\n```diff\n");
+      StringBuilder diffs = new StringBuilder();
       int shown = 0;
       for (FileReport f : files) {
-        if (out.length() + f.diff().length() > MARKDOWN_LIMIT) {
+        if (out.length() + diffs.length() + f.diff().length() > MARKDOWN_LIMIT) {
           break;
         }
-        out.append(f.diff());
+        diffs.append(f.diff());
         shown++;
       }
-      out.append("```\n");
+      out.append("\n<details><summary>diff</summary>\n\n")
+          .append(Markdown.codeBlock("diff", diffs.toString()));
       if (shown < files.size()) {
         // Git hosts cap a pull request body (GitHub at 65,536 characters): the commit has it all.
         out.append("\n")
@@ -381,7 +382,7 @@ public record UpdateReport(
       out.append("\n**Problem files** (not processed; every other file was)\n\n");
       problemFiles.stream()
           .limit(50)
-          .forEach(p -> out.append("- ").append(md(p.toString())).append('\n'));
+          .forEach(p -> out.append("- ").append(Markdown.text(p.toString())).append('\n'));
       if (problemFiles.size() > 50) {
         out.append("- and ").append(problemFiles.size() - 50).append(" more\n");
       }
@@ -391,7 +392,7 @@ public record UpdateReport(
       out.append("\n**Findings**\n\n");
       findings.stream()
           .limit(50)
-          .forEach(f -> out.append("- ").append(md(f.toString())).append('\n'));
+          .forEach(f -> out.append("- ").append(Markdown.text(f.toString())).append('\n'));
       if (findings.size() > 50) {
         out.append("- and ").append(findings.size() - 50).append(" more\n");
       }
@@ -400,11 +401,11 @@ public record UpdateReport(
         .flatMap(PublishResult::commit)
         .ifPresent(
             c ->
-                out.append("\nCommit `")
-                    .append(c, 0, Math.min(12, c.length()))
-                    .append("` on `")
-                    .append(md(publish.get().branch()))
-                    .append("`.\n"));
+                out.append("\nCommit ")
+                    .append(Markdown.code(c.substring(0, Math.min(12, c.length()))))
+                    .append(" on ")
+                    .append(Markdown.code(publish.get().branch()))
+                    .append(".\n"));
     return out.toString();
   }
 
@@ -459,9 +460,5 @@ public record UpdateReport(
                 .append(c.url())
                 .append('\n'));
     return out.toString();
-  }
-
-  private static String md(String s) {
-    return s.replace("|", "\\|").replace("\n", " ");
   }
 }

@@ -478,8 +478,18 @@ class UpdatePipelineTest {
               7, java.net.URI.create("https://git.test/org/fleet/pull/7"), true);
         };
 
-    /** Patches in place and says it pushed to develop, as a Git publisher would. */
-    dev.upkeep.publish.GitPublisher pushing(Path dir, boolean changes) {
+    /** Patches in place, pushes nothing, and says the branch is {@code ahead} of main. */
+    dev.upkeep.publish.GitPublisher ahead(Path dir, dev.upkeep.publish.BranchComparison ahead) {
+      return inPlace(
+          dir,
+          changed ->
+              new dev.upkeep.publish.PublishResult(
+                  "git.test", "main", "develop", Optional.empty(), false, 1, Optional.of(ahead)));
+    }
+
+    /** Patches in place and answers what {@code result} makes of whether anything changed. */
+    dev.upkeep.publish.GitPublisher inPlace(
+        Path dir, java.util.function.Function<Boolean, dev.upkeep.publish.PublishResult> result) {
       return new dev.upkeep.publish.GitPublisher() {
         @Override
         public <T> T inspect(java.util.function.Function<Path, T> reader) {
@@ -488,13 +498,72 @@ class UpdatePipelineTest {
 
         @Override
         public dev.upkeep.publish.PublishResult publish(dev.upkeep.publish.WorkTreeUpdate u) {
-          boolean changed = !u.apply(dir).isEmpty();
-          return changed
-              ? new dev.upkeep.publish.PublishResult(
-                  "git.test", "main", "develop", Optional.of("abc123"), true, 1)
-              : dev.upkeep.publish.PublishResult.nothingToCommit("git.test", "main", "develop");
+          return result.apply(!u.apply(dir).isEmpty());
         }
       };
+    }
+
+    static dev.upkeep.publish.BranchComparison branch(String file, String before, String after) {
+      return new dev.upkeep.publish.BranchComparison(
+          "def456",
+          "abc123",
+          List.of(new dev.upkeep.publish.BranchComparison.ChangedFile(file, before, after)));
+    }
+
+    @Test
+    void opensOneForABranchAnEarlierRunPushedWithEveryMoveOfTheBranch(@TempDir Path dir)
+        throws IOException {
+      String before = "a:\n  version: 1.0.0 # {dev}\nb:\n  version: 2.0.0 # {web}\n";
+      String after = "a:\n  version: 1.4.0 # {dev}\nb:\n  version: 2.1.0 # {web}\n";
+      write(dir, "clusters/dev/app.yaml", after);
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .policy("web", WEB, new PrefixPolicy("2."))
+              .publisher(ahead(dir, branch("clusters/dev/app.yaml", before, after)))
+              .changeRequests(opener)
+              .build()
+              .run();
+
+      assertThat(report.commit()).isEmpty();
+      assertThat(report.changeRequest()).isPresent();
+      // web's registry failed this run: its move shows in the diff, not as a row it cannot vouch
+      // for
+      assertThat(opened)
+          .singleElement()
+          .satisfies(
+              spec ->
+                  assertThat(spec.body())
+                      .contains("| `clusters/dev/app.yaml:2` |")
+                      .contains("| `dev` | `1.0.0` | `1.4.0` |")
+                      .doesNotContain("| `2.0.0` | `2.1.0` |")
+                      .contains("+  version: 2.1.0 # {web}")
+                      .contains("Commit `def456` on `develop`."));
+    }
+
+    @Test
+    void opensNoneForABranchThatMovesNoVersion(@TempDir Path dir) throws IOException {
+      write(dir, "clusters/dev/app.yaml", "version: 1.4.0 # {dev}\n");
+      UpdateReport report =
+          pipeline(new MapSource().with(APP, "1.4.0"), dir)
+              .publisher(ahead(dir, branch("docs/notes.md", "old\n", "new\n")))
+              .changeRequests(opener)
+              .build()
+              .run();
+
+      assertThat(report.changeRequest()).isEmpty();
+      assertThat(opened).isEmpty();
+    }
+
+    /** Patches in place and says it pushed to develop, as a Git publisher would. */
+    dev.upkeep.publish.GitPublisher pushing(Path dir, boolean changes) {
+      return inPlace(
+          dir,
+          changed ->
+              changed
+                  ? new dev.upkeep.publish.PublishResult(
+                      "git.test", "main", "develop", Optional.of("abc123"), true, 1)
+                  : dev.upkeep.publish.PublishResult.nothingToCommit(
+                      "git.test", "main", "develop"));
     }
 
     @Test

@@ -29,6 +29,10 @@ public interface GitPublisher {
    * prepare a fresh tree and call {@code update} again; {@code update} must therefore be
    * repeatable. When {@code update} reports no change, nothing is committed or pushed.
    *
+   * <p>An implementation that pushes to a branch other than the base should fill {@link
+   * PublishResult#ahead()} whether or not it pushed: the pipeline uses it to open a pull request
+   * that an earlier run pushed but failed to open, and to describe everything the branch changes.
+   *
    * @throws PublishException when cloning, committing or pushing fails for good
    */
   PublishResult publish(WorkTreeUpdate update);

@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param commit the new commit's id, or empty when nothing was committed
  * @param pushed whether the branch was pushed
  * @param attempts how many times the publisher prepared the tree and tried to push
+ * @param ahead what the branch holds that the base branch does not, after this publish; empty when
+ *     the branch is the base branch, does not exist, is merged into it, or the publisher cannot
+ *     tell
  */
 public record PublishResult(
     String remote,
@@ -19,7 +22,8 @@ public record PublishResult(
     String branch,
     Optional<String> commit,
     boolean pushed,
-    int attempts) {
+    int attempts,
+    Optional<BranchComparison> ahead) {
 
   /** Validates that no component is null. */
   public PublishResult {
@@ -27,6 +31,18 @@ public record PublishResult(
     Objects.requireNonNull(baseBranch, "baseBranch");
     Objects.requireNonNull(branch, "branch");
     Objects.requireNonNull(commit, "commit");
+    Objects.requireNonNull(ahead, "ahead");
+  }
+
+  /** A result from a publisher that does not compare the branch with its base. */
+  public PublishResult(
+      String remote,
+      String baseBranch,
+      String branch,
+      Optional<String> commit,
+      boolean pushed,
+      int attempts) {
+    this(remote, baseBranch, branch, commit, pushed, attempts, Optional.empty());
   }
 
   /** A result for a run that had nothing to commit. */

@@ -2,6 +2,7 @@ package dev.upkeep.verify;
 
 import dev.upkeep.Redaction;
 import dev.upkeep.json.Json;
+import dev.upkeep.markdown.Markdown;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,33 +115,34 @@ public record VerifyReport(String base, List<VerifyReport.Check> checks) {
   private String renderMarkdown() {
     StringBuilder out = new StringBuilder("### Upkeep verify\n\n");
     if (checks.isEmpty()) {
-      return out.append("No version changed since `").append(base).append("`.\n").toString();
+      return out.append("No version changed since ")
+          .append(Markdown.code(base))
+          .append(".\n")
+          .toString();
     }
     out.append("| | file | policy | old | new | problems |\n|---|---|---|---|---|---|\n");
     for (Check c : checks) {
-      out.append(c.passed() ? "| ✅ | `" : "| ❌ | `")
-          .append(c.file())
-          .append(':')
-          .append(c.line())
-          .append("` | `")
-          .append(c.policy())
-          .append("` | `")
-          .append(c.oldVersion())
-          .append("` | `")
-          .append(c.newVersion())
-          .append("` | ")
-          .append(String.join("; ", c.problems()).replace("|", "\\|"))
+      out.append(c.passed() ? "| ✅ | " : "| ❌ | ")
+          .append(Markdown.codeCell(c.file() + ":" + c.line()))
+          .append(" | ")
+          .append(Markdown.codeCell(c.policy()))
+          .append(" | ")
+          .append(Markdown.codeCell(c.oldVersion()))
+          .append(" | ")
+          .append(Markdown.codeCell(c.newVersion()))
+          .append(" | ")
+          .append(Markdown.text(String.join("; ", c.problems())))
           .append(" |\n");
     }
     for (Check c : checks) {
       if (!c.releaseNotes().isEmpty()) {
+        // Release notes come from the chart's author: shown as code, so they cannot add markup,
+        // close the details element, or ping anyone.
         out.append("\n<details><summary>")
-            .append(c.artifact())
-            .append(' ')
-            .append(c.newVersion())
-            .append(" release notes</summary>\n\n```yaml\n")
-            .append(c.releaseNotes().strip())
-            .append("\n```\n\n</details>\n");
+            .append(Markdown.html(c.artifact() + " " + c.newVersion()))
+            .append(" release notes</summary>\n\n")
+            .append(Markdown.codeBlock("yaml", c.releaseNotes().strip()))
+            .append("\n</details>\n");
       }
     }
     return out.toString();

@@ -3,6 +3,7 @@ package dev.upkeep.publish.git;
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.FileReport;
 import dev.upkeep.Redaction;
+import dev.upkeep.publish.BranchComparison;
 import dev.upkeep.publish.CommitMessage;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.PublishException;
@@ -188,8 +189,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         TreeChanges changes = update.apply(clone.workTree());
         if (changes.isEmpty()) {
           clone.checkout(start.commit, true);
-          return new PublishResult(
-              remote.display(), baseBranch, pushBranch, Optional.empty(), false, attempt);
+          return result(clone, start, start.pushHead, null, attempt);
         }
         List<String> paths = new ArrayList<>();
         for (FileReport f : changes.files()) {
@@ -199,8 +199,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         Repository repo = clone.repository();
         if (tree.equals(treeOf(repo, start.commit)) || alreadyRebuilt(repo, start, tree)) {
           clone.checkout(start.commit, true);
-          return new PublishResult(
-              remote.display(), baseBranch, pushBranch, Optional.empty(), false, attempt);
+          return result(clone, start, start.pushHead, null, attempt);
         }
         RevCommit commit = commit(clone, changes, start.commit);
         Outcome outcome = push(clone, commit, start);
@@ -212,8 +211,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
               pushBranch,
               remote.display(),
               attempt);
-          return new PublishResult(
-              remote.display(), baseBranch, pushBranch, Optional.of(commit.name()), true, attempt);
+          return result(clone, start, commit, commit, attempt);
         }
         if (attempt > retries) {
           throw new PublishException(
@@ -233,6 +231,37 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
             attempt + 1);
       }
     }
+  }
+
+  /**
+   * What a publish did, with what the push branch now holds beyond the base so that the pipeline
+   * can open or describe its pull request even when this run pushed nothing.
+   */
+  private PublishResult result(
+      Clone clone, Start start, ObjectId head, RevCommit pushed, int attempt) {
+    Optional<BranchComparison> ahead = Optional.empty();
+    if (!pushBranch.equals(baseBranch)) {
+      try {
+        ahead = AheadOfBase.compare(clone.repository(), start.base, head);
+      } catch (IOException | RuntimeException e) {
+        // The push, if any, is done: a branch that cannot be compared only loses its description.
+        LOG.log(
+            Level.WARNING,
+            "cannot compare \"{0}\" with \"{1}\" of {2}: {3}",
+            pushBranch,
+            baseBranch,
+            remote.display(),
+            clean(e.getMessage()));
+      }
+    }
+    return new PublishResult(
+        remote.display(),
+        baseBranch,
+        pushBranch,
+        Optional.ofNullable(pushed).map(RevCommit::name),
+        pushed != null,
+        attempt,
+        ahead);
   }
 
   private interface CloneWork<T> {
