@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -413,9 +414,17 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       }
       clone.clearDirty();
       return c;
-    } catch (GitAPIException e) {
+    } catch (GitAPIException | JGitInternalException e) {
+      // JGit wraps I/O failures (a lock held by another process, a full disk) in an unchecked
+      // exception whose own message says nothing: name the cause.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new PublishException(
-          "cannot commit to \"" + pushBranch + "\" of " + remote.display() + ": " + e.getMessage(),
+          "cannot commit to \""
+              + pushBranch
+              + "\" of "
+              + remote.display()
+              + ": "
+              + cause.getMessage(),
           e);
     }
   }
