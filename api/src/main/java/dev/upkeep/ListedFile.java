@@ -27,6 +27,10 @@ final class ListedFile {
   final Optional<ProblemFile> problem;
   final Optional<Finding> skipped;
 
+  /** A readable file without a marker: nothing to patch, nothing to report. */
+  private static final ListedFile UNMARKED =
+      new ListedFile(Optional.empty(), Optional.empty(), Optional.empty());
+
   private ListedFile(
       Optional<String> text, Optional<ProblemFile> problem, Optional<Finding> skipped) {
     this.text = text;
@@ -48,18 +52,35 @@ final class ListedFile {
           : skipped(Finding.Severity.INFO, name, "larger than " + bytes(maxBytes) + "; skipped");
     }
     byte[] bytes = Files.readAllBytes(file);
+    // screen the bytes first: most files hold no marker and are never decoded
+    boolean holdsMarker = marked.test(new String(bytes, StandardCharsets.ISO_8859_1));
     if (isBinary(bytes)) {
-      return marked.test(new String(bytes, StandardCharsets.ISO_8859_1))
+      return holdsMarker
           ? problem(name, "binary (a NUL byte in the first 8 KiB); not read")
           : skipped(Finding.Severity.INFO, name, "binary; skipped");
     }
     try {
+      if (!holdsMarker) {
+        if (!isAscii(bytes)) {
+          decode(bytes); // only to say that it is not UTF-8
+        }
+        return UNMARKED;
+      }
       return new ListedFile(Optional.of(decode(bytes)), Optional.empty(), Optional.empty());
     } catch (CharacterCodingException e) {
-      return marked.test(new String(bytes, StandardCharsets.ISO_8859_1))
+      return holdsMarker
           ? problem(name, "not valid UTF-8; not read")
           : skipped(Finding.Severity.WARNING, name, "not valid UTF-8; skipped");
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static ListedFile problem(String name, String reason) {

@@ -2,12 +2,14 @@ package dev.upkeep.flux;
 
 import dev.upkeep.Finding;
 import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.patch.files.ManifestWalk;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,29 +60,50 @@ public final class FluxObjects {
     return scan(root, ManifestFiles.yamlFiles());
   }
 
+  /** The text every file holding a Flux object has: the screen before parsing YAML. */
+  public static final String TOKEN = "toolkit.fluxcd.io";
+
   /** Reads the files {@code files} lists under {@code root} that mention a Flux toolkit API. */
   public static FluxObjects scan(Path root, ManifestFiles files) {
-    List<FluxObject> objects = new ArrayList<>();
+    if (files instanceof ManifestWalk) {
+      return of(root, ((ManifestWalk) files).screen(root, List.of(TOKEN)).texts());
+    }
+    Map<Path, String> texts = new LinkedHashMap<>();
     List<Finding> findings = new ArrayList<>();
-    Map<Path, Optional<String>> namespaces = new HashMap<>();
     for (Path rel : files.list(root)) {
-      String name = rel.toString().replace('\\', '/');
-      String content;
       try {
         Path file = root.resolve(rel);
         if (Files.size(file) > MAX_FILE_BYTES) {
           continue;
         }
-        content = Files.readString(file, StandardCharsets.UTF_8);
+        texts.put(rel, Files.readString(file, StandardCharsets.UTF_8));
       } catch (IOException | java.io.UncheckedIOException e) {
-        findings.add(Finding.warning(name, 0, "cannot read: " + e.getMessage()));
-        continue;
+        findings.add(
+            Finding.warning(
+                rel.toString().replace('\\', '/'), 0, "cannot read: " + e.getMessage()));
       }
-      if (!content.contains("toolkit.fluxcd.io")) {
-        continue;
-      }
-      parse(root, rel, name, content, objects, findings, namespaces);
     }
+    FluxObjects found = of(root, texts);
+    findings.addAll(found.findings);
+    return new FluxObjects(found.objects, findings);
+  }
+
+  /**
+   * The Flux objects of manifests already read: {@code texts} maps each file's path relative to
+   * {@code root} to its text (those without {@link #TOKEN} are passed over unparsed); {@code root}
+   * is read only for the {@code kustomization.yaml} namespaces that apply.
+   */
+  public static FluxObjects of(Path root, Map<Path, String> texts) {
+    List<FluxObject> objects = new ArrayList<>();
+    List<Finding> findings = new ArrayList<>();
+    Map<Path, Optional<String>> namespaces = new HashMap<>();
+    texts.forEach(
+        (rel, content) -> {
+          if (content.contains(TOKEN)) {
+            String name = rel.toString().replace('\\', '/');
+            parse(root, rel, name, content, objects, findings, namespaces);
+          }
+        });
     return new FluxObjects(objects, findings);
   }
 

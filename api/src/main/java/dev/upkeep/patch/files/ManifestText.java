@@ -56,6 +56,26 @@ public final class ManifestText {
    * @throws UncheckedIOException when the file cannot be read
    */
   public static Optional<String> read(Path file, long maxBytes) {
+    return bytes(file, maxBytes).flatMap(ManifestText::decode);
+  }
+
+  /** Whether {@code bytes} hold one of the ASCII {@code tokens}. */
+  static boolean contains(byte[] bytes, Collection<String> tokens) {
+    // ISO-8859-1 maps each byte to one char: a copy, no decoding, and an intrinsic indexOf
+    String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
+    for (String token : tokens) {
+      if (latin1.contains(token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The file's bytes, or empty when it is a symbolic link, not a regular file or larger than {@code
+   * maxBytes}.
+   */
+  static Optional<byte[]> bytes(Path file, long maxBytes) {
     try {
       // lstat first: never open a link, a directory or a named pipe (which would block)
       BasicFileAttributes attributes =
@@ -70,7 +90,7 @@ public final class ManifestText {
         while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
           // read on until full or at the end
         }
-        return decode(buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes);
+        return Optional.of(buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes);
       }
     } catch (FileSystemException e) {
       if (Files.isSymbolicLink(file)) {

@@ -10,9 +10,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -170,6 +173,57 @@ public final class ManifestWalk implements ManifestFiles {
       }
     }
     return ManifestText.read(root.resolve(normal), maxFileBytes);
+  }
+
+  /**
+   * What {@link #screen} found under a root.
+   *
+   * @param texts the text of every file whose bytes hold one of the tokens, in list order
+   * @param unjudged the files whose text the screen did not vouch for: too large, binary, or with
+   *     bytes outside ASCII that it did not decode; a pipeline reads these itself and reports them
+   */
+  public record Screen(Map<Path, String> texts, List<Path> unjudged) {
+    /** Makes the record with unmodifiable copies. */
+    public Screen {
+      texts = Collections.unmodifiableMap(new LinkedHashMap<>(texts));
+      unjudged = List.copyOf(unjudged);
+    }
+  }
+
+  /**
+   * Reads every listed file under {@code root} once and decodes only those whose bytes hold one of
+   * {@code asciiTokens} (an ASCII token is in UTF-8 bytes exactly when it is in their text): the
+   * cheap screen Flux applies before parsing anything. Files the rules skip (too large, binary, not
+   * UTF-8) have no text.
+   *
+   * @throws UncheckedIOException when the tree or a file cannot be read
+   */
+  public Screen screen(Path root, Collection<String> asciiTokens) {
+    Map<Path, String> texts = new LinkedHashMap<>();
+    List<Path> unjudged = new ArrayList<>();
+    for (Path file : list(root)) {
+      // the walk lists no link and nothing under one: no need to check the parents again
+      Optional<byte[]> bytes = ManifestText.bytes(root.resolve(file), maxFileBytes);
+      if (bytes.isEmpty()) {
+        unjudged.add(file);
+      } else if (ManifestText.contains(bytes.get(), asciiTokens)) {
+        ManifestText.decode(bytes.get())
+            .ifPresentOrElse(text -> texts.put(file, text), () -> unjudged.add(file));
+      } else if (!plain(bytes.get())) {
+        unjudged.add(file);
+      }
+    }
+    return new Screen(texts, unjudged);
+  }
+
+  /** ASCII without NUL: text in any reading, nothing to report. */
+  private static boolean plain(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b <= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Files larger than this are listed but not read; a pipeline reports a marked one. */

@@ -1,5 +1,6 @@
 package dev.upkeep.cli;
 
+import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.adopt.Adoption;
 import dev.upkeep.flux.FluxAutomation;
@@ -76,7 +77,13 @@ final class PlanCommand implements Callable<Integer> {
                 .build();
         loaded = session.load(reader);
       }
-      UpdateReport report = session.pipeline(loaded, automation, reader).build().plan();
+      UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, reader);
+      if (!options.isRemote()) {
+        // The local tree the load just screened: read only the files the screen kept. (A clone is
+        // fetched again for the plan, and the remote may have moved since.)
+        pipeline.files(Session.screened(loaded, session.updatePath(automation)));
+      }
+      UpdateReport report = pipeline.build().plan();
       session.print(report);
       if (report.hasErrors()) {
         return CommandLine.ExitCode.SOFTWARE;

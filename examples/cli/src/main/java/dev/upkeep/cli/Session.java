@@ -10,6 +10,7 @@ import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.flux.FluxAutomation;
 import dev.upkeep.flux.FluxObjects;
+import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.patch.yaml.InlineMarkers;
 import dev.upkeep.patch.yaml.InlinePolicy;
@@ -25,6 +26,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -37,12 +40,17 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /** What a command needs from the repository: its Flux objects, inline policies and a pipeline. */
 final class Session implements AutoCloseable {
 
-  /** The policies and automations a repository describes. */
-  record Loaded(FluxAutomation flux, List<InlinePolicy> inline) {}
+  /**
+   * The policies and automations a repository describes, and what the one read of its files found
+   * ({@code root} is where it was read).
+   */
+  record Loaded(
+      FluxAutomation flux, List<InlinePolicy> inline, Path root, ManifestWalk.Screen screen) {}
 
   final RepositoryOptions options;
   final PrintWriter out;
@@ -57,6 +65,7 @@ final class Session implements AutoCloseable {
   UnaryOperator<RegistrySource> sources = UnaryOperator.identity();
 
   Session(RepositoryOptions options, PrintWriter out, PrintWriter err) {
+    warmUpTls();
     this.options = options;
     this.out = out;
     this.err = err;
@@ -67,6 +76,25 @@ final class Session implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a work directory", e);
     }
+  }
+
+  /**
+   * Sets up TLS (providers, the trust store: a few hundred milliseconds) on a daemon thread while
+   * the command reads the repository, so that the registry calls after it do not wait for it.
+   */
+  private static void warmUpTls() {
+    Thread warm =
+        new Thread(
+            () -> {
+              try {
+                SSLContext.getDefault();
+              } catch (GeneralSecurityException e) {
+                // the transport meets the same failure and reports it
+              }
+            },
+            "upkeep-tls-warm-up");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   /** The directory a remote repository is cloned into. */
@@ -104,9 +132,48 @@ final class Session implements AutoCloseable {
 
   /** Reads Flux objects and inline markers from the files under {@code root}. */
   static Loaded load(Path root) {
-    ManifestWalk walk = ManifestWalk.create();
+    // One read of each file; only those that may hold a Flux object or a marker are decoded.
+    List<String> tokens = new ArrayList<>(SetterPatcher.TOKENS);
+    tokens.add(FluxObjects.TOKEN);
+    ManifestWalk.Screen screen = ManifestWalk.create().screen(root, tokens);
     return new Loaded(
-        FluxAutomation.from(FluxObjects.scan(root, walk)), InlineMarkers.scan(root, walk));
+        FluxAutomation.from(FluxObjects.of(root, screen.texts())),
+        InlineMarkers.scan(screen.texts()),
+        root,
+        screen);
+  }
+
+  /**
+   * The files a dry run of the pipeline must read under the update path of {@code root}, taken from
+   * the load's screen of the same tree: those holding a patcher's marker and those the screen could
+   * not judge (the pipeline reports them). Under any other root, the full walk.
+   */
+  static ManifestFiles screened(Loaded loaded, String updatePath) {
+    ManifestWalk walk = ManifestWalk.builder().path(updatePath).build();
+    Path under = Path.of(updatePath).normalize();
+    List<Path> files = new ArrayList<>(loaded.screen().unjudged());
+    for (Map.Entry<Path, String> e : loaded.screen().texts().entrySet()) {
+      if (SetterPatcher.TOKENS.stream().anyMatch(e.getValue()::contains)) {
+        if (e.getValue().contains("valuesFrom")) {
+          // the chart review looks for the ConfigMaps and Secrets it names in every file
+          return walk;
+        }
+        files.add(e.getKey());
+      }
+    }
+    files.removeIf(f -> !under.toString().isEmpty() && !f.startsWith(under));
+    Collections.sort(files);
+    return new ManifestFiles() {
+      @Override
+      public List<Path> list(Path root) {
+        return root.equals(loaded.root()) ? files : walk.list(root);
+      }
+
+      @Override
+      public long maxFileBytes() {
+        return walk.maxFileBytes();
+      }
+    };
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */
@@ -185,17 +252,20 @@ final class Session implements AutoCloseable {
           "the repository defines no policy: no ImagePolicy, no OCIRepository with ref.semver,"
               + " and no {\"$upkeep\": ...} marker");
     }
-    String path =
-        options.path != null
-            ? options.path
-            : automation.map(FluxAutomation.Automation::updatePath).orElse(".");
     // The walk skips links, binary and huge files, and what .gitignore files exclude.
-    b.files(ManifestWalk.builder().path(path).build());
+    b.files(ManifestWalk.builder().path(updatePath(automation)).build());
     if (System.console() != null) {
       b.listener(progress());
     }
     loaded.flux().findings().forEach(f -> err.println("upkeep: " + f));
     return b;
+  }
+
+  /** The directory the pipeline updates: {@code --path}, else the automation's, else all. */
+  String updatePath(Optional<FluxAutomation.Automation> automation) {
+    return options.path != null
+        ? options.path
+        : automation.map(FluxAutomation.Automation::updatePath).orElse(".");
   }
 
   private UpdateListener progress() {

@@ -5,8 +5,11 @@ import dev.upkeep.UpkeepException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,15 +25,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = UpkeepCommand.Version.class,
     description = "Keeps the chart and image versions pinned in a GitOps repository up to date.",
-    subcommands = {
-      PlanCommand.class,
-      RunCommand.class,
-      FleetCommand.class,
-      VerifyCommand.class,
-      PromoteCommand.class,
-      AdoptCommand.class,
-      CommandLine.HelpCommand.class
-    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done, or nothing to do",
@@ -70,9 +64,40 @@ public final class UpkeepCommand implements Callable<Integer> {
     return CommandLine.ExitCode.USAGE;
   }
 
+  /**
+   * The subcommands, in the order help lists them. Each is built only when it runs: picocli reads a
+   * command's annotations by reflection when it is added, which costs more than the whole of a
+   * small {@code plan}.
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+    all.put("plan", PlanCommand::new);
+    all.put("run", RunCommand::new);
+    all.put("fleet", FleetCommand::new);
+    all.put("verify", VerifyCommand::new);
+    all.put("promote", PromoteCommand::new);
+    all.put("adopt", AdoptCommand::new);
+    all.put("help", CommandLine.HelpCommand::new);
+    return all;
+  }
+
+  /** The command line with the subcommand {@code args} names, or all of them for help. */
+  static CommandLine commandLine(String... args) {
+    CommandLine cli = new CommandLine(new UpkeepCommand());
+    String first = args.length == 0 ? "" : args[0];
+    if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+      cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+    } else if (!first.equals("--version") && !first.equals("-V")) {
+      SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    }
+    return cli;
+  }
+
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new UpkeepCommand());
+    CommandLine cli = commandLine(args);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);

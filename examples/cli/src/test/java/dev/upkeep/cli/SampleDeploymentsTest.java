@@ -89,7 +89,7 @@ class SampleDeploymentsTest {
   }
 
   static void parse(List<String> args) {
-    CommandLine cli = new CommandLine(new UpkeepCommand());
+    CommandLine cli = UpkeepCommand.commandLine();
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.parseArgs(args.toArray(String[]::new));
   }

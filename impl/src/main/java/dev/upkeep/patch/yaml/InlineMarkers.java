@@ -6,8 +6,9 @@ import dev.upkeep.patch.files.ManifestText;
 import dev.upkeep.patch.files.ManifestWalk;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * Finds the inline policy markers ({@code # {"$upkeep": {...}}}) of manifests, so a pipeline can
@@ -15,6 +16,9 @@ import java.util.Optional;
  * can set are returned; {@link SetterPatcher} reports the others as findings.
  */
 public final class InlineMarkers {
+
+  /** The text every file holding an inline marker has: the screen before parsing YAML. */
+  public static final String TOKEN = Marker.INLINE_KEY;
 
   private InlineMarkers() {}
 
@@ -47,21 +51,31 @@ public final class InlineMarkers {
    * binary, too large or do not parse are skipped here; patching reports them.
    */
   public static List<InlinePolicy> scan(Path root, ManifestFiles files) {
-    List<InlinePolicy> found = new ArrayList<>();
-    for (Path file : files.list(root)) {
-      Optional<String> text =
-          files instanceof ManifestWalk
-              ? ((ManifestWalk) files).read(root, file)
-              : ManifestText.read(root.resolve(file), ManifestText.DEFAULT_MAX_BYTES);
-      if (text.isEmpty() || !text.get().contains(Marker.INLINE_KEY)) {
-        continue;
-      }
-      try {
-        found.addAll(scan(file, text.get()));
-      } catch (PatchException e) {
-        // reported with file and line when the file is patched
-      }
+    if (files instanceof ManifestWalk) {
+      return scan(((ManifestWalk) files).screen(root, List.of(TOKEN)).texts());
     }
+    Map<Path, String> texts = new LinkedHashMap<>();
+    for (Path file : files.list(root)) {
+      ManifestText.read(root.resolve(file), ManifestText.DEFAULT_MAX_BYTES)
+          .ifPresent(text -> texts.put(file, text));
+    }
+    return scan(texts);
+  }
+
+  /**
+   * The inline policies of manifests already read: {@code texts} maps each file's path relative to
+   * the repository root to its text (those without {@link #TOKEN} are passed over unparsed).
+   */
+  public static List<InlinePolicy> scan(Map<Path, String> texts) {
+    List<InlinePolicy> found = new ArrayList<>();
+    texts.forEach(
+        (file, text) -> {
+          try {
+            found.addAll(scan(file, text));
+          } catch (PatchException e) {
+            // reported with file and line when the file is patched
+          }
+        });
     return found;
   }
 }

@@ -59,6 +59,11 @@ public final class SetterPatcher implements ManifestPatcher {
     return new SetterPatcher();
   }
 
+  /**
+   * The texts a file this patcher may change holds one of: {@code $imagepolicy}, {@code $upkeep}.
+   */
+  public static final List<String> TOKENS = List.of(Marker.FLUX_KEY, Marker.INLINE_KEY);
+
   /** True when the content holds {@code $imagepolicy} or {@code $upkeep}. */
   @Override
   public boolean mayApply(String content) {

@@ -32,6 +32,7 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -436,6 +437,11 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     RemoteRefUpdate update = new RemoteRefUpdate(repo, null, commit, ref, force, null, expected);
     PushResult result;
     try (Transport t = remote.open(repo)) {
+      // An update changes a few small manifests: searching deltas against the base's blobs cost
+      // more than sending them whole (it dominated a profile of pushing 100 of 10,000 files).
+      PackConfig pack = new PackConfig(repo);
+      pack.setDeltaCompress(false);
+      t.setPackConfig(pack);
       result = t.push(NullProgressMonitorHolder.MONITOR, List.of(update));
     } catch (TransportException e) {
       throw new PublishException(

@@ -14,12 +14,18 @@ import dev.upkeep.source.RegistrySource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reviews chart version changes by downloading both chart packages through the pipeline's source (a
@@ -60,6 +66,7 @@ public final class HelmChartReviewer implements ChartReviewer {
   @Override
   public List<ChartReview> review(UpdatePipeline pipeline, Path root, List<FileReport> files) {
     Review review = new Review(pipeline, root);
+    review.prefetch(files);
     List<ChartReview> out = new ArrayList<>();
     for (FileReport f : files) {
       for (Change c : f.changes()) {
@@ -146,25 +153,77 @@ public final class HelmChartReviewer implements ChartReviewer {
               warnings));
     }
 
+    /**
+     * Downloads the packages {@link #one} will read for {@code files}, with the pipeline's
+     * concurrency, instead of one after the other. A download that fails unexpectedly is left to
+     * {@link #fetch}, which fails the same way where the review needs it.
+     */
+    void prefetch(List<FileReport> files) {
+      Map<String, Callable<Object>> wanted = new LinkedHashMap<>();
+      for (FileReport f : files) {
+        for (Change c : f.changes()) {
+          UpdatePipeline.Policy policy = pipeline.policies().get(c.policy());
+          if (c.field() != Change.Field.TAG
+              || policy == null
+              || c.oldVersion().isEmpty()
+              || c.oldVersion().equals(c.newVersion())
+              || !(policy.artifact().isChart() || releases.at(f.file(), c.line()).isPresent())) {
+            continue;
+          }
+          for (String version : List.of(c.oldVersion(), c.newVersion())) {
+            wanted.putIfAbsent(
+                policy.artifact() + " " + version, () -> download(policy.artifact(), version));
+          }
+        }
+      }
+      int threads = Math.min(pipeline.concurrency(), wanted.size());
+      if (threads < 2) {
+        return;
+      }
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "upkeep-chart-review");
+                t.setDaemon(true);
+                return t;
+              });
+      try {
+        Map<String, Future<Object>> running = new LinkedHashMap<>();
+        wanted.forEach((key, download) -> running.put(key, pool.submit(download)));
+        for (Map.Entry<String, Future<Object>> e : running.entrySet()) {
+          try {
+            packages.put(e.getKey(), e.getValue().get());
+          } catch (ExecutionException failed) {
+            // fetch downloads it again and fails where the review needs it
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
     /** The package, or a lowercase reason why there is none. */
     private Object fetch(ArtifactRef chart, String version) {
-      return packages.computeIfAbsent(
-          chart + " " + version,
-          k -> {
-            RegistrySource source = pipeline.sourceFor(chart);
-            if (!(source instanceof ChartInspector)) {
-              return source.getClass().getSimpleName() + " cannot download chart packages";
-            }
-            try {
-              return ChartPackage.fetch((ChartInspector) source, chart, version, maxPackageBytes)
-                  .<Object>map(p -> p)
-                  .orElse("version " + version + " of " + chart + " was not found");
-            } catch (ChartException e) {
-              return chart + ":" + version + " is not a readable chart: " + e.getMessage();
-            } catch (UpkeepException | UnsupportedOperationException e) {
-              return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
-            }
-          });
+      return packages.computeIfAbsent(chart + " " + version, k -> download(chart, version));
+    }
+
+    private Object download(ArtifactRef chart, String version) {
+      RegistrySource source = pipeline.sourceFor(chart);
+      if (!(source instanceof ChartInspector)) {
+        return source.getClass().getSimpleName() + " cannot download chart packages";
+      }
+      try {
+        return ChartPackage.fetch((ChartInspector) source, chart, version, maxPackageBytes)
+            .<Object>map(p -> p)
+            .orElse("version " + version + " of " + chart + " was not found");
+      } catch (ChartException e) {
+        return chart + ":" + version + " is not a readable chart: " + e.getMessage();
+      } catch (UpkeepException | UnsupportedOperationException e) {
+        return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+      }
     }
   }
 

@@ -1,0 +1,65 @@
+package dev.upkeep.patch.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestWalkScreenTest {
+
+  @TempDir Path root;
+
+  private void write(String name, byte[] bytes) throws IOException {
+    Path file = root.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.write(file, bytes);
+  }
+
+  private void write(String name, String text) throws IOException {
+    write(name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void keepsTheTextOfFilesHoldingATokenInListOrder() throws IOException {
+    write("b/marked.yaml", "image: app:1.0 # {\"$imagepolicy\": \"ns:app\"}\n");
+    write("a/flux.yaml", "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\n");
+    write("a/plain.yaml", "kind: ConfigMap\n");
+    ManifestWalk.Screen screen =
+        ManifestWalk.create().screen(root, List.of("$imagepolicy", "toolkit.fluxcd.io"));
+    assertThat(screen.texts().keySet())
+        .containsExactly(Path.of("a/flux.yaml"), Path.of("b/marked.yaml"));
+    assertThat(screen.texts().get(Path.of("a/flux.yaml"))).startsWith("apiVersion:");
+    assertThat(screen.unjudged()).isEmpty();
+  }
+
+  @Test
+  void aTokenAfterNonAsciiTextIsFoundAndDecoded() throws IOException {
+    write("app.yaml", "# café\nimage: app:1.0 # {\"$imagepolicy\": \"ns:app\"}\n");
+    assertThat(ManifestWalk.create().screen(root, List.of("$imagepolicy")).texts())
+        .containsValue("# café\nimage: app:1.0 # {\"$imagepolicy\": \"ns:app\"}\n");
+  }
+
+  @Test
+  void leavesToThePipelineTheFilesItCannotVouchFor() throws IOException {
+    write("binary.yaml", new byte[] {'a', 0, '\n'});
+    write("latin1.yaml", new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
+    write(
+        "marked-latin1.yaml", "v: 1 # $imagepolicy \u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    write("huge.yaml", "#".repeat(2000));
+    write("plain.yaml", "a: b\n");
+    ManifestWalk.Screen screen =
+        ManifestWalk.builder().maxFileBytes(1000).build().screen(root, List.of("$imagepolicy"));
+    assertThat(screen.texts()).isEmpty();
+    assertThat(screen.unjudged())
+        .containsExactlyInAnyOrder(
+            Path.of("binary.yaml"),
+            Path.of("latin1.yaml"),
+            Path.of("marked-latin1.yaml"),
+            Path.of("huge.yaml"));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.upkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.patch.files.ManifestWalk;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionScreenTest {
+
+  @TempDir Path root;
+
+  private void write(String name, String text) throws IOException {
+    Path file = root.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  private void repository() throws IOException {
+    write(
+        "flux/policies.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n  name: app\n");
+    write("apps/a.yaml", "image: app:1.0 # {\"$imagepolicy\": \"flux-system:app\"}\n");
+    write("apps/b.yaml", "kind: ConfigMap\n");
+    write("other/c.yaml", "image: app:1.0 # {\"$imagepolicy\": \"flux-system:app\"}\n");
+  }
+
+  @Test
+  void aPlanReadsOnlyTheMarkedFilesTheLoadFoundUnderTheUpdatePath() throws IOException {
+    repository();
+    Session.Loaded loaded = Session.load(root);
+    assertThat(Session.screened(loaded, ".").list(root))
+        .containsExactly(Path.of("apps/a.yaml"), Path.of("other/c.yaml"));
+    assertThat(Session.screened(loaded, "./apps/").list(root))
+        .containsExactly(Path.of("apps/a.yaml"));
+  }
+
+  @Test
+  void anotherTreeIsWalkedInFull(@TempDir Path other) throws IOException {
+    repository();
+    Session.Loaded loaded = Session.load(root);
+    Files.writeString(other.resolve("x.yaml"), "a: b\n");
+    assertThat(Session.screened(loaded, ".").list(other)).containsExactly(Path.of("x.yaml"));
+  }
+
+  @Test
+  void aMarkedReleaseWithValuesFromGetsTheFullWalkForTheChartReview() throws IOException {
+    repository();
+    write(
+        "apps/release.yaml",
+        "kind: HelmRelease\nspec:\n  valuesFrom:\n    - kind: ConfigMap\n      name: values\n"
+            + "  chart:\n    spec:\n      version: 1.0.0 # {\"$imagepolicy\": \"flux-system:app\"}\n");
+    Session.Loaded loaded = Session.load(root);
+    assertThat(Session.screened(loaded, ".").list(root))
+        .isEqualTo(ManifestWalk.create().list(root))
+        .contains(Path.of("apps/b.yaml"));
+  }
+}

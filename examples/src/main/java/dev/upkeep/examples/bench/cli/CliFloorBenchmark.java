@@ -1,0 +1,406 @@
+package dev.upkeep.examples.bench.cli;
+
+import dev.upkeep.cli.Logging;
+import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.GitRemoteFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The command line against the machine's floor, each measured in the same run: {@code upkeep plan}
+ * on a local repository of 10,000 and 30,000 manifests (1% marked) beside a JVM that starts and
+ * reads every byte of the same files, and {@code upkeep run} against a bare remote beside a JVM
+ * start plus the {@code git} CLI cloning, editing the same files, committing and pushing. Prints
+ * each ratio and the cost of each added file beside the cost of reading it, and Renovate's time on
+ * the same repository where it is installed ({@code RENOVATE=/path/to/renovate}).
+ *
+ * <pre>
+ * ./mvnw -B -q -DskipTests package
+ * java -cp "examples/target/upkeep-examples.jar:examples/target/lib/*" \
+ *     dev.upkeep.examples.bench.cli.CliFloorBenchmark [small=10000] [large=30000] [rounds=5]
+ * </pre>
+ *
+ * <p>The CLI is {@code examples/cli/target/upkeep.jar} (override with {@code -Dupkeep.jar=...}),
+ * started the way a user starts it: through {@code examples/cli/target/upkeep}, the launcher script
+ * that uses the class-data sharing archive when it is there.
+ */
+public final class CliFloorBenchmark {
+  private static final int ARTIFACTS = 20;
+
+  private CliFloorBenchmark() {}
+
+  /** Runs the benchmark and prints the figures. */
+  public static void main(String[] args) throws Exception {
+    Logging.configure(false);
+    int small = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int large = args.length > 1 ? Integer.parseInt(args[1]) : 30_000;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    Path jar = Path.of(System.getProperty("upkeep.jar", "examples/cli/target/upkeep.jar"));
+    Path launcher = jar.resolveSibling("upkeep");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar + " is missing; build with ./mvnw -B -q -DskipTests package");
+    }
+    List<String> upkeep =
+        Files.isExecutable(launcher)
+            ? List.of(launcher.toString())
+            : List.of(java(), "-jar", jar.toString());
+    Path floorClasses = FloorProgram.compile();
+
+    try (FakeOciRegistry registry = FakeOciRegistry.start()) {
+      for (int a = 0; a < ARTIFACTS; a++) {
+        for (String v : List.of("1.0.0", "1.1.0", "1.2.0", "1.2.5", "2.0.0")) {
+          registry.pushChart("charts/app" + a, v);
+        }
+      }
+      Path work = Files.createTempDirectory("upkeep-cli-floor");
+      Path smallRepo = generate(work.resolve("small"), small, registry);
+      Path largeRepo = generate(work.resolve("large"), large, registry);
+      List<String> floor =
+          List.of(java(), "-Xshare:auto", "-cp", floorClasses.toString(), "FloorProgram");
+      if (Boolean.getBoolean("bench.hold")) {
+        // for profiling by hand: keep the registry up until stdin closes
+        System.out.println("repositories: " + smallRepo + " " + largeRepo);
+        System.out.println("floor: " + String.join(" ", floor) + " DIR");
+        System.in.read();
+        return;
+      }
+
+      System.out.printf(
+          Locale.ROOT,
+          "upkeep plan / run against the floor, median of %d rounds (%d cores)%n%n",
+          rounds,
+          Runtime.getRuntime().availableProcessors());
+      long[] jvm =
+          median(
+              rounds,
+              () ->
+                  exec(
+                      List.of(
+                          java(),
+                          "-Xshare:auto",
+                          "-cp",
+                          floorClasses.toString(),
+                          "FloorProgram",
+                          "--none")));
+      System.out.printf(
+          Locale.ROOT, "%-30s %6d ms (cpu %d ms)%n", "JVM start (hello world)", jvm[0], jvm[1]);
+      System.out.printf(
+          Locale.ROOT,
+          "%-30s %16s %16s %13s%n",
+          "",
+          "upkeep wall/cpu",
+          "floor wall/cpu",
+          "ratio wall/cpu");
+
+      long[][] plan = new long[2][];
+      long[][] read = new long[2][];
+      Path[] repos = {smallRepo, largeRepo};
+      int[] sizes = {small, large};
+      for (int i = 0; i < 2; i++) {
+        Path repo = repos[i];
+        List<String> planCmd = new ArrayList<>(upkeep);
+        planCmd.addAll(List.of("plan", "--repo", repo.toString(), "--format", "json"));
+        exec(planCmd); // warm the page cache and write the CDS archive once
+        read[i] = median(rounds, () -> exec(concat(floor, repo.toString())));
+        plan[i] = median(rounds, () -> exec(planCmd));
+        row(String.format(Locale.ROOT, "plan, %,d files", sizes[i]), plan[i], read[i], "ms");
+      }
+      long[] perFilePlan = new long[2];
+      long[] perFileRead = new long[2];
+      for (int k = 0; k < 2; k++) {
+        perFilePlan[k] = (plan[1][k] - plan[0][k]) * 1000 / (large - small);
+        perFileRead[k] = (read[1][k] - read[0][k]) * 1000 / (large - small);
+      }
+      row("plan, each added file", perFilePlan, perFileRead, "µs");
+
+      runFigures(rounds, upkeep, floor, small, registry, work);
+      renovate(smallRepo, small);
+    }
+  }
+
+  private static void runFigures(
+      int rounds,
+      List<String> upkeep,
+      List<String> floor,
+      int files,
+      FakeOciRegistry registry,
+      Path work)
+      throws IOException {
+    long[] runMs = new long[rounds];
+    long[] runCpu = new long[rounds];
+    long[] floorMs = new long[rounds];
+    long[] floorCpu = new long[rounds];
+    for (int r = 0; r < rounds; r++) {
+      try (GitRemoteFixture remote = GitRemoteFixture.create()) {
+        remote.seed(tree(files, registry));
+        Path clone = Files.createTempDirectory(work, "cli");
+        long cpu = childCpuMs();
+        long start = System.nanoTime();
+        exec(concat(floor, "--none"));
+        git(work, "clone", "-q", "--depth", "1", remote.url(), clone.toString());
+        for (Map.Entry<String, String> e : changed(files, registry).entrySet()) {
+          Files.writeString(clone.resolve(e.getKey()), e.getValue());
+        }
+        git(clone, "add", "-A");
+        git(clone, "-c", "user.name=Bench", "-c", "user.email=b@example.com", "commit", "-qm", "x");
+        git(clone, "push", "-q", "origin", "HEAD:refs/heads/develop-cli");
+        floorMs[r] = (System.nanoTime() - start) / 1_000_000;
+        floorCpu[r] = childCpuMs() - cpu;
+
+        List<String> runCmd = new ArrayList<>(upkeep);
+        runCmd.addAll(
+            List.of(
+                "run",
+                "--repo",
+                remote.url(),
+                "--base",
+                "main",
+                "--push-branch",
+                "develop",
+                "--format",
+                "json"));
+        cpu = childCpuMs();
+        runMs[r] = exec(runCmd);
+        runCpu[r] = childCpuMs() - cpu;
+      }
+    }
+    for (long[] a : List.of(runMs, runCpu, floorMs, floorCpu)) {
+      Arrays.sort(a);
+    }
+    int m = rounds / 2;
+    row(
+        String.format(Locale.ROOT, "run, %,d files (%d changed)", files, files / 100),
+        new long[] {runMs[m], runCpu[m]},
+        new long[] {floorMs[m], floorCpu[m]},
+        "ms");
+    System.out.println(
+        "(floors: plan = JVM start + read every byte; run = JVM start + git clone/commit/push)");
+  }
+
+  /** One line: upkeep's wall and CPU time, the floor's, and both ratios. */
+  private static void row(String what, long[] upkeep, long[] floor, String unit) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-30s %7d/%-5d %2s %7d/%-5d %2s %6.2fx/%.2fx%n",
+        what,
+        upkeep[0],
+        upkeep[1],
+        unit,
+        floor[0],
+        floor[1],
+        unit,
+        upkeep[0] / (double) Math.max(1, floor[0]),
+        upkeep[1] / (double) Math.max(1, floor[1]));
+  }
+
+  private static void renovate(Path repo, int files) {
+    String renovate = System.getenv("RENOVATE");
+    if (renovate == null) {
+      System.out.printf(
+          Locale.ROOT, "%-44s %8s      (set RENOVATE=/path/to/renovate)%n", "Renovate", "-");
+      return;
+    }
+    long ms =
+        exec(
+            List.of(renovate, "--platform=local", "--dry-run=lookup"),
+            repo,
+            Map.of("LOG_LEVEL", "warn", "RENOVATE_CONFIG_FILE", "/dev/null"));
+    System.out.printf(
+        Locale.ROOT, "%-44s %8d ms%n", String.format("Renovate, %,d files", files), ms);
+  }
+
+  /** A repository of {@code files} manifests, 1% with a marked HelmRelease, and its policies. */
+  static Path generate(Path dir, int files, FakeOciRegistry registry) throws IOException {
+    for (Map.Entry<String, String> e : tree(files, registry).entrySet()) {
+      Path p = dir.resolve(e.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, e.getValue());
+    }
+    return dir;
+  }
+
+  private static Map<String, String> tree(int files, FakeOciRegistry registry) {
+    Map<String, String> tree = new LinkedHashMap<>();
+    StringBuilder policies = new StringBuilder();
+    for (int a = 0; a < ARTIFACTS; a++) {
+      policies
+          .append("apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImageRepository\n")
+          .append("metadata:\n  name: app")
+          .append(a)
+          .append("\n  namespace: flux-system\nspec:\n  image: ")
+          .append(registry.host())
+          .append("/charts/app")
+          .append(a)
+          .append("\n  insecure: true\n---\n")
+          .append("apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\n")
+          .append("metadata:\n  name: app")
+          .append(a)
+          .append("\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n    name: app")
+          .append(a)
+          .append("\n  policy:\n    semver:\n      range: 1.x\n---\n");
+    }
+    tree.put("flux-system/policies.yaml", policies.toString());
+    for (int f = 0; f < files; f++) {
+      tree.put(path(f), manifest(f, files, "1.0.0"));
+    }
+    return tree;
+  }
+
+  private static Map<String, String> changed(int files, FakeOciRegistry registry) {
+    Map<String, String> changed = new LinkedHashMap<>();
+    for (int f = 0; f < files; f++) {
+      if (marked(f, files)) {
+        changed.put(path(f), manifest(f, files, "1.2.5"));
+      }
+    }
+    return changed;
+  }
+
+  private static boolean marked(int f, int files) {
+    return f % 100 == 0;
+  }
+
+  private static String path(int f) {
+    return "apps/team" + (f % 50) + "/svc" + f + ".yaml";
+  }
+
+  private static String manifest(int f, int files, String version) {
+    if (marked(f, files)) {
+      return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: svc"
+          + f
+          + "\nspec:\n  chart:\n    spec:\n      chart: app\n      version: "
+          + version
+          + " # {\"$imagepolicy\": \"flux-system:app"
+          + (f / 100 % ARTIFACTS)
+          + ":tag\"}\n";
+    }
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm"
+        + f
+        + "\ndata:\n  key: value"
+        + f
+        + "\n  other: |\n    some text that is not a marker, line one\n    line two\n";
+  }
+
+  private interface Timed {
+    long ms();
+  }
+
+  /** The median wall time and the median CPU time (user + system, -1 when unknown) of rounds. */
+  private static long[] median(int rounds, Timed t) {
+    long[] ms = new long[rounds];
+    long[] cpu = new long[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long before = childCpuMs();
+      ms[i] = t.ms();
+      cpu[i] = before < 0 ? -1 : childCpuMs() - before;
+    }
+    Arrays.sort(ms);
+    Arrays.sort(cpu);
+    return new long[] {ms[rounds / 2], cpu[rounds / 2]};
+  }
+
+  /**
+   * The CPU time of this process's finished children (Linux: cutime + cstime of /proc/self/stat, in
+   * clock ticks of 10 ms), or -1 elsewhere. CPU time says more than wall time on a loaded machine.
+   */
+  private static long childCpuMs() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 16 and 17 of stat(5), counted from the state field (3)
+      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static List<String> concat(List<String> a, String b) {
+    List<String> all = new ArrayList<>(a);
+    all.add(b);
+    return all;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void git(Path dir, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("git");
+    cmd.addAll(List.of(args));
+    exec(cmd, dir, Map.of());
+  }
+
+  private static long exec(List<String> cmd) {
+    return exec(cmd, Path.of("."), Map.of());
+  }
+
+  private static long exec(List<String> cmd, Path dir, Map<String, String> env) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+      pb.environment().putAll(env);
+      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.redirectError(ProcessBuilder.Redirect.PIPE);
+      long start = System.nanoTime();
+      Process p = pb.start();
+      byte[] err = p.getErrorStream().readAllBytes();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + cmd);
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      int code = p.exitValue();
+      if (code != 0 && code != 3) {
+        throw new IllegalStateException(
+            cmd + " exited " + code + ": " + new String(err, StandardCharsets.UTF_8));
+      }
+      return ms;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The floor program: a JVM that starts and reads every byte under a directory. */
+  static final class FloorProgram {
+    private static final String SOURCE =
+        "import java.nio.file.*; import java.util.stream.*;\n"
+            + "public class FloorProgram {\n"
+            + "  public static void main(String[] a) throws Exception {\n"
+            + "    if (a[0].equals(\"--none\")) return;\n"
+            + "    long n = 0;\n"
+            + "    try (Stream<Path> s = Files.walk(Path.of(a[0]))) {\n"
+            + "      for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator)"
+            + " n += Files.readAllBytes(p).length;\n"
+            + "    }\n"
+            + "    System.out.println(n);\n"
+            + "  }\n"
+            + "}\n";
+
+    static Path compile() throws IOException {
+      Path dir = Files.createTempDirectory("upkeep-floor");
+      Path src = dir.resolve("FloorProgram.java");
+      Files.writeString(src, SOURCE);
+      int code =
+          javax.tools.ToolProvider.getSystemJavaCompiler()
+              .run(null, null, null, "-d", dir.toString(), src.toString());
+      if (code != 0) {
+        throw new IllegalStateException("cannot compile the floor program");
+      }
+      return dir;
+    }
+  }
+}
