@@ -23,9 +23,13 @@ final class HelmIndex {
     final String version;
     final String digest;
 
-    Version(String version, String digest) {
+    /** The first of the entry's {@code urls}, as written (often relative to the repository). */
+    final String url;
+
+    Version(String version, String digest, String url) {
       this.version = version;
       this.digest = digest;
+      this.url = url;
     }
   }
 
@@ -129,13 +133,26 @@ final class HelmIndex {
   private static Optional<Version> version(Iterator<Event> events) throws InvalidException {
     String version = null;
     String digest = null;
+    String url = null;
     while (true) {
       Event key = next(events);
       if (key.getEventId() == Event.ID.MappingEnd) {
         break;
       }
       Event value = next(events);
-      if (key.getEventId() == Event.ID.Scalar && value.getEventId() == Event.ID.Scalar) {
+      if (key.getEventId() == Event.ID.Scalar
+          && ((ScalarEvent) key).getValue().equals("urls")
+          && value.getEventId() == Event.ID.SequenceStart) {
+        for (Event item = next(events);
+            item.getEventId() != Event.ID.SequenceEnd;
+            item = next(events)) {
+          if (item.getEventId() == Event.ID.Scalar && url == null) {
+            url = ((ScalarEvent) item).getValue();
+          } else {
+            skipNode(item, events);
+          }
+        }
+      } else if (key.getEventId() == Event.ID.Scalar && value.getEventId() == Event.ID.Scalar) {
         String k = ((ScalarEvent) key).getValue();
         if (k.equals("version")) {
           version = ((ScalarEvent) value).getValue();
@@ -149,7 +166,7 @@ final class HelmIndex {
     }
     return version == null || version.isBlank()
         ? Optional.empty()
-        : Optional.of(new Version(version, digest));
+        : Optional.of(new Version(version, digest, url));
   }
 
   /** Consumes the rest of the node that {@code first} starts. */

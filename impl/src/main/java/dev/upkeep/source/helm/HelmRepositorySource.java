@@ -8,6 +8,8 @@ import dev.upkeep.internal.http.HttpFailure;
 import dev.upkeep.internal.http.HttpReply;
 import dev.upkeep.internal.http.HttpTransport;
 import dev.upkeep.internal.http.Sleeper;
+import dev.upkeep.source.ChartInspector;
+import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.io.BufferedInputStream;
@@ -56,7 +58,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *
  * <p>Immutable and thread-safe.
  */
-public final class HelmRepositorySource implements RegistrySource {
+public final class HelmRepositorySource implements RegistrySource, ChartInspector {
   private static final System.Logger LOG = Redaction.logger(HelmRepositorySource.class.getName());
 
   private static final class Cached {
@@ -131,13 +133,121 @@ public final class HelmRepositorySource implements RegistrySource {
   @Override
   public Optional<String> digest(ArtifactRef ref, String version) {
     Objects.requireNonNull(version, "version");
-    for (HelmIndex.Version v : versions(ref, "cannot resolve version \"" + version + "\" of")) {
-      if (v.version.equals(version) && v.digest != null && !v.digest.isBlank()) {
-        String d = v.digest.strip().toLowerCase(Locale.ROOT);
-        return Optional.of(d.contains(":") ? d : "sha256:" + d);
-      }
+    return version(ref, version, "cannot resolve version \"" + version + "\" of")
+        .map(HelmRepositorySource::sha256);
+  }
+
+  /**
+   * The chart version as the repository's index states it: the chart's name, the version, no
+   * annotations (the index is not the package), and the package digest when the index has one.
+   * Empty when the index has no such version.
+   *
+   * @throws RegistryException when the index cannot be fetched or read, or does not list the chart
+   */
+  @Override
+  public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
+    Objects.requireNonNull(tag, "tag");
+    return version(ref, tag, "cannot read chart version \"" + tag + "\" of")
+        .map(v -> new ChartMetadata(ref.repository(), v.version, Map.of(), sha256(v)));
+  }
+
+  /**
+   * The chart package of {@code tag}, downloaded from the first of its index entry's {@code urls}
+   * (resolved against the repository URL, as Helm does), at most {@code maxBytes} long and checked
+   * against the index's digest when it has one. Credentials given for the repository's host are
+   * sent only to that host. Empty when the index has no such version.
+   *
+   * @throws RegistryException when the index or the package cannot be fetched, the package is
+   *     larger than {@code maxBytes}, or its digest is not the index's
+   */
+  @Override
+  public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    Objects.requireNonNull(tag, "tag");
+    String action = "cannot download chart version \"" + tag + "\" of";
+    Optional<HelmIndex.Version> found = version(ref, tag, action);
+    if (found.isEmpty()) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    URI base = ref.helmRepository().orElseThrow();
+    String where = action + " chart \"" + ref.repository() + "\" in " + base;
+    HelmIndex.Version v = found.get();
+    if (v.url == null || v.url.isBlank()) {
+      throw new RegistryException(where + ": the index names no package URL for it");
+    }
+    URI url;
+    try {
+      url = URI.create(base + "/").resolve(v.url.strip());
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(where + ": the index names an invalid package URL");
+    }
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw new RegistryException(
+          where + ": the package URL is not http(s) (scheme \"" + scheme + "\")");
+    }
+    HttpCall call =
+        HttpCall.get(url)
+            .header("Accept", "application/gzip, application/x-tar, application/octet-stream, */*")
+            .limit(maxBytes)
+            .followRedirects();
+    String host = url.getRawAuthority() == null ? "" : url.getRawAuthority();
+    if (host.equalsIgnoreCase(base.getRawAuthority())) {
+      call = withCredentials(call, host);
+    }
+    byte[] bytes;
+    try (HttpReply response = http.fetch(call)) {
+      if (response.status() == 404) {
+        throw new RegistryException(where + ": " + host + " has no package there (HTTP 404)");
+      }
+      if (response.status() != 200) {
+        throw new RegistryException(
+            where + ": " + host + " answered HTTP " + response.status() + " for the package");
+      }
+      bytes = response.bytes();
+    } catch (HttpFailure e) {
+      throw new RegistryException(where + ": " + e.getMessage(), e);
+    }
+    String expected = sha256(v);
+    if (expected != null && !expected.equals(sha256(bytes))) {
+      throw new RegistryException(
+          where + ": the package's digest is " + sha256(bytes) + ", not the index's " + expected);
+    }
+    return Optional.of(bytes);
+  }
+
+  private Optional<HelmIndex.Version> version(ArtifactRef ref, String tag, String action) {
+    return versions(ref, action).stream().filter(v -> v.version.equals(tag)).findFirst();
+  }
+
+  private static String sha256(HelmIndex.Version v) {
+    if (v.digest == null || v.digest.isBlank()) {
+      return null;
+    }
+    String d = v.digest.strip().toLowerCase(Locale.ROOT);
+    return d.contains(":") ? d : "sha256:" + d;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return "sha256:"
+          + java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  private HttpCall withCredentials(HttpCall call, String host) {
+    String[] credentials = options.credentials.get(host.toLowerCase(Locale.ROOT));
+    if (credentials == null) {
+      return call;
+    }
+    return call.credential(
+        "Authorization",
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (credentials[0] + ":" + credentials[1]).getBytes(StandardCharsets.UTF_8)));
   }
 
   private List<HelmIndex.Version> versions(ArtifactRef ref, String action) {
@@ -197,16 +307,7 @@ public final class HelmRepositorySource implements RegistrySource {
             .limit(options.maxIndexBytes)
             .followRedirects();
     String[] credentials = options.credentials.get(host.toLowerCase(Locale.ROOT));
-    if (credentials != null) {
-      call =
-          call.credential(
-              "Authorization",
-              "Basic "
-                  + Base64.getEncoder()
-                      .encodeToString(
-                          (credentials[0] + ":" + credentials[1])
-                              .getBytes(StandardCharsets.UTF_8)));
-    }
+    call = withCredentials(call, host);
     if (cached != null && cached.etag != null) {
       call = call.header("If-None-Match", cached.etag);
     } else if (cached != null && cached.lastModified != null) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -334,6 +335,94 @@ class HelmRepositorySourceTest {
       } finally {
         storage.stop(0);
       }
+    }
+  }
+
+  @Nested
+  class Packages {
+    private static final String PACKAGE = "podinfo 1.0.0 package bytes";
+
+    private String index(String digest, String url) {
+      return "apiVersion: v1\nentries:\n  podinfo:\n  - name: podinfo\n    version: 1.0.0\n"
+          + "    digest: "
+          + digest
+          + "\n    urls:\n    - "
+          + url
+          + "\n";
+    }
+
+    private String sha256(String text) {
+      try {
+        return java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Test
+    void downloadsThePackageFromItsRelativeUrlCheckedAgainstTheIndexDigest() throws Exception {
+      serve(index(sha256(PACKAGE), "podinfo-1.0.0.tgz"), Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+
+      Optional<byte[]> archive = source().archive(chart("podinfo"), "1.0.0", 1 << 20);
+
+      assertThat(archive).isPresent();
+      assertThat(new String(archive.get(), StandardCharsets.UTF_8)).isEqualTo(PACKAGE);
+      assertThat(source().chart(chart("podinfo"), "1.0.0"))
+          .hasValueSatisfying(
+              m -> {
+                assertThat(m.name()).isEqualTo("podinfo");
+                assertThat(m.digest()).isEqualTo("sha256:" + sha256(PACKAGE));
+              });
+      assertThat(source().archive(chart("podinfo"), "9.9.9", 1 << 20)).isEmpty();
+    }
+
+    @Test
+    void refusesAPackageWhoseDigestIsNotTheIndexs() throws Exception {
+      serve(index(sha256("something else"), "podinfo-1.0.0.tgz"), Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+
+      assertThatThrownBy(() -> source().archive(chart("podinfo"), "1.0.0", 1 << 20))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("podinfo")
+          .hasMessageContaining("not the index's sha256:" + sha256("something else"));
+    }
+
+    @Test
+    void refusesAPackageLargerThanTheLimitNamingIt() throws Exception {
+      serve(index(sha256(PACKAGE), base() + "/charts/podinfo-1.0.0.tgz"), Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+
+      assertThatThrownBy(() -> source().archive(chart("podinfo"), "1.0.0", 10))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("cannot download chart version \"1.0.0\"")
+          .hasMessageContaining("10");
+    }
+
+    @Test
+    void sendsTheRepositoryCredentialsToNoOtherHost() throws Exception {
+      serve(
+          index(
+              sha256(PACKAGE),
+              "http://localhost:" + server.getAddress().getPort() + "/charts/podinfo-1.0.0.tgz"),
+          Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+      HelmRepositorySource source =
+          HelmRepositorySource.builder()
+              .sleeper(sleeps::add)
+              .credentials("127.0.0.1:" + server.getAddress().getPort(), "user", "s3cret-pass")
+              .build();
+
+      assertThat(source.archive(chart("podinfo"), "1.0.0", 1 << 20)).isPresent();
+      assertThat(requests.get(0)).containsKey("Authorization");
+      assertThat(requests.get(requests.size() - 1)).doesNotContainKey("Authorization");
     }
   }
 }
