@@ -33,4 +33,19 @@ public interface ChartInspector {
     throw new UnsupportedOperationException(
         getClass().getSimpleName() + " cannot download chart packages");
   }
+
+  /**
+   * {@code source} as a chart inspector; for a source that is not one, an inspector whose every
+   * call throws {@link UnsupportedOperationException} naming the source. For wrappers (caches) that
+   * pass chart reads through to the source they wrap.
+   */
+  static ChartInspector of(Object source) {
+    if (source instanceof ChartInspector) {
+      return (ChartInspector) source;
+    }
+    return (ref, tag) -> {
+      throw new UnsupportedOperationException(
+          source.getClass().getSimpleName() + " cannot read chart packages");
+    };
+  }
 }

@@ -1,6 +1,8 @@
 package dev.upkeep.fleet;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartInspector;
+import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.util.List;
@@ -46,7 +48,7 @@ public final class TagCache {
     return new Cached(this, Objects.requireNonNull(source, "source"));
   }
 
-  private static final class Cached implements RegistrySource, AutoCloseable {
+  private static final class Cached implements RegistrySource, ChartInspector, AutoCloseable {
     private final TagCache cache;
     private final RegistrySource source;
 
@@ -68,6 +70,17 @@ public final class TagCache {
     @Override
     public boolean supports(ArtifactRef ref) {
       return source.supports(ref);
+    }
+
+    // The chart review reads packages through the source it is given: pass it through.
+    @Override
+    public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
+      return ChartInspector.of(source).chart(ref, tag);
+    }
+
+    @Override
+    public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+      return ChartInspector.of(source).archive(ref, tag, maxBytes);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.upkeep.group;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartInspector;
+import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistrySource;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A source that lists each artifact's tags and reads each digest once per grouped run, however many
  * of the run's pipelines ask. Thread-safe.
  */
-final class SharedTags implements RegistrySource {
+final class SharedTags implements RegistrySource, ChartInspector {
 
   private final RegistrySource delegate;
   private final Map<ArtifactRef, List<String>> tags = new ConcurrentHashMap<>();
@@ -34,5 +36,16 @@ final class SharedTags implements RegistrySource {
   @Override
   public boolean supports(ArtifactRef ref) {
     return delegate.supports(ref);
+  }
+
+  // The chart review reads packages through the source it is given: pass it through.
+  @Override
+  public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
+    return ChartInspector.of(delegate).chart(ref, tag);
+  }
+
+  @Override
+  public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    return ChartInspector.of(delegate).archive(ref, tag, maxBytes);
   }
 }
