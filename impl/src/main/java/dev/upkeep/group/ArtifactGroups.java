@@ -7,6 +7,7 @@ import dev.upkeep.Selection;
 import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.UpkeepException;
+import dev.upkeep.fleet.TagCache;
 import dev.upkeep.publish.ChangeRequestOpener;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.OpenChangeRequest;
@@ -136,8 +137,12 @@ public final class ArtifactGroups {
    * @throws dev.upkeep.UpkeepException as {@link UpdatePipeline#run()} does
    */
   public Result run() {
+    // One cache per source, as each source may see other registries; the group pipelines are
+    // never closed, so the wrappers never close the sources the caller owns.
     List<RegistrySource> shared =
-        pipeline.sources().stream().map(SharedTags::new).collect(Collectors.toList());
+        pipeline.sources().stream()
+            .map(source -> TagCache.create().wrap(source))
+            .collect(Collectors.toList());
     UpdateReport plan =
         copy(pipeline.policies().keySet(), pipeline.publisher(), shared, false, null)
             .build()
