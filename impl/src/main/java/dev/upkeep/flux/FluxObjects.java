@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -127,8 +128,13 @@ public final class FluxObjects {
     List<Node> nodes = new ArrayList<>();
     List<Object> docs = new ArrayList<>();
     try {
-      new Compose(settings()).composeAllFromString(content).forEach(nodes::add);
-      new Load(settings()).loadAllFromString(content).forEach(docs::add);
+      // One parse: the nodes give the lines, and each is built into plain Java values.
+      LoadSettings settings = settings();
+      new Compose(settings).composeAllFromString(content).forEach(nodes::add);
+      for (Node node : nodes) {
+        docs.add(
+            new StandardConstructor(settings).constructSingleDocument(Optional.ofNullable(node)));
+      }
     } catch (RuntimeException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       findings.add(

@@ -81,6 +81,11 @@ final class RepositoryOptions {
 
   /** Whether {@link #repo} names a remote rather than a local directory. */
   boolean isRemote() {
+    return isRemote(repo);
+  }
+
+  /** Whether {@code repo} is a Git URL (scheme or scp-like {@code user@host:path}), not a path. */
+  static boolean isRemote(String repo) {
     return repo.contains("://") || repo.matches("[^/]+@[^/:]+:.*");
   }
 }

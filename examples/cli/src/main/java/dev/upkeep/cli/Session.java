@@ -79,10 +79,15 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * Sets up TLS (providers, the trust store: a few hundred milliseconds) on a daemon thread while
-   * the command reads the repository, so that the registry calls after it do not wait for it.
+   * Sets up TLS (providers, the trust store: a few hundred milliseconds of CPU) on a daemon thread
+   * while the command reads the repository, so that the registry calls after it do not wait for it.
    */
   private static void warmUpTls() {
+    if (Runtime.getRuntime().availableProcessors() <= 2) {
+      // No spare core: reading the files takes both, and a run whose registries all speak plain
+      // HTTP never needs the trust store; an HTTPS call sets it up when it comes.
+      return;
+    }
     Thread warm =
         new Thread(
             () -> {
@@ -130,8 +135,16 @@ final class Session implements AutoCloseable {
     return own(publisher).inspect(Session::load);
   }
 
-  /** Reads Flux objects and inline markers from the files under {@code root}. */
+  /**
+   * Reads Flux objects and inline markers from the files under {@code root}, or takes what {@link
+   * Prefetch} read there already.
+   */
   static Loaded load(Path root) {
+    return Prefetch.take(root).orElseGet(() -> read(root));
+  }
+
+  /** Reads Flux objects and inline markers from the files under {@code root}. */
+  static Loaded read(Path root) {
     // One read of each file; only those that may hold a Flux object or a marker are decoded.
     List<String> tokens = new ArrayList<>(SetterPatcher.TOKENS);
     tokens.add(FluxObjects.TOKEN);
@@ -232,9 +245,9 @@ final class Session implements AutoCloseable {
       Loaded loaded, Optional<FluxAutomation.Automation> automation, GitPublisher publisher) {
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
-            .source(sources.apply(source(loaded.flux())))
+            .source(own(sources.apply(source(loaded.flux()))))
             // charts of classic Helm repositories, which inline markers (and adopt) name
-            .source(sources.apply(HelmRepositorySource.create()))
+            .source(own(sources.apply(HelmRepositorySource.create())))
             .patcher(SetterPatcher.create())
             .publisher(own(publisher))
             .concurrency(options.concurrency);

@@ -120,6 +120,7 @@ public final class UpkeepCommand implements Callable<Integer> {
 
   /** The entry point of {@code java -jar upkeep.jar}. */
   public static void main(String[] args) {
+    Prefetch.start(args);
     Logging.configure(System.getenv("UPKEEP_DEBUG") != null);
     PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);

@@ -25,18 +25,29 @@ import java.util.function.Function;
  * <p>Failures are {@link HttpFailure}s with one-line messages naming the host or URL without its
  * credentials. Immutable and thread-safe.
  */
-public final class HttpTransport {
+public final class HttpTransport implements AutoCloseable {
   private final List<Step> steps;
   private final HostRules hosts;
+  private final JdkExchange exchange;
 
   private HttpTransport(Builder b) {
     this.hosts = b.hosts;
+    this.exchange = new JdkExchange(b);
     this.steps =
         List.of(
             new FollowRedirects(b.hosts),
             new RetryTransient(b),
             new PlainHttpGuard(b.hosts),
-            new JdkExchange(b));
+            exchange);
+  }
+
+  /**
+   * Stops the connections' threads. Closing is optional (they are daemon threads), but a JVM that
+   * exits with one open waits up to 300 ms for it. A later call opens new connections.
+   */
+  @Override
+  public void close() {
+    exchange.close();
   }
 
   /**

@@ -27,13 +27,87 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class JdkExchange implements Step {
   private final HttpTransport.Builder options;
-  private final HttpClient verified;
-  private final HttpClient unverified;
+  // Built on first use: each costs a selector thread, and the verified one the JDK's trust store.
+  private HttpClient verified;
+  private HttpClient unverified;
+
+  /**
+   * Where the clients' selector threads live. A JDK 17 client cannot be closed, and a JVM that
+   * exits while such a thread waits in the kernel waits 300 ms for it; {@link #close} stops exactly
+   * these threads, never a host application's.
+   */
+  private final ThreadGroup selectors = new ThreadGroup("upkeep-http");
 
   JdkExchange(HttpTransport.Builder options) {
     this.options = options;
-    this.verified = client(null);
-    this.unverified = client(trustAll());
+  }
+
+  /**
+   * The client for a call: the verified one for HTTPS, the other for HTTPS to hosts allowed plain
+   * HTTP and for plain HTTP, where no certificate is ever seen (a redirect to HTTPS is a new call).
+   * That keeps a run against plain-HTTP registries from loading the JDK's trust store at all.
+   */
+  private synchronized HttpClient clientFor(boolean https, String host) {
+    if (https && !options.hosts.allowsPlainHttp(host)) {
+      if (verified == null) {
+        verified = build(null);
+      }
+      return verified;
+    }
+    if (unverified == null) {
+      unverified = build(trustAll());
+    }
+    return unverified;
+  }
+
+  /** Builds a client on a thread of {@link #selectors}, which its selector thread then joins. */
+  private HttpClient build(SSLContext tls) {
+    HttpClient[] built = new HttpClient[1];
+    RuntimeException[] failed = new RuntimeException[1];
+    Thread builder =
+        new Thread(
+            selectors,
+            () -> {
+              try {
+                built[0] = client(tls);
+              } catch (RuntimeException e) {
+                failed[0] = e;
+              }
+            },
+            "upkeep-http-setup");
+    builder.start();
+    try {
+      builder.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "interrupted while setting up HTTP", e);
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return built[0];
+  }
+
+  /**
+   * Stops the clients' threads and forgets the clients; a later call builds new ones. Calls in
+   * flight fail.
+   */
+  synchronized void close() {
+    verified = null;
+    unverified = null;
+    Thread[] threads = new Thread[selectors.activeCount() + 4];
+    int n = selectors.enumerate(threads);
+    for (int i = 0; i < n; i++) {
+      threads[i].interrupt(); // a selector thread stops when interrupted
+    }
+    for (int i = 0; i < n; i++) {
+      try {
+        threads[i].join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private HttpClient client(SSLContext tls) {
@@ -82,7 +156,7 @@ final class JdkExchange implements Step {
       request.setHeader(h.name(), h.value());
     }
     boolean https = "https".equalsIgnoreCase(call.uri.getScheme());
-    HttpClient client = https && options.hosts.allowsPlainHttp(host) ? unverified : verified;
+    HttpClient client = clientFor(https, host);
     HttpResponse<InputStream> response;
     try {
       response =

@@ -25,7 +25,7 @@ import java.util.Map;
  * title and body; only when there is none does it open one, and asks the reviewers then. Labels are
  * added either way. Immutable and thread-safe.
  */
-public final class GitHubOpener implements ChangeRequestOpener {
+public final class GitHubOpener implements ChangeRequestOpener, AutoCloseable {
   private final String owner;
   private final String repository;
   private final RestClient client;
@@ -189,5 +189,14 @@ public final class GitHubOpener implements ChangeRequestOpener {
       OpenerSettings.timeout(timeout);
       return new GitHubOpener(this);
     }
+  }
+
+  /**
+   * Stops this opener's HTTP connection threads. Optional (they are daemon threads), but a JVM that
+   * exits with one open waits up to 300 ms for it. A later call opens new connections.
+   */
+  @Override
+  public void close() {
+    client.close();
   }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * its title and description; only when there is none does it open one, with the reviewers (looked
  * up by user name). Labels are added either way. Immutable and thread-safe.
  */
-public final class GitLabOpener implements ChangeRequestOpener {
+public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
   private final String project;
   private final String path;
   private final RestClient client;
@@ -191,5 +191,14 @@ public final class GitLabOpener implements ChangeRequestOpener {
       OpenerSettings.timeout(timeout);
       return new GitLabOpener(this);
     }
+  }
+
+  /**
+   * Stops this opener's HTTP connection threads. Optional (they are daemon threads), but a JVM that
+   * exits with one open waits up to 300 ms for it. A later call opens new connections.
+   */
+  @Override
+  public void close() {
+    client.close();
   }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * then. Labels, which the API takes by id, are looked up by name and added either way. Immutable
  * and thread-safe.
  */
-public final class GiteaOpener implements ChangeRequestOpener {
+public final class GiteaOpener implements ChangeRequestOpener, AutoCloseable {
   private static final int PAGE = 50;
   private static final int MAX_PAGES = 20;
 
@@ -207,5 +207,14 @@ public final class GiteaOpener implements ChangeRequestOpener {
       OpenerSettings.timeout(timeout);
       return new GiteaOpener(this);
     }
+  }
+
+  /**
+   * Stops this opener's HTTP connection threads. Optional (they are daemon threads), but a JVM that
+   * exits with one open waits up to 300 ms for it. A later call opens new connections.
+   */
+  @Override
+  public void close() {
+    client.close();
   }
 }

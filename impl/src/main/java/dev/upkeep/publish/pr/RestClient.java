@@ -20,7 +20,7 @@ import java.util.Map;
  * (the token must not travel to another host), sends the token only over HTTPS or to loopback, and
  * never puts it in a message.
  */
-final class RestClient {
+final class RestClient implements AutoCloseable {
   /** The largest answer read: API pages are kilobytes, a few MiB is room for any. */
   static final long JSON_LIMIT = 8L << 20;
 
@@ -208,5 +208,10 @@ final class RestClient {
   void commentThenClose(String repositoryPath, long number, String comment) {
     send("POST", repositoryPath + "/issues/" + number + "/comments", Map.of("body", comment));
     send("PATCH", repositoryPath + "/pulls/" + number, Map.of("state", "closed"));
+  }
+
+  @Override
+  public void close() {
+    transport.close();
   }
 }

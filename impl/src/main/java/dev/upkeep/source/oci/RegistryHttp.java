@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe: one instance serves every concurrent call of its {@link OciRegistrySource}.
  */
-final class RegistryHttp {
+final class RegistryHttp implements AutoCloseable {
   private static final System.Logger LOG = Redaction.logger(RegistryHttp.class.getName());
 
   /** Token answers are a few hundred bytes; 4 MiB is room for any sane one. */
@@ -476,5 +476,10 @@ final class RegistryHttp {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    transport.close();
   }
 }

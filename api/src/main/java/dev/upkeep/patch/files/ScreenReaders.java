@@ -1,0 +1,154 @@
+package dev.upkeep.patch.files;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads the files a walk hands over, in batches on a few threads, while the walk goes on, and
+ * judges each as {@link ManifestWalk#screen} promises. Used by one walk on one thread: {@link #add}
+ * each file, then {@link #finish}; {@link #close} stops the threads whatever happened.
+ */
+final class ScreenReaders implements AutoCloseable {
+  /** Enough files per task that handing one over costs nothing beside reading them. */
+  private static final int BATCH = 64;
+
+  /** More readers than this only wait on one another in the file system. */
+  private static final int MAX_READERS = 4;
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** One file's verdict: its text when it holds a token, or that the screen cannot vouch for it. */
+  private record Verdict(Path file, String text, boolean unjudged) {}
+
+  private final Path root;
+  private final List<String> tokens;
+  private final long maxFileBytes;
+  private final ExecutorService pool;
+  private final List<Future<List<Verdict>>> pending = new ArrayList<>();
+  private List<Path> batch = new ArrayList<>(BATCH);
+
+  ScreenReaders(Path root, Collection<String> tokens, long maxFileBytes) {
+    this.root = root;
+    this.tokens = List.copyOf(tokens);
+    this.maxFileBytes = maxFileBytes;
+    int readers = Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors());
+    this.pool =
+        readers < 2
+            ? null
+            : Executors.newFixedThreadPool(
+                readers,
+                task -> {
+                  Thread t = new Thread(task, "upkeep-screen-" + THREADS.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+  }
+
+  /** Takes one more file (relative to the root) to read. */
+  void add(Path file) {
+    batch.add(file);
+    if (batch.size() == BATCH) {
+      submit();
+    }
+  }
+
+  private void submit() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Path> files = batch;
+    batch = new ArrayList<>(BATCH);
+    pending.add(
+        pool == null
+            ? CompletableFuture.completedFuture(judge(files))
+            : pool.submit(() -> judge(files)));
+  }
+
+  /**
+   * Waits for every read and returns what they found, in path order.
+   *
+   * @throws UncheckedIOException when a file could not be read
+   */
+  ManifestWalk.Screen finish() {
+    submit();
+    List<Verdict> kept = new ArrayList<>();
+    for (Future<List<Verdict>> f : pending) {
+      kept.addAll(await(f));
+    }
+    kept.sort((a, b) -> a.file().compareTo(b.file()));
+    Map<Path, String> texts = new LinkedHashMap<>();
+    List<Path> unjudged = new ArrayList<>();
+    for (Verdict v : kept) {
+      if (v.unjudged()) {
+        unjudged.add(v.file());
+      } else {
+        texts.put(v.file(), v.text());
+      }
+    }
+    return new ManifestWalk.Screen(texts, unjudged);
+  }
+
+  private static List<Verdict> await(Future<List<Verdict>> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the repository's files", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      if (e.getCause() instanceof Error) {
+        throw (Error) e.getCause();
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** The verdicts worth keeping of a batch: files with a token, and files nobody can vouch for. */
+  private List<Verdict> judge(List<Path> files) {
+    List<Verdict> kept = new ArrayList<>();
+    for (Path file : files) {
+      // the walk lists no link and nothing under one: no need to check the parents again
+      Optional<byte[]> bytes = ManifestText.bytes(root.resolve(file), maxFileBytes);
+      if (bytes.isEmpty()) {
+        kept.add(new Verdict(file, null, true));
+      } else if (ManifestText.contains(bytes.get(), tokens)) {
+        Optional<String> text = ManifestText.decode(bytes.get());
+        kept.add(new Verdict(file, text.orElse(null), text.isEmpty()));
+      } else if (!plain(bytes.get())) {
+        kept.add(new Verdict(file, null, true));
+      }
+    }
+    return kept;
+  }
+
+  /** ASCII without NUL: text in any reading, nothing to report. */
+  private static boolean plain(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b <= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+}
