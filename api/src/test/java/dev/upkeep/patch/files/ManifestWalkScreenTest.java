@@ -62,4 +62,32 @@ class ManifestWalkScreenTest {
             Path.of("marked-latin1.yaml"),
             Path.of("huge.yaml"));
   }
+
+  @Test
+  void aLargeTreeReadOnSeveralThreadsGivesWhatTheListAndOneReadOfEachFileGive() throws IOException {
+    // more files than one reading task takes, in nested directories, with an ignored directory
+    write(".gitignore", "skipped/\n");
+    for (int i = 0; i < 700; i++) {
+      String dir = "apps/team" + (i % 7) + (i % 3 == 0 ? "/deep" : "");
+      String text =
+          i % 50 == 0 ? "v: 1 # {\"$imagepolicy\": \"ns:a" + i + "\"}\n" : "a: " + i + "\n";
+      write(dir + "/f" + i + ".yaml", text);
+    }
+    write("apps/team1/zz-binary.yaml", new byte[] {0, 1});
+    write("skipped/f.yaml", "v: 1 # {\"$imagepolicy\": \"ns:skipped\"}\n");
+    ManifestWalk walk = ManifestWalk.create();
+
+    ManifestWalk.Screen screen = walk.screen(root, List.of("$imagepolicy"));
+
+    List<Path> expected = new java.util.ArrayList<>();
+    for (Path file : walk.list(root)) {
+      if (walk.read(root, file).map(t -> t.contains("$imagepolicy")).orElse(false)) {
+        expected.add(file);
+      }
+    }
+    assertThat(expected).hasSize(14);
+    assertThat(screen.texts().keySet()).containsExactlyElementsOf(expected);
+    assertThat(screen.texts().get(Path.of("apps/team0/deep/f0.yaml"))).contains("ns:a0");
+    assertThat(screen.unjudged()).containsExactly(Path.of("apps/team1/zz-binary.yaml"));
+  }
 }
