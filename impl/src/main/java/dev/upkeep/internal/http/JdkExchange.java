@@ -15,6 +15,9 @@ import java.nio.channels.UnresolvedAddressException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -30,25 +33,37 @@ final class JdkExchange implements Step {
   // Built on first use: each costs a selector thread, and the verified one the JDK's trust store.
   private HttpClient verified;
   private HttpClient unverified;
+  private HttpClient plain;
 
   /**
-   * Where the clients' selector threads live. A JDK 17 client cannot be closed, and a JVM that
-   * exits while such a thread waits in the kernel waits 300 ms for it; {@link #close} stops exactly
-   * these threads, never a host application's.
+   * Where the clients' threads live: their selector threads and the workers of {@link #workers}. A
+   * JDK 17 client cannot be closed, and a JVM that exits while a selector thread waits in the
+   * kernel waits 300 ms for it; {@link #close} stops exactly these threads, never a host
+   * application's.
    */
-  private final ThreadGroup selectors = new ThreadGroup("upkeep-http");
+  private final ThreadGroup threads = new ThreadGroup("upkeep-http");
+
+  private final AtomicInteger threadCount = new AtomicInteger();
+  private ExecutorService workers;
 
   JdkExchange(HttpTransport.Builder options) {
     this.options = options;
   }
 
   /**
-   * The client for a call: the verified one for HTTPS, the other for HTTPS to hosts allowed plain
-   * HTTP and for plain HTTP, where no certificate is ever seen (a redirect to HTTPS is a new call).
-   * That keeps a run against plain-HTTP registries from loading the JDK's trust store at all.
+   * The client for a call: the verified one for HTTPS, the trusting one for HTTPS to hosts allowed
+   * plain HTTP, and one that cannot speak TLS at all for plain HTTP (a redirect to HTTPS is a new
+   * call). A run against plain-HTTP registries so never sets up TLS, a tenth of a second of a short
+   * command.
    */
   private synchronized HttpClient clientFor(boolean https, String host) {
-    if (https && !options.hosts.allowsPlainHttp(host)) {
+    if (!https) {
+      if (plain == null) {
+        plain = build(NoTls.context());
+      }
+      return plain;
+    }
+    if (!options.hosts.allowsPlainHttp(host)) {
       if (verified == null) {
         verified = build(null);
       }
@@ -60,13 +75,23 @@ final class JdkExchange implements Step {
     return unverified;
   }
 
-  /** Builds a client on a thread of {@link #selectors}, which its selector thread then joins. */
+  /** Builds a client on a thread of {@link #threads}, which its selector thread then joins. */
   private HttpClient build(SSLContext tls) {
+    if (workers == null) {
+      workers =
+          Executors.newCachedThreadPool(
+              task -> {
+                Thread t =
+                    new Thread(threads, task, "upkeep-http-" + threadCount.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
     HttpClient[] built = new HttpClient[1];
     RuntimeException[] failed = new RuntimeException[1];
     Thread builder =
         new Thread(
-            selectors,
+            threads,
             () -> {
               try {
                 built[0] = client(tls);
@@ -95,14 +120,23 @@ final class JdkExchange implements Step {
   synchronized void close() {
     verified = null;
     unverified = null;
-    Thread[] threads = new Thread[selectors.activeCount() + 4];
-    int n = selectors.enumerate(threads);
+    plain = null;
+    // The selector threads first (each stops when interrupted and may still hand work to the
+    // workers as it does), then the workers.
+    Thread[] all = new Thread[threads.activeCount() + 4];
+    int n = threads.enumerate(all);
     for (int i = 0; i < n; i++) {
-      threads[i].interrupt(); // a selector thread stops when interrupted
+      if (!all[i].getName().startsWith("upkeep-http-")) {
+        all[i].interrupt();
+      }
+    }
+    if (workers != null) {
+      workers.shutdown();
+      workers = null;
     }
     for (int i = 0; i < n; i++) {
       try {
-        threads[i].join(1000);
+        all[i].join(1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -116,6 +150,7 @@ final class JdkExchange implements Step {
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(options.connectTimeout)
+            .executor(workers)
             .proxy(options.proxies);
     if (tls != null) {
       b.sslContext(tls);

@@ -59,7 +59,7 @@ class HttpTransportCloseTest {
     transport.close();
 
     for (Thread t : started) {
-      t.join(2000);
+      t.join(5000);
       assertThat(t.isAlive()).as(t.getName()).isFalse();
     }
     assertThat(transport.fetch(HttpCall.get(uri())).text()).isEqualTo("hello");
