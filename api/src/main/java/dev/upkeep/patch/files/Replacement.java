@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -90,10 +91,22 @@ final class Replacement {
         throw first;
       }
     } catch (InterruptedException e) {
+      // Let the writes under way finish, so that the caller's clean-up sees every file they made.
+      pool.shutdown();
+      awaitQuietly(pool);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while writing " + all.get(0).file, e);
     } finally {
       pool.shutdown();
+    }
+  }
+
+  /** Waits up to a minute for {@code pool}'s tasks; a second interrupt stops the wait. */
+  private static void awaitQuietly(ExecutorService pool) {
+    try {
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException again) {
+      // the caller sets the interrupt flag again
     }
   }
 
