@@ -4,7 +4,6 @@ import dev.upkeep.patch.PatchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -42,7 +40,7 @@ public final class ManifestText {
   /** The suffix of the temporary files the writer creates beside the files it replaces. */
   public static final String TEMP_SUFFIX = ".upkeep-tmp";
 
-  private static final String BACKUP_SUFFIX = ".upkeep-old";
+  static final String BACKUP_SUFFIX = ".upkeep-old";
 
   private static final Set<OpenOption> READ_NO_FOLLOW =
       Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -117,7 +115,8 @@ public final class ManifestText {
    * when all are written are they moved over the files, one atomic rename each. When a rename fails
    * the files already replaced get their old bytes back, so a failure leaves every file as it was
    * and no temporary file behind. POSIX permissions are kept; a file that is a symbolic link or not
-   * a regular file is refused before anything is written.
+   * a regular file is refused before anything is written. The files are written and synced several
+   * at a time, so that the file system commits their syncs together.
    *
    * @param contents the new text of each file, written as UTF-8
    * @throws PatchException naming the file that failed; no file was changed
@@ -132,65 +131,34 @@ public final class ManifestText {
   }
 
   static void writeAll(Map<Path, String> contents, Replace replace) {
-    Map<Path, Path> temps = new LinkedHashMap<>();
-    Map<Path, Path> backups = new LinkedHashMap<>();
-    Path current = Path.of("");
+    List<Replacement> all = new ArrayList<>();
+    for (Map.Entry<Path, String> e : contents.entrySet()) {
+      all.add(checked(e.getKey(), e.getValue()));
+    }
     try {
-      for (Map.Entry<Path, String> e : contents.entrySet()) {
-        Path file = e.getKey().toAbsolutePath();
-        current = file;
-        boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
-        if (exists) {
-          BasicFileAttributes attributes =
-              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          if (attributes.isSymbolicLink()) {
-            throw new PatchException(
-                e.getKey(), 0, "is a symbolic link; Upkeep does not write through links");
-          }
-          if (!attributes.isRegularFile()) {
-            throw new PatchException(e.getKey(), 0, "is not a regular file; it was not replaced");
-          }
-        }
-        Path dir = file.getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", TEMP_SUFFIX);
-        temps.put(file, temp);
-        Files.write(temp, e.getValue().getBytes(StandardCharsets.UTF_8), LinkOption.NOFOLLOW_LINKS);
-        if (exists) {
-          PosixFileAttributeView view =
-              Files.getFileAttributeView(
-                  file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-          if (view != null) {
-            Files.setPosixFilePermissions(temp, view.readAttributes().permissions());
-          }
-          Path backup = Files.createTempFile(dir, "." + file.getFileName() + ".", BACKUP_SUFFIX);
-          backups.put(file, backup);
-          Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        }
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          channel.force(true);
-        }
-      }
+      Replacement.prepareAll(all);
     } catch (IOException e) {
-      deleteQuietly(temps.values());
-      deleteQuietly(backups.values());
+      cleanUp(all);
+      Path failed = e instanceof Replacement.ReplacementFailure f ? f.file : Path.of("");
       throw new PatchException(
-          current, 0, "cannot write the patched files, none was changed: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      deleteQuietly(temps.values());
-      deleteQuietly(backups.values());
-      throw e;
+          failed, 0, "cannot write the patched files, none was changed: " + e.getMessage(), e);
     }
     List<Path> replaced = new ArrayList<>();
-    for (Map.Entry<Path, Path> e : temps.entrySet()) {
+    Map<Path, Path> backups = new LinkedHashMap<>();
+    for (Replacement r : all) {
+      if (r.backup != null) {
+        backups.put(r.file, r.backup);
+      }
+    }
+    for (Replacement r : all) {
       try {
-        replace.replace(e.getValue(), e.getKey());
-        replaced.add(e.getKey());
+        replace.replace(r.temporary, r.file);
+        replaced.add(r.file);
       } catch (IOException | RuntimeException failure) {
         String undone = rollBack(replaced, backups);
-        deleteQuietly(temps.values());
-        deleteQuietly(backups.values());
+        cleanUp(all);
         throw new PatchException(
-            e.getKey(),
+            r.file,
             0,
             "cannot replace: "
                 + failure.getMessage()
@@ -201,6 +169,44 @@ public final class ManifestText {
       }
     }
     deleteQuietly(backups.values());
+  }
+
+  /** The replacement of {@code file}, refused when it is a link or not a regular file. */
+  private static Replacement checked(Path given, String content) {
+    Path file = given.toAbsolutePath();
+    boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    if (exists) {
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException e) {
+        throw new PatchException(
+            file, 0, "cannot write the patched files, none was changed: " + e.getMessage(), e);
+      }
+      if (attributes.isSymbolicLink()) {
+        throw new PatchException(
+            given, 0, "is a symbolic link; Upkeep does not write through links");
+      }
+      if (!attributes.isRegularFile()) {
+        throw new PatchException(given, 0, "is not a regular file; it was not replaced");
+      }
+    }
+    return new Replacement(file, exists, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Deletes the temporary files and backups that are left over. */
+  private static void cleanUp(List<Replacement> all) {
+    List<Path> left = new ArrayList<>();
+    for (Replacement r : all) {
+      if (r.temporary != null) {
+        left.add(r.temporary);
+      }
+      if (r.backup != null) {
+        left.add(r.backup);
+      }
+    }
+    deleteQuietly(left);
   }
 
   /** Puts the old bytes back into {@code replaced}; names the files it could not restore. */

@@ -7,9 +7,12 @@ import dev.upkeep.patch.PatchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -84,5 +87,32 @@ class ManifestTextTest {
     assertThat(Files.readString(target)).isEqualTo("keep\n");
     assertThat(Files.readString(dir.resolve("f1.yaml"))).isEqualTo("old 1\n");
     assertThat(names()).hasSize(5);
+  }
+
+  @Test
+  void writesNoneAndLeavesNoTemporaryFileWhenOneOfFiveCannotBeWritten() throws IOException {
+    Map<Path, String> contents = fiveFiles();
+    contents.put(dir.resolve("missing/f6.yaml"), "new 6\n");
+    assertThatThrownBy(() -> ManifestText.writeAll(contents))
+        .isInstanceOf(PatchException.class)
+        .hasMessageContaining("f6.yaml")
+        .hasMessageContaining("none was changed");
+    for (int i = 1; i <= 5; i++) {
+      assertThat(Files.readString(dir.resolve("f" + i + ".yaml"))).isEqualTo("old " + i + "\n");
+    }
+    assertThat(names()).containsExactly("f1.yaml", "f2.yaml", "f3.yaml", "f4.yaml", "f5.yaml");
+  }
+
+  @Test
+  void keepsEachFilesPermissions() throws IOException {
+    Map<Path, String> contents = fiveFiles();
+    Path script = dir.resolve("f2.yaml");
+    Set<PosixFilePermission> executable = PosixFilePermissions.fromString("rwxr-x---");
+    Files.setPosixFilePermissions(script, executable);
+    ManifestText.writeAll(contents);
+    assertThat(Files.getPosixFilePermissions(script)).isEqualTo(executable);
+    assertThat(Files.getPosixFilePermissions(dir.resolve("f1.yaml")))
+        .isNotEqualTo(executable)
+        .doesNotContain(PosixFilePermission.OWNER_EXECUTE);
   }
 }

@@ -173,15 +173,19 @@ final class Clone implements AutoCloseable {
    */
   void checkout(ObjectId commit, boolean forceClean) throws IOException {
     TreeCheck.requireSafe(repo, commit);
+    Path marker = repo.getDirectory().toPath().resolve(DIRTY_MARKER);
     try {
-      RefUpdate head = repo.updateRef(Constants.HEAD, true);
-      head.setNewObjectId(commit);
-      head.setForceUpdate(true);
-      head.update();
-      if (!firstCheckout(commit)) {
-        git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
+      // A run reads the tree, then updates the same commit: its second checkout would only compare
+      // every file with the index and rewrite nothing, at the cost of a pass over the whole tree.
+      if (Files.exists(marker) || !CheckedOut.matches(repo, workTree, commit)) {
+        RefUpdate head = repo.updateRef(Constants.HEAD, true);
+        head.setNewObjectId(commit);
+        head.setForceUpdate(true);
+        head.update();
+        if (!firstCheckout(commit)) {
+          git.reset().setMode(ResetCommand.ResetType.HARD).setRef(commit.name()).call();
+        }
       }
-      Path marker = repo.getDirectory().toPath().resolve(DIRTY_MARKER);
       if (forceClean || Files.exists(marker)) {
         git.clean().setCleanDirectories(true).setForce(true).call();
       }
@@ -203,51 +207,21 @@ final class Clone implements AutoCloseable {
    * @return false when the index is not empty, and the caller must check out the usual way
    */
   private boolean firstCheckout(ObjectId commit) throws IOException {
+    if (DirCache.read(repo).getEntryCount() > 0) {
+      return false;
+    }
+    removeLeftovers();
+    List<DirCacheEntry> entries = writeFiles(commit);
+    // Locked only now that the files are written: JGit blanks the size of an entry whose file is
+    // not older than the lock ("racily clean"), and every later checkout then reads that file
+    // again. A lock taken before writing thousands of files blanked most of them.
     DirCache index = repo.lockDirCache();
     try {
       if (index.getEntryCount() > 0) {
-        return false;
+        throw new IOException("the index of " + workTree + " was written during the checkout");
       }
-      removeLeftovers();
       DirCacheBuilder builder = index.builder();
-      Set<Path> directories = new HashSet<>();
-      directories.add(workTree);
-      try (RevWalk walk = new RevWalk(repo);
-          TreeWalk tree = new TreeWalk(repo)) {
-        tree.addTree(walk.parseCommit(commit).getTree());
-        tree.setRecursive(true);
-        ObjectReader reader = tree.getObjectReader();
-        while (tree.next()) {
-          String path = tree.getPathString();
-          FileMode mode = tree.getFileMode(0);
-          ObjectId id = tree.getObjectId(0);
-          Path file = workTree.resolve(path);
-          directory(file.getParent(), directories);
-          DirCacheEntry entry = new DirCacheEntry(path);
-          entry.setFileMode(mode);
-          entry.setObjectId(id);
-          if (mode == FileMode.GITLINK) {
-            directory(file, directories);
-          } else if (mode == FileMode.SYMLINK) {
-            String target = new String(reader.open(id).getCachedBytes(), StandardCharsets.UTF_8);
-            Files.createSymbolicLink(file, Path.of(target));
-          } else {
-            try (OutputStream out =
-                Files.newOutputStream(
-                    file, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS)) {
-              reader.open(id, Constants.OBJ_BLOB).copyTo(out);
-            }
-            if (mode == FileMode.EXECUTABLE_FILE && !file.toFile().setExecutable(true)) {
-              throw new IOException("cannot make " + path + " executable");
-            }
-            BasicFileAttributes attrs =
-                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            entry.setLength(attrs.size());
-            entry.setLastModified(attrs.lastModifiedTime().toInstant());
-          }
-          builder.add(entry);
-        }
-      }
+      entries.forEach(builder::add);
       builder.finish();
       index.write();
       if (!index.commit()) {
@@ -257,6 +231,50 @@ final class Clone implements AutoCloseable {
     } finally {
       index.unlock();
     }
+  }
+
+  /** Writes the files of {@code commit}'s tree and returns their index entries. */
+  private List<DirCacheEntry> writeFiles(ObjectId commit) throws IOException {
+    List<DirCacheEntry> entries = new ArrayList<>();
+    Set<Path> directories = new HashSet<>();
+    directories.add(workTree);
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      tree.addTree(walk.parseCommit(commit).getTree());
+      tree.setRecursive(true);
+      ObjectReader reader = tree.getObjectReader();
+      while (tree.next()) {
+        String path = tree.getPathString();
+        FileMode mode = tree.getFileMode(0);
+        ObjectId id = tree.getObjectId(0);
+        Path file = workTree.resolve(path);
+        directory(file.getParent(), directories);
+        DirCacheEntry entry = new DirCacheEntry(path);
+        entry.setFileMode(mode);
+        entry.setObjectId(id);
+        if (mode == FileMode.GITLINK) {
+          directory(file, directories);
+        } else if (mode == FileMode.SYMLINK) {
+          String target = new String(reader.open(id).getCachedBytes(), StandardCharsets.UTF_8);
+          Files.createSymbolicLink(file, Path.of(target));
+        } else {
+          try (OutputStream out =
+              Files.newOutputStream(
+                  file, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS)) {
+            reader.open(id, Constants.OBJ_BLOB).copyTo(out);
+          }
+          if (mode == FileMode.EXECUTABLE_FILE && !file.toFile().setExecutable(true)) {
+            throw new IOException("cannot make " + path + " executable");
+          }
+          BasicFileAttributes attrs =
+              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          entry.setLength(attrs.size());
+          entry.setLastModified(attrs.lastModifiedTime().toInstant());
+        }
+        entries.add(entry);
+      }
+    }
+    return entries;
   }
 
   /** Creates {@code dir} and its parents inside the work tree, never through a link. */
@@ -333,7 +351,8 @@ final class Clone implements AutoCloseable {
         }
         byte[] bytes = Files.readAllBytes(file);
         ObjectId blob = inserter.insert(Constants.OBJ_BLOB, bytes);
-        long modified = Files.getLastModifiedTime(file).toMillis();
+        // to the nanosecond, as a checkout records it, so that CheckedOut can trust it
+        java.time.Instant modified = Files.getLastModifiedTime(file).toInstant();
         boolean executable = Files.isExecutable(file);
         editor.add(
             new DirCacheEditor.PathEdit(path) {
@@ -344,7 +363,7 @@ final class Clone implements AutoCloseable {
                 }
                 ent.setObjectId(blob);
                 ent.setLength(bytes.length);
-                ent.setLastModified(java.time.Instant.ofEpochMilli(modified));
+                ent.setLastModified(modified);
               }
             });
       }
