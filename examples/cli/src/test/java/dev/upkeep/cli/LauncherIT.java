@@ -1,0 +1,101 @@
+package dev.upkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upkeep.testing.FakeOciRegistry;
+import dev.upkeep.testing.UpkeepExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code target/upkeep}, the launcher script, with its jar, run through a link as a user would. */
+@ExtendWith(UpkeepExtension.class)
+class LauncherIT {
+
+  record Result(int code, String out, String err) {}
+
+  private static Result run(Path launcher, Path dir, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(launcher.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .redirectError(dir.resolve("err.txt").toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    pb.environment().remove("UPKEEP_JAVA_OPTS");
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("upkeep finished").isTrue();
+    return new Result(
+        p.exitValue(),
+        Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  private static List<Path> archives(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".jsa"))
+          .collect(Collectors.toList());
+    }
+  }
+
+  @Test
+  void writesAClassDataArchiveOnceUsesItThenAndWritesAnotherForANewerJar(
+      FakeOciRegistry registry, @TempDir Path tmp) throws Exception {
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(
+        repo.resolve("app.yaml"),
+        "version: 1.2.3 # {\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}\n");
+    Path install = Files.createDirectories(tmp.resolve("opt/upkeep"));
+    Files.copy(Path.of("target", "upkeep.jar"), install.resolve("upkeep.jar"));
+    Files.copy(
+        Path.of("target", "upkeep"), install.resolve("upkeep"), StandardCopyOption.COPY_ATTRIBUTES);
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path link = Files.createSymbolicLink(bin.resolve("upkeep"), install.resolve("upkeep"));
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    String[] plan = {
+      "plan", "--repo", repo.toString(), "--insecure-registry", registry.host(), "--format", "json"
+    };
+
+    Result first = run(link, work, plan);
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("\"1.2.5\"");
+    assertThat(first.err()).isEmpty();
+    List<Path> written = archives(install);
+    assertThat(written).hasSize(1);
+    FileTime stamp = Files.getLastModifiedTime(written.get(0));
+
+    Result second = run(link, work, plan);
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).contains("\"1.2.5\"");
+    assertThat(second.err()).isEmpty();
+    assertThat(archives(install)).isEqualTo(written);
+    assertThat(Files.getLastModifiedTime(written.get(0))).isEqualTo(stamp);
+
+    // a jar newer than its archive gets a new one, and the old one goes
+    Files.setLastModifiedTime(
+        install.resolve("upkeep.jar"), FileTime.fromMillis(stamp.toMillis() + 5000));
+    Result third = run(link, work, plan);
+    assertThat(third.code()).as(third.err()).isZero();
+    assertThat(third.err()).isEmpty();
+    assertThat(archives(install)).hasSize(1);
+    assertThat(Files.getLastModifiedTime(archives(install).get(0))).isGreaterThan(stamp);
+  }
+}
