@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The repository walk: which files are manifests, and reading and patching them safely.
@@ -82,7 +83,7 @@ public final class ManifestWalk implements ManifestFiles {
       return List.of();
     }
     List<Path> found = new ArrayList<>();
-    walk(root, base, found::add);
+    walk(root, base, (file, attrs) -> found.add(file));
     Collections.sort(found);
     return found;
   }
@@ -97,7 +98,7 @@ public final class ManifestWalk implements ManifestFiles {
   }
 
   /** Hands every manifest under {@code base} to {@code found}, in directory order. */
-  private void walk(Path root, Path base, Consumer<Path> found) {
+  private void walk(Path root, Path base, BiConsumer<Path, BasicFileAttributes> found) {
     IgnoreRules rules = new IgnoreRules(excludes, ignoreFiles);
     try {
       // the ignore files of the directories above the sub-path apply too
@@ -136,7 +137,7 @@ public final class ManifestWalk implements ManifestFiles {
       Path relativeDirPath,
       String relativeDir,
       IgnoreRules rules,
-      Consumer<Path> found,
+      BiConsumer<Path, BasicFileAttributes> found,
       boolean enter)
       throws IOException {
     List<Path> entries = new ArrayList<>();
@@ -163,7 +164,7 @@ public final class ManifestWalk implements ManifestFiles {
       } else if (attrs.isRegularFile() && ManifestFiles.isManifestName(name)) {
         if (!rules.ignored(relativeDir.isEmpty() ? name : relativeDir + "/" + name, false)) {
           // resolving a name is much cheaper than relativizing a path, and a walk does it a lot
-          found.accept(relativeDirPath.resolve(entry.getFileName()));
+          found.accept(relativeDirPath.resolve(entry.getFileName()), attrs);
         }
       }
     }
@@ -200,12 +201,72 @@ public final class ManifestWalk implements ManifestFiles {
    * @param unjudged the files whose text the screen did not vouch for: too large, binary, or with
    *     bytes outside ASCII that it did not decode; a pipeline reads these itself and reports them
    */
-  public record Screen(Map<Path, String> texts, List<Path> unjudged) {
+  public record Screen(Map<Path, String> texts, List<Path> unjudged, Map<Path, Stamp> stamps) {
     /** Makes the record with unmodifiable copies. */
     public Screen {
       texts = Collections.unmodifiableMap(new LinkedHashMap<>(texts));
       unjudged = List.copyOf(unjudged);
+      stamps = Map.copyOf(stamps);
     }
+
+    /** A screen that recorded no stamps: {@link #unchangedSince} trusts none of its files. */
+    public Screen(Map<Path, String> texts, List<Path> unjudged) {
+      this(texts, unjudged, Map.of());
+    }
+  }
+
+  /**
+   * A file's size and modification time as the walk saw them before the screen read it.
+   *
+   * @param size the size in bytes
+   * @param modified the modification time, to the file system's precision
+   */
+  public record Stamp(long size, FileTime modified) {
+    static Stamp of(BasicFileAttributes attrs) {
+      return new Stamp(attrs.size(), attrs.lastModifiedTime());
+    }
+  }
+
+  /**
+   * The files a pipeline must read under {@code root} when {@code earlier} screened that same tree
+   * with tokens that include every patcher's markers: those the screen kept (with a token, or
+   * unjudged) and every file that is new or whose size or modification time changed since, which
+   * the pipeline reads and judges afresh. It walks the tree again but reads no file. Under any
+   * other root, and for a screen without stamps, it is this walk.
+   */
+  public ManifestFiles unchangedSince(Path root, Screen earlier) {
+    Path screened = root.toAbsolutePath().normalize();
+    Set<Path> kept = new HashSet<>(earlier.texts().keySet());
+    kept.addAll(earlier.unjudged());
+    ManifestWalk walk = this;
+    return new ManifestFiles() {
+      @Override
+      public List<Path> list(Path tree) {
+        Path base = walk.base(tree);
+        if (earlier.stamps().isEmpty() || !tree.toAbsolutePath().normalize().equals(screened)) {
+          return walk.list(tree);
+        }
+        if (base == null) {
+          return List.of();
+        }
+        List<Path> found = new ArrayList<>();
+        walk.walk(
+            tree,
+            base,
+            (file, attrs) -> {
+              if (kept.contains(file) || !Stamp.of(attrs).equals(earlier.stamps().get(file))) {
+                found.add(file);
+              }
+            });
+        Collections.sort(found);
+        return found;
+      }
+
+      @Override
+      public long maxFileBytes() {
+        return walk.maxFileBytes();
+      }
+    };
   }
 
   /**

@@ -2,8 +2,10 @@ package dev.upkeep.patch.files;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ final class ScreenReaders implements AutoCloseable {
   private final ExecutorService pool;
   private final List<Future<List<Verdict>>> pending = new ArrayList<>();
   private List<Path> batch = new ArrayList<>(BATCH);
+  private final Map<Path, ManifestWalk.Stamp> stamps = new HashMap<>();
 
   ScreenReaders(Path root, Collection<String> tokens, long maxFileBytes) {
     this.root = root;
@@ -56,8 +59,9 @@ final class ScreenReaders implements AutoCloseable {
                 });
   }
 
-  /** Takes one more file (relative to the root) to read. */
-  void add(Path file) {
+  /** Takes one more file (relative to the root) to read, with the walk's view of it. */
+  void add(Path file, BasicFileAttributes attrs) {
+    stamps.put(file, ManifestWalk.Stamp.of(attrs));
     batch.add(file);
     if (batch.size() == BATCH) {
       submit();
@@ -97,7 +101,7 @@ final class ScreenReaders implements AutoCloseable {
         texts.put(v.file(), v.text());
       }
     }
-    return new ManifestWalk.Screen(texts, unjudged);
+    return new ManifestWalk.Screen(texts, unjudged, stamps);
   }
 
   private static List<Verdict> await(Future<List<Verdict>> f) {

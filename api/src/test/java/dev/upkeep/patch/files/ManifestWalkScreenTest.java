@@ -90,4 +90,45 @@ class ManifestWalkScreenTest {
     assertThat(screen.texts().get(Path.of("apps/team0/deep/f0.yaml"))).contains("ns:a0");
     assertThat(screen.unjudged()).containsExactly(Path.of("apps/team1/zz-binary.yaml"));
   }
+
+  @Test
+  void afterAScreenOnlyTheFilesItKeptAndThoseNewOrChangedSinceAreListed() throws IOException {
+    write("a/marked.yaml", "v: 1 # {\"$imagepolicy\": \"ns:a\"}\n");
+    write("a/plain.yaml", "a: b\n");
+    write("a/touched.yaml", "c: d\n");
+    write("b/gone.yaml", "v: 1 # {\"$imagepolicy\": \"ns:b\"}\n");
+    write("b/same.yaml", "e: f\n");
+    ManifestWalk walk = ManifestWalk.create();
+    ManifestWalk.Screen screen = walk.screen(root, List.of("$imagepolicy"));
+
+    // another checkout: a marker written into a plain file, a file rewritten with the same
+    // bytes, a file deleted and one added; b/same.yaml is as the screen saw it
+    write("a/plain.yaml", "v: 1 # {\"$imagepolicy\": \"ns:p\"}\n");
+    Files.setLastModifiedTime(
+        root.resolve("a/touched.yaml"),
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(root.resolve("a/touched.yaml")).toMillis() + 2000));
+    Files.delete(root.resolve("b/gone.yaml"));
+    write("c/new.yaml", "g: h\n");
+
+    assertThat(walk.unchangedSince(root, screen).list(root))
+        .containsExactly(
+            Path.of("a/marked.yaml"),
+            Path.of("a/plain.yaml"),
+            Path.of("a/touched.yaml"),
+            Path.of("c/new.yaml"));
+  }
+
+  @Test
+  void anotherTreeOrAScreenWithoutStampsGetsTheWholeWalk(@TempDir Path other) throws IOException {
+    write("a/marked.yaml", "v: 1 # {\"$imagepolicy\": \"ns:a\"}\n");
+    write("a/plain.yaml", "a: b\n");
+    Files.writeString(other.resolve("x.yaml"), "a: b\n");
+    ManifestWalk walk = ManifestWalk.create();
+    ManifestWalk.Screen screen = walk.screen(root, List.of("$imagepolicy"));
+
+    assertThat(walk.unchangedSince(root, screen).list(other)).containsExactly(Path.of("x.yaml"));
+    ManifestWalk.Screen unstamped = new ManifestWalk.Screen(screen.texts(), screen.unjudged());
+    assertThat(walk.unchangedSince(root, unstamped).list(root)).isEqualTo(walk.list(root));
+  }
 }

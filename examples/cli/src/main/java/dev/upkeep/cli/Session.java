@@ -164,13 +164,12 @@ final class Session implements AutoCloseable {
   static ManifestFiles screened(Loaded loaded, String updatePath) {
     ManifestWalk walk = ManifestWalk.builder().path(updatePath).build();
     Path under = Path.of(updatePath).normalize();
+    if (needsEveryFile(loaded)) {
+      return walk;
+    }
     List<Path> files = new ArrayList<>(loaded.screen().unjudged());
     for (Map.Entry<Path, String> e : loaded.screen().texts().entrySet()) {
       if (SetterPatcher.TOKENS.stream().anyMatch(e.getValue()::contains)) {
-        if (e.getValue().contains("valuesFrom")) {
-          // the chart review looks for the ConfigMaps and Secrets it names in every file
-          return walk;
-        }
         files.add(e.getKey());
       }
     }
@@ -187,6 +186,31 @@ final class Session implements AutoCloseable {
         return walk.maxFileBytes();
       }
     };
+  }
+
+  /**
+   * The files a run of the pipeline must read under the update path of the tree the load screened,
+   * which the publisher may have checked out again since: those the screen kept, and any file that
+   * is new or changed since (a walk compares each file's size and modification time with what the
+   * screen saw). Under any other root, the full walk.
+   */
+  static ManifestFiles rescreened(Loaded loaded, String updatePath) {
+    ManifestWalk walk = ManifestWalk.builder().path(updatePath).build();
+    if (needsEveryFile(loaded)) {
+      return walk;
+    }
+    return walk.unchangedSince(loaded.root(), loaded.screen());
+  }
+
+  /** Whether a marked file names values from elsewhere, which the chart review looks for. */
+  private static boolean needsEveryFile(Loaded loaded) {
+    for (String text : loaded.screen().texts().values()) {
+      if (text.contains("valuesFrom") && SetterPatcher.TOKENS.stream().anyMatch(text::contains)) {
+        // the chart review looks for the ConfigMaps and Secrets it names in every file
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The automation to follow: {@code --automation}, else the only one, else none. */
@@ -265,8 +289,9 @@ final class Session implements AutoCloseable {
           "the repository defines no policy: no ImagePolicy, no OCIRepository with ref.semver,"
               + " and no {\"$upkeep\": ...} marker");
     }
-    // The walk skips links, binary and huge files, and what .gitignore files exclude.
-    b.files(ManifestWalk.builder().path(updatePath(automation)).build());
+    // The walk skips links, binary and huge files, and what .gitignore files exclude; files the
+    // load read and found no marker in, unchanged since, are not read again.
+    b.files(rescreened(loaded, updatePath(automation)));
     if (System.console() != null) {
       b.listener(progress());
     }

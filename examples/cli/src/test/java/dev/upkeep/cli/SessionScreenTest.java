@@ -58,4 +58,16 @@ class SessionScreenTest {
         .isEqualTo(ManifestWalk.create().list(root))
         .contains(Path.of("apps/b.yaml"));
   }
+
+  @Test
+  void aRunRereadsOnlyWhatTheLoadKeptAndWhatChangedSince() throws IOException {
+    repository();
+    Session.Loaded loaded = Session.load(root);
+    assertThat(Session.rescreened(loaded, ".").list(root))
+        .containsExactly(
+            Path.of("apps/a.yaml"), Path.of("flux/policies.yaml"), Path.of("other/c.yaml"));
+    write("apps/b.yaml", "image: app:1.0 # {\"$imagepolicy\": \"flux-system:app\"}\n");
+    assertThat(Session.rescreened(loaded, "apps").list(root))
+        .containsExactly(Path.of("apps/a.yaml"), Path.of("apps/b.yaml"));
+  }
 }
