@@ -102,6 +102,8 @@ public final class HelmChartReviewer implements ChartReviewer {
     private final UpdatePipeline pipeline;
     private final ReleaseValues releases;
     private final Map<String, Object> packages = new HashMap<>();
+    // many releases move the same chart between the same versions: one diff serves them all
+    private final Map<String, ChartDiff> diffs = new HashMap<>();
 
     Review(UpdatePipeline pipeline, Path root) {
       this.pipeline = pipeline;
@@ -133,7 +135,8 @@ public final class HelmChartReviewer implements ChartReviewer {
       }
       ChartPackage old = (ChartPackage) before;
       ChartPackage now = (ChartPackage) after;
-      ChartDiff diff = old.diffTo(now);
+      ChartDiff diff =
+          diffs.computeIfAbsent(chart + " " + oldVersion + " " + newVersion, k -> old.diffTo(now));
       List<ChartReview.Warning> warnings = new ArrayList<>();
       release.ifPresent(
           r -> {
