@@ -6,14 +6,12 @@ import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.GitRemoteFixture;
 import dev.upkeep.testing.UpkeepExtension;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(UpkeepExtension.class)
 class CopiedJarIT {
 
-  record Result(int code, String out, String err) {}
-
   /** Runs {@code java -jar upkeep.jar ARGS} from a directory holding nothing but the jar. */
-  static Result upkeep(Path dir, String... args) throws IOException, InterruptedException {
+  static CliProcess.Result upkeep(Path dir, String... args)
+      throws IOException, InterruptedException {
     Path jar = dir.resolve("upkeep.jar");
     if (!Files.exists(jar)) {
       Files.copy(Path.of("target", "upkeep.jar"), jar, StandardCopyOption.COPY_ATTRIBUTES);
@@ -35,25 +32,12 @@ class CopiedJarIT {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out.txt").toFile())
-            .redirectError(dir.resolve("err.txt").toFile());
-    pb.environment().remove("CLASSPATH");
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.environment().remove("UPKEEP_DEBUG");
-    Process p = pb.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("upkeep finished").isTrue();
-    return new Result(
-        p.exitValue(),
-        Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
-        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    return CliProcess.run(command, dir, Map.of());
   }
 
   @Test
   void printsTheProjectVersion(@TempDir Path dir) throws Exception {
-    Result r = upkeep(dir, "--version");
+    CliProcess.Result r = upkeep(dir, "--version");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().strip()).isEqualTo("upkeep " + System.getProperty("upkeep.version"));
@@ -72,7 +56,7 @@ class CopiedJarIT {
     remote.seed(Map.of("app.yaml", "version: 1.2.3 # " + marker + "\n"));
 
     // Cloning loads JGit, which logs through SLF4J: no "no provider" notice may follow.
-    Result r =
+    CliProcess.Result r =
         upkeep(
             dir,
             "plan",
@@ -90,7 +74,7 @@ class CopiedJarIT {
 
   @Test
   void acceptsAStrategyInLowerCase(@TempDir Path dir) throws Exception {
-    Result r = upkeep(dir, "run", "--strategy", "rebuild", "--help");
+    CliProcess.Result r = upkeep(dir, "run", "--strategy", "rebuild", "--help");
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();

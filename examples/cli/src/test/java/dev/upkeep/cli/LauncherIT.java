@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.UpkeepExtension;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,26 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(UpkeepExtension.class)
 class LauncherIT {
 
-  record Result(int code, String out, String err) {}
-
-  private static Result run(Path launcher, Path dir, String... args)
+  private static CliProcess.Result run(Path launcher, Path dir, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(launcher.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("out.txt").toFile())
-            .redirectError(dir.resolve("err.txt").toFile());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.environment().remove("UPKEEP_JAVA_OPTS");
-    Process p = pb.start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("upkeep finished").isTrue();
-    return new Result(
-        p.exitValue(),
-        Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
-        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    return CliProcess.run(command, dir, Map.of("JAVA_HOME", System.getProperty("java.home")));
   }
 
   private static List<Path> archives(Path dir) throws IOException {
@@ -74,7 +58,7 @@ class LauncherIT {
       "plan", "--repo", repo.toString(), "--insecure-registry", registry.host(), "--format", "json"
     };
 
-    Result first = run(link, work, plan);
+    CliProcess.Result first = run(link, work, plan);
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains("\"1.2.5\"");
     assertThat(first.err()).isEmpty();
@@ -82,7 +66,7 @@ class LauncherIT {
     assertThat(written).hasSize(1);
     FileTime stamp = Files.getLastModifiedTime(written.get(0));
 
-    Result second = run(link, work, plan);
+    CliProcess.Result second = run(link, work, plan);
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(second.out()).contains("\"1.2.5\"");
     assertThat(second.err()).isEmpty();
@@ -92,7 +76,7 @@ class LauncherIT {
     // a jar newer than its archive gets a new one, and the old one goes
     Files.setLastModifiedTime(
         install.resolve("upkeep.jar"), FileTime.fromMillis(stamp.toMillis() + 5000));
-    Result third = run(link, work, plan);
+    CliProcess.Result third = run(link, work, plan);
     assertThat(third.code()).as(third.err()).isZero();
     assertThat(third.err()).isEmpty();
     assertThat(archives(install)).hasSize(1);
