@@ -57,8 +57,11 @@ final class ChangeRequestOptions {
   @Option(names = "--reviewer", description = "A reviewer to request (repeatable).")
   List<String> reviewers = new ArrayList<>();
 
-  /** Adds the opener, title, labels and reviewers chosen on the command line to {@code b}. */
-  void configure(UpdatePipeline.Builder b) {
+  /**
+   * Adds the opener, title, labels and reviewers chosen on the command line to {@code b}; the
+   * opener closes with {@code session}.
+   */
+  void configure(UpdatePipeline.Builder b, Session session) {
     int hosts = (github != null ? 1 : 0) + (gitlab != null ? 1 : 0) + (gitea != null ? 1 : 0);
     if (hosts > 1) {
       throw new ConfigurationException(
@@ -74,18 +77,19 @@ final class ChangeRequestOptions {
       if (githubApi != null) {
         o.apiUrl(githubApi);
       }
-      b.changeRequests(o.build());
+      b.changeRequests(session.own(o.build()));
     } else if (gitlab != null) {
       GitLabOpener.Builder o = GitLabOpener.builder(gitlab, token("UPKEEP_GITLAB_TOKEN"));
       if (gitlabApi != null) {
         o.apiUrl(gitlabApi);
       }
-      b.changeRequests(o.build());
+      b.changeRequests(session.own(o.build()));
     } else if (gitea != null) {
       if (giteaApi == null) {
         throw new ConfigurationException("--gitea-repository needs --gitea-api-url");
       }
-      b.changeRequests(GiteaOpener.builder(giteaApi, gitea, token("UPKEEP_GITEA_TOKEN")).build());
+      b.changeRequests(
+          session.own(GiteaOpener.builder(giteaApi, gitea, token("UPKEEP_GITEA_TOKEN")).build()));
     }
   }
 

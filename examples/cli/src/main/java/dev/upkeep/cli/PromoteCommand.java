@@ -120,7 +120,7 @@ final class PromoteCommand implements Callable<Integer> {
             Promotion.exactly(registryTag, original.policy()),
             original.options());
       }
-      changeRequests.configure(pipeline);
+      changeRequests.configure(pipeline, session);
       UpdatePipeline promote = pipeline.build();
       UpdateReport report = dryRun ? promote.plan() : promote.run();
       session.print(report);

@@ -112,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Prepared p = prepare(session);
     UpdatePipeline.Builder pipeline = session.pipeline(p.loaded, p.automation, p.publisher.build());
-    changeRequests.configure(pipeline);
+    changeRequests.configure(pipeline, session);
     return pipeline.build().run();
   }
 
@@ -206,7 +206,7 @@ final class RunCommand implements Callable<Integer> {
     }
     publisher.strategy(JGitPublisher.Strategy.REBUILD);
     UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, publisher.build());
-    changeRequests.configure(pipeline);
+    changeRequests.configure(pipeline, session);
     ArtifactGroups.Result result =
         ArtifactGroups.builder(
                 pipeline.build(), baseBranch, branch -> publisher.pushBranch(branch).build())
