@@ -1,9 +1,11 @@
 package dev.upkeep.cli;
 
+import dev.upkeep.publish.git.JGitPublisher;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -23,9 +25,19 @@ final class Prefetch {
 
   private Prefetch() {}
 
-  /** Starts reading the repository of a {@code plan} command line over a local directory. */
+  /**
+   * Starts reading the repository of a {@code plan} command line over a local directory, and JGit's
+   * start-up for the commands that clone.
+   */
   static void start(String... args) {
-    if (args.length == 0 || !args[0].equals("plan")) {
+    if (args.length == 0) {
+      return;
+    }
+    if (List.of("run", "fleet", "verify", "promote").contains(args[0])
+        || (args[0].equals("plan") && remote(args))) {
+      JGitPublisher.warmUp();
+    }
+    if (!args[0].equals("plan")) {
       return;
     }
     String repo = ".";
@@ -55,6 +67,18 @@ final class Prefetch {
     Thread t = new Thread(load, "upkeep-prefetch");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Whether the {@code --repo} of a command line is a Git URL. */
+  private static boolean remote(String... args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--repo") && i + 1 < args.length) {
+        return RepositoryOptions.isRemote(args[i + 1]);
+      } else if (args[i].startsWith("--repo=")) {
+        return RepositoryOptions.isRemote(args[i].substring("--repo=".length()));
+      }
+    }
+    return false;
   }
 
   /** What the early read found under {@code root}, when it read exactly that; taken once. */

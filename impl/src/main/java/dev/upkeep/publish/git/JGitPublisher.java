@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -38,6 +39,8 @@ import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
 
 /**
  * Publishes updates with JGit: keeps a clone of the remote in a work directory, commits the changed
@@ -129,6 +132,34 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     this.retries = b.retries;
     this.lockTimeout = b.lockTimeout;
     this.configuredWorkDirectory = b.workDirectory;
+  }
+
+  /**
+   * Starts, on a daemon thread, what JGit does once per process before its first repository: it
+   * asks the installed {@code git} for its system configuration and the shell for the umask, three
+   * processes and about a quarter of a second. A command line calls this first thing, so that the
+   * work overlaps reading its arguments; calling it is optional, and a failure here is met again,
+   * and reported, where a repository needs it.
+   */
+  public static void warmUp() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                SystemReader.getInstance().getSystemConfig();
+                Path probe = Files.createTempFile("upkeep-umask", "");
+                try {
+                  FS.DETECTED.setExecute(probe.toFile(), false);
+                } finally {
+                  Files.deleteIfExists(probe);
+                }
+              } catch (IOException | ConfigInvalidException | RuntimeException e) {
+                // the first repository meets the same failure and reports it
+              }
+            },
+            "upkeep-jgit-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /**
