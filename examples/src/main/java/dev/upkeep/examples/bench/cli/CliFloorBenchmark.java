@@ -112,8 +112,12 @@ public final class CliFloorBenchmark {
         List<String> planCmd = new ArrayList<>(upkeep);
         planCmd.addAll(List.of("plan", "--repo", repo.toString(), "--format", "json"));
         exec(planCmd); // warm the page cache and write the CDS archive once
-        read[i] = median(rounds, () -> exec(concat(floor, repo.toString())));
-        plan[i] = median(rounds, () -> exec(planCmd));
+        // Floor and plan take turns within each round, so a machine whose speed drifts during the
+        // run (a shared VM's does, by a quarter within minutes) moves both medians alike.
+        long[][] pair =
+            medians(rounds, () -> exec(concat(floor, repo.toString())), () -> exec(planCmd));
+        read[i] = pair[0];
+        plan[i] = pair[1];
         row(String.format(Locale.ROOT, "plan, %,d files", sizes[i]), plan[i], read[i], "ms");
       }
       long[] perFilePlan = new long[2];
@@ -294,6 +298,30 @@ public final class CliFloorBenchmark {
 
   private interface Timed {
     long ms();
+  }
+
+  /**
+   * The median wall and CPU times of {@code a} and of {@code b}, run in turns, one of each per
+   * round.
+   */
+  private static long[][] medians(int rounds, Timed a, Timed b) {
+    long[][] ms = new long[2][rounds];
+    long[][] cpu = new long[2][rounds];
+    Timed[] both = {a, b};
+    for (int i = 0; i < rounds; i++) {
+      for (int k = 0; k < 2; k++) {
+        long before = childCpuMs();
+        ms[k][i] = both[k].ms();
+        cpu[k][i] = before < 0 ? -1 : childCpuMs() - before;
+      }
+    }
+    long[][] out = new long[2][];
+    for (int k = 0; k < 2; k++) {
+      Arrays.sort(ms[k]);
+      Arrays.sort(cpu[k]);
+      out[k] = new long[] {ms[k][rounds / 2], cpu[k][rounds / 2]};
+    }
+    return out;
   }
 
   /** The median wall time and the median CPU time (user + system, -1 when unknown) of rounds. */
