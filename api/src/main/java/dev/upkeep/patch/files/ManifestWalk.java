@@ -155,14 +155,14 @@ public final class ManifestWalk implements ManifestFiles {
       String name = entry.getFileName().toString();
       BasicFileAttributes attrs =
           Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      String relative = relativeDir.isEmpty() ? name : relativeDir + "/" + name;
       if (attrs.isDirectory()) {
-        String relative = relativeDir.isEmpty() ? name : relativeDir + "/" + name;
         if (name.equals(".git") || rules.ignored(relative, true)) {
           continue;
         }
         visit(entry, relativeDirPath.resolve(name), relative, rules, found, true);
       } else if (attrs.isRegularFile() && ManifestFiles.isManifestName(name)) {
-        if (!rules.ignored(relativeDir.isEmpty() ? name : relativeDir + "/" + name, false)) {
+        if (!rules.ignored(relative, false)) {
           // resolving a name is much cheaper than relativizing a path, and a walk does it a lot
           found.accept(relativeDirPath.resolve(entry.getFileName()), attrs);
         }

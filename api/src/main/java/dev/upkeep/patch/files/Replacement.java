@@ -15,11 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One file's new content, written and synced to a temporary file beside it, and a backup of its old
@@ -58,15 +56,7 @@ final class Replacement {
       }
       return;
     }
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(all.size(), MAX_THREADS),
-            task -> {
-              Thread t = new Thread(task, "upkeep-write-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService pool = DaemonPool.fixed("write", Math.min(all.size(), MAX_THREADS));
     try {
       List<Future<Void>> done = new ArrayList<>();
       for (Replacement r : all) {

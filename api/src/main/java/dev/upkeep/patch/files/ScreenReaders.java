@@ -13,9 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads the files a walk hands over, in batches on a few threads, while the walk goes on, and
@@ -28,8 +26,6 @@ final class ScreenReaders implements AutoCloseable {
 
   /** More readers than this only wait on one another in the file system. */
   private static final int MAX_READERS = 4;
-
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   /** One file's verdict: its text when it holds a token, or that the screen cannot vouch for it. */
   private record Verdict(Path file, String text, boolean unjudged) {}
@@ -47,16 +43,7 @@ final class ScreenReaders implements AutoCloseable {
     this.tokens = List.copyOf(tokens);
     this.maxFileBytes = maxFileBytes;
     int readers = Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors());
-    this.pool =
-        readers < 2
-            ? null
-            : Executors.newFixedThreadPool(
-                readers,
-                task -> {
-                  Thread t = new Thread(task, "upkeep-screen-" + THREADS.incrementAndGet());
-                  t.setDaemon(true);
-                  return t;
-                });
+    this.pool = readers < 2 ? null : DaemonPool.fixed("screen", readers);
   }
 
   /** Takes one more file (relative to the root) to read, with the walk's view of it. */

@@ -33,29 +33,18 @@ final class Prefetch {
     if (args.length == 0) {
       return;
     }
+    Optional<String> repo = repository(args);
+    boolean remote = repo.map(RepositoryOptions::isRemote).orElse(false);
     if (List.of("run", "fleet", "verify", "promote").contains(args[0])
-        || (args[0].equals("plan") && remote(args))) {
+        || (args[0].equals("plan") && remote)) {
       JGitPublisher.warmUp();
     }
-    if (!args[0].equals("plan")) {
-      return;
-    }
-    String repo = ".";
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--discover") || args[i].equals("--")) {
-        return; // adoption reads the tree its own way
-      } else if (args[i].equals("--repo") && i + 1 < args.length) {
-        repo = args[++i];
-      } else if (args[i].startsWith("--repo=")) {
-        repo = args[i].substring("--repo=".length());
-      }
-    }
-    if (RepositoryOptions.isRemote(repo)) {
+    if (!args[0].equals("plan") || repo.isEmpty() || remote) {
       return;
     }
     Path root;
     try {
-      root = Path.of(repo).toAbsolutePath().normalize();
+      root = Path.of(repo.get()).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
       return;
     }
@@ -69,16 +58,22 @@ final class Prefetch {
     t.start();
   }
 
-  /** Whether the {@code --repo} of a command line is a Git URL. */
-  private static boolean remote(String... args) {
+  /**
+   * The {@code --repo} of a command line ({@code .} when it names none), or empty when it holds
+   * {@code --discover} (adoption reads the tree its own way) or {@code --}.
+   */
+  private static Optional<String> repository(String... args) {
+    String repo = ".";
     for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--repo") && i + 1 < args.length) {
-        return RepositoryOptions.isRemote(args[i + 1]);
+      if (args[i].equals("--discover") || args[i].equals("--")) {
+        return Optional.empty();
+      } else if (args[i].equals("--repo") && i + 1 < args.length) {
+        repo = args[++i];
       } else if (args[i].startsWith("--repo=")) {
-        return RepositoryOptions.isRemote(args[i].substring("--repo=".length()));
+        repo = args[i].substring("--repo=".length());
       }
     }
-    return false;
+    return Optional.of(repo);
   }
 
   /** What the early read found under {@code root}, when it read exactly that; taken once. */

@@ -82,7 +82,7 @@ public final class CliFloorBenchmark {
           rounds,
           Runtime.getRuntime().availableProcessors());
       long[] jvm =
-          median(
+          medians(
               rounds,
               () ->
                   exec(
@@ -92,7 +92,7 @@ public final class CliFloorBenchmark {
                           "-cp",
                           floorClasses.toString(),
                           "FloorProgram",
-                          "--none")));
+                          "--none")))[0];
       System.out.printf(
           Locale.ROOT, "%-30s %6d ms (cpu %d ms)%n", "JVM start (hello world)", jvm[0], jvm[1]);
       System.out.printf(
@@ -301,41 +301,26 @@ public final class CliFloorBenchmark {
   }
 
   /**
-   * The median wall and CPU times of {@code a} and of {@code b}, run in turns, one of each per
-   * round.
+   * The median wall time and the median CPU time (user + system, -1 when unknown) of each of {@code
+   * timed}, run in turns, one of each per round.
    */
-  private static long[][] medians(int rounds, Timed a, Timed b) {
-    long[][] ms = new long[2][rounds];
-    long[][] cpu = new long[2][rounds];
-    Timed[] both = {a, b};
+  private static long[][] medians(int rounds, Timed... timed) {
+    long[][] ms = new long[timed.length][rounds];
+    long[][] cpu = new long[timed.length][rounds];
     for (int i = 0; i < rounds; i++) {
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < timed.length; k++) {
         long before = childCpuMs();
-        ms[k][i] = both[k].ms();
+        ms[k][i] = timed[k].ms();
         cpu[k][i] = before < 0 ? -1 : childCpuMs() - before;
       }
     }
-    long[][] out = new long[2][];
-    for (int k = 0; k < 2; k++) {
+    long[][] out = new long[timed.length][];
+    for (int k = 0; k < timed.length; k++) {
       Arrays.sort(ms[k]);
       Arrays.sort(cpu[k]);
       out[k] = new long[] {ms[k][rounds / 2], cpu[k][rounds / 2]};
     }
     return out;
-  }
-
-  /** The median wall time and the median CPU time (user + system, -1 when unknown) of rounds. */
-  private static long[] median(int rounds, Timed t) {
-    long[] ms = new long[rounds];
-    long[] cpu = new long[rounds];
-    for (int i = 0; i < rounds; i++) {
-      long before = childCpuMs();
-      ms[i] = t.ms();
-      cpu[i] = before < 0 ? -1 : childCpuMs() - before;
-    }
-    Arrays.sort(ms);
-    Arrays.sort(cpu);
-    return new long[] {ms[rounds / 2], cpu[rounds / 2]};
   }
 
   /**
