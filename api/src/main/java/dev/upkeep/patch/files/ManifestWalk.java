@@ -200,6 +200,8 @@ public final class ManifestWalk implements ManifestFiles {
    * @param texts the text of every file whose bytes hold one of the tokens, in list order
    * @param unjudged the files whose text the screen did not vouch for: too large, binary, or with
    *     bytes outside ASCII that it did not decode; a pipeline reads these itself and reports them
+   * @param stamps the size and modification time of every listed file as the walk saw it, which
+   *     {@link #unchangedSince} compares later; empty when none were recorded
    */
   public record Screen(Map<Path, String> texts, List<Path> unjudged, Map<Path, Stamp> stamps) {
     /** Makes the record with unmodifiable copies. */
