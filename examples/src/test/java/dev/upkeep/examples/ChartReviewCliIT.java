@@ -82,6 +82,57 @@ class ChartReviewCliIT {
     assertThat(upkeep(allowed, allow)).as(allowed.toString()).isZero();
   }
 
+  @Test
+  void aRemoteRunReadsTheValuesFromConfigMapThatHoldsNoMarker(
+      FakeOciRegistry registry, @TempDir Path repo) throws Exception {
+    registry.pushChart(
+        "charts/podinfo", HelmChart.of("podinfo", "1.2.3").withValues("ui:\n  color: blue\n"));
+    registry.pushChart(
+        "charts/podinfo", HelmChart.of("podinfo", "1.3.0").withValues("ui:\n  colour: blue\n"));
+    Path file = repo.resolve("apps/podinfo.yaml");
+    Files.createDirectories(file.getParent());
+    Files.writeString(
+        file,
+        release(registry, "1.2.3")
+            .replace(
+                "  values:\n    ui:\n      color: red\n",
+                "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n"));
+    // a manifest without a marker or a Flux object: a sparse clone would leave it out
+    Files.writeString(
+        repo.resolve("apps/values.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-values\ndata:\n"
+            + "  values.yaml: |\n    ui:\n      color: red\n");
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("base").setAuthor("t", "t@example.com").setSign(false).call();
+    }
+    String url = repo.toUri().toString();
+
+    StringWriter plan = new StringWriter();
+    assertThat(upkeep(plan, "plan", "--repo", url, "--insecure-registry", registry.host()))
+        .as(plan.toString())
+        .isZero();
+    StringWriter run = new StringWriter();
+    assertThat(
+            upkeep(
+                run,
+                "run",
+                "--repo",
+                url,
+                "--push-branch",
+                "develop",
+                "--insecure-registry",
+                registry.host()))
+        .as(run.toString())
+        .isZero();
+
+    for (StringWriter out : java.util.List.of(plan, run)) {
+      assertThat(out.toString())
+          .contains("apps/values.yaml")
+          .contains("sets ui.color, which podinfo 1.3.0 no longer has");
+    }
+  }
+
   private static String[] concat(String command, String... rest) {
     String[] out = new String[rest.length + 1];
     out[0] = command;

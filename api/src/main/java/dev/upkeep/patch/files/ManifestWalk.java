@@ -292,6 +292,26 @@ public final class ManifestWalk implements ManifestFiles {
     }
   }
 
+  /**
+   * Whether {@link #screen} keeps a file of these bytes: they hold one of {@code asciiTokens}, or
+   * they are not plain ASCII (a NUL, or bytes above 127), so that no byte search can vouch for
+   * their text. A file of plain ASCII without a token is read by nothing after the screen; a
+   * checkout may leave it out for the same reason.
+   */
+  public static boolean keeps(byte[] bytes, Collection<String> asciiTokens) {
+    return ManifestText.contains(bytes, asciiTokens) || !plain(bytes);
+  }
+
+  /** ASCII without NUL: text in any reading. */
+  static boolean plain(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b <= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Files larger than this are listed but not read; a pipeline reports a marked one. */
   @Override
   public long maxFileBytes() {

@@ -119,21 +119,11 @@ final class ScreenReaders implements AutoCloseable {
       } else if (ManifestText.contains(bytes.get(), tokens)) {
         Optional<String> text = ManifestText.decode(bytes.get());
         kept.add(new Verdict(file, text.orElse(null), text.isEmpty()));
-      } else if (!plain(bytes.get())) {
+      } else if (!ManifestWalk.plain(bytes.get())) {
         kept.add(new Verdict(file, null, true));
       }
     }
     return kept;
-  }
-
-  /** ASCII without NUL: text in any reading, nothing to report. */
-  private static boolean plain(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b <= 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

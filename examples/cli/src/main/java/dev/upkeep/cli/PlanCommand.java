@@ -7,6 +7,7 @@ import dev.upkeep.flux.FluxAutomation;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.git.JGitPublisher;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -44,18 +45,26 @@ final class PlanCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** A reader of the remote repository at {@code branch}, in the session's clone. */
+  private GitPublisher remote(Session session, String branch, boolean sparse) {
+    return RunCommand.credentials(JGitPublisher.builder(options.repo))
+        .workDirectory(session.cloneDirectory())
+        .sparseCheckout(sparse ? Session.TOKENS : List.of())
+        .baseBranch(branch)
+        .build();
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Session session = new Session(options, out, err)) {
       GitPublisher reader;
+      String branch = null;
       if (options.isRemote()) {
-        reader =
-            RunCommand.credentials(JGitPublisher.builder(options.repo))
-                .workDirectory(session.cloneDirectory())
-                .baseBranch(base != null ? base : RunCommand.defaultBranch(options.repo, session))
-                .build();
+        branch = base != null ? base : RunCommand.defaultBranch(options.repo, session);
+        // adoption looks at every manifest; a plan only at those with a token
+        reader = remote(session, branch, !discover);
       } else {
         reader = GitPublisher.inPlace(session.localRepository());
       }
@@ -70,12 +79,13 @@ final class PlanCommand implements Callable<Integer> {
           && base == null
           && automation.isPresent()
           && !automation.get().checkoutBranch().isEmpty()) {
-        reader =
-            RunCommand.credentials(JGitPublisher.builder(options.repo))
-                .workDirectory(session.cloneDirectory())
-                .baseBranch(automation.get().checkoutBranch())
-                .build();
+        branch = automation.get().checkoutBranch();
+        reader = remote(session, branch, true);
         loaded = session.load(reader);
+      }
+      if (options.isRemote() && Session.needsEveryFile(loaded)) {
+        // the chart review reads the ConfigMaps and Secrets a release's valuesFrom names
+        reader = remote(session, branch, false);
       }
       UpdatePipeline.Builder pipeline = session.pipeline(loaded, automation, reader);
       if (!options.isRemote()) {

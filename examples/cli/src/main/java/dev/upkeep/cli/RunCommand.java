@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -133,6 +134,7 @@ final class RunCommand implements Callable<Integer> {
     JGitPublisher.Builder reader =
         credentials(JGitPublisher.builder(remote))
             .workDirectory(session.cloneDirectory())
+            .sparseCheckout(Session.TOKENS)
             .baseBranch(firstBase);
     Session.Loaded loaded = session.load(reader.build());
     Optional<FluxAutomation.Automation> automation = session.automation(loaded.flux());
@@ -162,6 +164,7 @@ final class RunCommand implements Callable<Integer> {
     JGitPublisher.Builder publisher =
         credentials(JGitPublisher.builder(remote))
             .workDirectory(session.cloneDirectory())
+            .sparseCheckout(Session.TOKENS)
             .baseBranch(baseBranch)
             .pushBranch(push)
             .strategy(commit.strategy)
@@ -186,6 +189,10 @@ final class RunCommand implements Callable<Integer> {
     if (!baseBranch.equals(firstBase)) {
       // The automation builds on another branch: read the policies there.
       loaded = session.load(publisher.build());
+    }
+    if (Session.needsEveryFile(loaded)) {
+      // the chart review reads the ConfigMaps and Secrets a release's valuesFrom names
+      publisher.sparseCheckout(List.of());
     }
     return new Prepared(loaded, automation, publisher, baseBranch, push);
   }

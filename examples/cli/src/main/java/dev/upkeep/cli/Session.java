@@ -52,6 +52,18 @@ final class Session implements AutoCloseable {
   record Loaded(
       FluxAutomation flux, List<InlinePolicy> inline, Path root, ManifestWalk.Screen screen) {}
 
+  /**
+   * What a file must hold to matter to a command: a patcher's marker or a Flux object. The load
+   * decodes only such files, and a clone leaves the other manifests out of its work tree.
+   */
+  static final List<String> TOKENS = tokens();
+
+  private static List<String> tokens() {
+    List<String> tokens = new ArrayList<>(SetterPatcher.TOKENS);
+    tokens.add(FluxObjects.TOKEN);
+    return List.copyOf(tokens);
+  }
+
   final RepositoryOptions options;
   final PrintWriter out;
   final PrintWriter err;
@@ -146,9 +158,7 @@ final class Session implements AutoCloseable {
   /** Reads Flux objects and inline markers from the files under {@code root}. */
   static Loaded read(Path root) {
     // One read of each file; only those that may hold a Flux object or a marker are decoded.
-    List<String> tokens = new ArrayList<>(SetterPatcher.TOKENS);
-    tokens.add(FluxObjects.TOKEN);
-    ManifestWalk.Screen screen = ManifestWalk.create().screen(root, tokens);
+    ManifestWalk.Screen screen = ManifestWalk.create().screen(root, TOKENS);
     return new Loaded(
         FluxAutomation.from(FluxObjects.of(root, screen.texts())),
         InlineMarkers.scan(screen.texts()),
@@ -202,8 +212,11 @@ final class Session implements AutoCloseable {
     return walk.unchangedSince(loaded.root(), loaded.screen());
   }
 
-  /** Whether a marked file names values from elsewhere, which the chart review looks for. */
-  private static boolean needsEveryFile(Loaded loaded) {
+  /**
+   * Whether a marked file names values from elsewhere, which the chart review looks for in every
+   * file: then a clone needs its whole work tree.
+   */
+  static boolean needsEveryFile(Loaded loaded) {
     for (String text : loaded.screen().texts().values()) {
       if (text.contains("valuesFrom") && SetterPatcher.TOKENS.stream().anyMatch(text::contains)) {
         // the chart review looks for the ConfigMaps and Secrets it names in every file

@@ -65,6 +65,14 @@ final class CheckedOut {
       for (int i = 0; i < index.getEntryCount(); i++) {
         DirCacheEntry e = index.getEntry(i);
         Path file = workTree.resolve(e.getPathString());
+        if (e.isAssumeValid()) {
+          // left out by a sparse checkout (its directory may not exist): still so, unless
+          // something wrote it since
+          if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+          }
+          continue;
+        }
         if (!realDirectory(file.getParent(), directories)
             || !unchanged(e, file, written, posix, hasher)) {
           return false;

@@ -1,5 +1,7 @@
 package dev.upkeep.publish.git;
 
+import dev.upkeep.patch.ManifestFiles;
+import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.publish.PublishException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +31,7 @@ import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -55,18 +58,34 @@ final class Clone implements AutoCloseable {
 
   private static final String TRACKING = "refs/upkeep/";
 
+  /** Blobs larger than this are always written: rare, and not worth reading to judge. */
+  private static final long SPARSE_MAX_JUDGED = 1 << 20;
+
   private final Repository repo;
   private final Git git;
   private final Path workTree;
 
-  private Clone(Repository repo, Path workTree) {
+  /** Tokens of a sparse checkout (see {@link JGitPublisher.Builder#sparseCheckout}); none: full. */
+  private final List<String> sparseTokens;
+
+  private Clone(Repository repo, Path workTree, List<String> sparseTokens) {
     this.repo = repo;
     this.git = new Git(repo);
     this.workTree = workTree;
+    this.sparseTokens = List.copyOf(sparseTokens);
   }
 
-  /** Opens the clone in {@code workTree}, creating an empty repository the first time. */
+  /** Opens the clone in {@code workTree} for full checkouts. */
   static Clone open(Path directory) throws IOException {
+    return open(directory, List.of());
+  }
+
+  /**
+   * Opens the clone in {@code workTree}, creating an empty repository the first time. With {@code
+   * sparseTokens}, a first checkout leaves out the manifests of plain ASCII that hold none of them;
+   * without, every checkout writes back whatever an earlier sparse one left out.
+   */
+  static Clone open(Path directory, List<String> sparseTokens) throws IOException {
     Path workTree = directory.toAbsolutePath().normalize();
     Files.createDirectories(workTree);
     Path dotGit = workTree.resolve(Constants.DOT_GIT);
@@ -85,7 +104,7 @@ final class Clone implements AutoCloseable {
       c.setString(ConfigConstants.CONFIG_GC_SECTION, null, "auto", "0");
       c.save();
     }
-    return new Clone(repo, workTree);
+    return new Clone(repo, workTree, sparseTokens);
   }
 
   Repository repository() {
@@ -172,12 +191,13 @@ final class Clone implements AutoCloseable {
    * removing files a previous, interrupted update left behind.
    */
   void checkout(ObjectId commit, boolean forceClean) throws IOException {
-    TreeCheck.requireSafe(repo, commit);
     Path marker = repo.getDirectory().toPath().resolve(DIRTY_MARKER);
     try {
       // A run reads the tree, then updates the same commit: its second checkout would only compare
       // every file with the index and rewrite nothing, at the cost of a pass over the whole tree.
+      // (A tree checked out already was checked before it was written.)
       if (Files.exists(marker) || !CheckedOut.matches(repo, workTree, commit)) {
+        TreeCheck.requireSafe(repo, commit);
         RefUpdate head = repo.updateRef(Constants.HEAD, true);
         head.setNewObjectId(commit);
         head.setForceUpdate(true);
@@ -188,6 +208,9 @@ final class Clone implements AutoCloseable {
       }
       if (forceClean || Files.exists(marker)) {
         git.clean().setCleanDirectories(true).setForce(true).call();
+      }
+      if (sparseTokens.isEmpty()) {
+        writeLeftOut();
       }
       Files.deleteIfExists(marker);
     } catch (GitAPIException e) {
@@ -248,33 +271,101 @@ final class Clone implements AutoCloseable {
         FileMode mode = tree.getFileMode(0);
         ObjectId id = tree.getObjectId(0);
         Path file = workTree.resolve(path);
-        directory(file.getParent(), directories);
         DirCacheEntry entry = new DirCacheEntry(path);
         entry.setFileMode(mode);
         entry.setObjectId(id);
         if (mode == FileMode.GITLINK) {
+          directory(file.getParent(), directories);
           directory(file, directories);
         } else if (mode == FileMode.SYMLINK) {
+          directory(file.getParent(), directories);
           String target = new String(reader.open(id).getCachedBytes(), StandardCharsets.UTF_8);
           Files.createSymbolicLink(file, Path.of(target));
         } else {
-          try (OutputStream out =
-              Files.newOutputStream(
-                  file, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS)) {
-            reader.open(id, Constants.OBJ_BLOB).copyTo(out);
+          ObjectLoader blob = reader.open(id, Constants.OBJ_BLOB);
+          if (leavesOut(tree.getNameString(), blob)) {
+            // in the index and every commit as it is, never on disk: Git's "assume unchanged"
+            entry.setLength(blob.getSize());
+            entry.setAssumeValid(true);
+          } else {
+            directory(file.getParent(), directories);
+            write(file, path, mode, blob, entry);
           }
-          if (mode == FileMode.EXECUTABLE_FILE && !file.toFile().setExecutable(true)) {
-            throw new IOException("cannot make " + path + " executable");
-          }
-          BasicFileAttributes attrs =
-              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          entry.setLength(attrs.size());
-          entry.setLastModified(attrs.lastModifiedTime().toInstant());
         }
         entries.add(entry);
       }
     }
     return entries;
+  }
+
+  /** Whether a sparse checkout leaves out the blob of a file named {@code name}. */
+  private boolean leavesOut(String name, ObjectLoader blob) throws IOException {
+    return !sparseTokens.isEmpty()
+        && ManifestFiles.isManifestName(name)
+        && blob.getSize() <= SPARSE_MAX_JUDGED
+        && !ManifestWalk.keeps(blob.getCachedBytes(), sparseTokens);
+  }
+
+  /**
+   * Writes {@code blob} as the new file {@code file} and records its stat data in {@code entry}.
+   */
+  private static void write(
+      Path file, String path, FileMode mode, ObjectLoader blob, DirCacheEntry entry)
+      throws IOException {
+    try (OutputStream out =
+        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS)) {
+      blob.copyTo(out);
+    }
+    if (mode == FileMode.EXECUTABLE_FILE && !file.toFile().setExecutable(true)) {
+      throw new IOException("cannot make " + path + " executable");
+    }
+    BasicFileAttributes attrs =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    entry.setLength(attrs.size());
+    entry.setLastModified(attrs.lastModifiedTime().toInstant());
+  }
+
+  /**
+   * Writes the files a sparse checkout left out (entries marked assume-unchanged) and clears their
+   * mark, so that a full checkout is whole again. A file found where one was left out is replaced:
+   * nothing in the clone wrote it.
+   */
+  private void writeLeftOut() throws IOException {
+    if (!hasLeftOut(DirCache.read(repo))) {
+      return;
+    }
+    DirCache index = repo.lockDirCache();
+    try (ObjectReader reader = repo.newObjectReader()) {
+      Set<Path> directories = new HashSet<>();
+      directories.add(workTree);
+      for (int i = 0; i < index.getEntryCount(); i++) {
+        DirCacheEntry entry = index.getEntry(i);
+        if (!entry.isAssumeValid()) {
+          continue;
+        }
+        String path = entry.getPathString();
+        Path file = workTree.resolve(path);
+        directory(file.getParent(), directories);
+        Files.deleteIfExists(file);
+        write(file, path, entry.getFileMode(), reader.open(entry.getObjectId()), entry);
+        entry.setAssumeValid(false);
+      }
+      index.write();
+      if (!index.commit()) {
+        throw new IOException("cannot write the index of " + workTree);
+      }
+    } finally {
+      index.unlock();
+    }
+  }
+
+  private static boolean hasLeftOut(DirCache index) {
+    for (int i = 0; i < index.getEntryCount(); i++) {
+      if (index.getEntry(i).isAssumeValid()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Creates {@code dir} and its parents inside the work tree, never through a link. */
@@ -362,6 +453,7 @@ final class Clone implements AutoCloseable {
                   ent.setFileMode(executable ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE);
                 }
                 ent.setObjectId(blob);
+                ent.setAssumeValid(false);
                 ent.setLength(bytes.length);
                 ent.setLastModified(modified);
               }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,6 +112,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
   private final int retries;
   private final Duration lockTimeout;
   private final Path configuredWorkDirectory;
+  private final List<String> sparseTokens;
   private volatile Path temporaryWorkDirectory;
 
   private JGitPublisher(Builder b, RemoteAccess remote) {
@@ -132,6 +134,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     this.retries = b.retries;
     this.lockTimeout = b.lockTimeout;
     this.configuredWorkDirectory = b.workDirectory;
+    this.sparseTokens = List.copyOf(b.sparseTokens);
   }
 
   /**
@@ -303,7 +306,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
   /** Runs {@code work} on the clone while holding the work directory's lock. */
   private <T> T locked(String what, CloneWork<T> work) {
     WorkDirectoryLock lock = WorkDirectoryLock.acquire(workDirectory(), lockTimeout);
-    try (Clone clone = Clone.open(cloneDirectory())) {
+    try (Clone clone = Clone.open(cloneDirectory(), sparseTokens)) {
       return work.run(clone);
     } catch (IOException e) {
       throw failure(what, e);
@@ -612,6 +615,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
     private Duration timeout = Duration.ofSeconds(60);
     private Duration lockTimeout = Duration.ofMinutes(5);
     private Path workDirectory;
+    private List<String> sparseTokens = List.of();
 
     private Builder(String remoteUrl) {
       this.remoteUrl = Objects.requireNonNull(remoteUrl, "remoteUrl");
@@ -785,6 +789,32 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
      */
     public Builder workDirectory(Path directory) {
       this.workDirectory = directory.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Leaves out of the work tree every manifest ({@code *.yaml}, {@code *.yml}, {@code
+     * Kustomization}) of plain ASCII whose bytes hold none of {@code asciiTokens}: such a file
+     * stays in the index and in every commit exactly as it is, marked as Git's "assume unchanged",
+     * but is never written. A pipeline whose files are a {@link
+     * dev.upkeep.patch.files.ManifestWalk} screened for the same tokens reads, patches and commits
+     * the same files either way, and the first checkout of a repository of ten thousand manifests
+     * then writes only the few that matter. Other files (charts, ignore files, anything not a
+     * manifest) are written as usual. A publisher without this option, on the same work directory,
+     * writes the files left out back before it works. No tokens (the default): a full checkout.
+     *
+     * <p>Use it only when nothing reads the work tree but for those tokens: a reader that looks for
+     * other text in manifests (ConfigMaps a HelmRelease's {@code valuesFrom} names, say) needs the
+     * full tree.
+     */
+    public Builder sparseCheckout(Collection<String> asciiTokens) {
+      for (String token : asciiTokens) {
+        if (token == null || token.isBlank() || !token.chars().allMatch(c -> c > 0 && c < 128)) {
+          throw new ConfigurationException(
+              "sparse checkout tokens must be ASCII text, got \"" + token + "\"");
+        }
+      }
+      this.sparseTokens = List.copyOf(asciiTokens);
       return this;
     }
 

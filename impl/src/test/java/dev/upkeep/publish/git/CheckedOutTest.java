@@ -84,6 +84,19 @@ class CheckedOutTest {
     assertThat(matches(commit)).isTrue();
   }
 
+  @Test
+  void holdsForASparseCheckoutWhoseLeftOutFilesAreStillMissing() throws IOException {
+    clone.close();
+    clone = Clone.open(tmp.resolve("sparse"), List.of("$imagepolicy"));
+    commit = commit(commit(null, "a.yaml", "a: 1\n"), "apps/b.yaml", "b: 2\n");
+    clone.checkout(commit, false);
+
+    assertThat(clone.workTree().resolve("a.yaml")).doesNotExist();
+    assertThat(matches(commit)).isTrue();
+    Files.writeString(clone.workTree().resolve("a.yaml"), "a: 1\n");
+    assertThat(matches(commit)).as("a file written where one was left out").isFalse();
+  }
+
   /** A commit of {@code file} on top of {@code base}'s tree (none when null), not checked out. */
   ObjectId commit(ObjectId base, String file, String content) throws IOException {
     PersonIdent who = new PersonIdent("Test", "test@example.test");

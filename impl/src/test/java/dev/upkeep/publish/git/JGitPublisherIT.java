@@ -535,6 +535,96 @@ class JGitPublisherIT {
   }
 
   @Nested
+  class SparseCheckout {
+    static final String CHART = "charts/app/templates/deployment.tpl";
+    static final String IGNORE = ".gitignore";
+    static final String UNICODE = "apps/dev/notes.yaml";
+
+    JGitPublisher.Builder sparse() {
+      return publisher().sparseCheckout(List.of("$imagepolicy"));
+    }
+
+    @BeforeEach
+    void moreFiles() {
+      remote.commit(
+          "main",
+          Map.of(
+              CHART, "kind: Deployment\n",
+              IGNORE, "secrets/\n",
+              UNICODE, "note: caf\u00e9 without a marker\n"),
+          "Jane Doe",
+          "Add a chart, an ignore file and notes");
+    }
+
+    @Test
+    void writesOnlyTheManifestsThatHoldATokenOrCannotBeJudgedAndEveryOtherFile() {
+      List<String> written =
+          sparse()
+              .build()
+              .inspect(
+                  tree ->
+                      List.of(DEV, PROD, CHART, IGNORE, UNICODE).stream()
+                          .filter(f -> Files.exists(tree.resolve(f)))
+                          .toList());
+
+      assertThat(written).containsExactly(DEV, CHART, IGNORE, UNICODE);
+    }
+
+    @Test
+    void commitsEveryFileItLeftOutUnchanged() {
+      sparse().build().publish(Updates.replace("6.5.3", "6.5.4", DEV));
+
+      assertThat(remote.files("develop")).isEqualTo(remote.files("main"));
+      assertThat(remote.readFile("develop", PROD)).contains(PROD_TEXT);
+      assertThat(remote.readFile("develop", DEV).orElseThrow()).contains("6.5.4");
+    }
+
+    @Test
+    void buildsOnAMovedBaseWithTheFilesItLeftOutAsTheBaseHasThem() {
+      JGitPublisher p = sparse().strategy(JGitPublisher.Strategy.REBUILD).build();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      remote.commit(
+          "main",
+          Map.of(PROD, "spec:\n  version: 6.6.0\n", "apps/qa/podinfo.yaml", "qa: true\n"),
+          "Jane Doe",
+          "Move prod and add qa");
+
+      p.publish(Updates.replace("6.5.3", "6.5.5", DEV));
+
+      assertThat(remote.files("develop")).isEqualTo(remote.files("main"));
+      assertThat(remote.readFile("develop", PROD)).contains("spec:\n  version: 6.6.0\n");
+      assertThat(remote.readFile("develop", "apps/qa/podinfo.yaml")).contains("qa: true\n");
+      assertThat(remote.readFile("develop", DEV).orElseThrow()).contains("6.5.5");
+    }
+
+    @Test
+    void aFullPublisherOnTheSameWorkDirectoryWritesTheLeftOutFilesBack() {
+      sparse().build().inspect(tree -> null);
+
+      String prod =
+          publisher()
+              .build()
+              .inspect(
+                  tree -> {
+                    try {
+                      return Files.readString(tree.resolve(PROD));
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
+
+      assertThat(prod).isEqualTo(PROD_TEXT);
+    }
+
+    @Test
+    void refusesATokenThatIsNotAscii() {
+      assertThatThrownBy(() -> publisher().sparseCheckout(List.of("caf\u00e9")))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("ASCII");
+    }
+  }
+
+  @Nested
   class Failures {
     @Test
     void namesAMissingBaseBranch() {
