@@ -73,6 +73,27 @@ class LauncherIT {
     assertThat(archives(install)).isEqualTo(written);
     assertThat(Files.getLastModifiedTime(written.get(0))).isEqualTo(stamp);
 
+    // the archive holds picocli's classes too (compiled for Java 5: an archive written at exit
+    // leaves them out, and every command loaded and verified them again)
+    Path loaded = tmp.resolve("loaded.txt");
+    List<String> command = new ArrayList<>(List.of(link.toString()));
+    command.addAll(List.of(plan));
+    CliProcess.Result logged =
+        CliProcess.run(
+            command,
+            work,
+            Map.of(
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "UPKEEP_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + loaded));
+    assertThat(logged.code()).as(logged.err()).isZero();
+    List<String> lines = Files.readAllLines(loaded);
+    assertThat(lines).anyMatch(l -> l.contains(" picocli.CommandLine source: shared objects file"));
+    // (the JVM cannot archive an old class it linked while dumping: a few of picocli's remain)
+    assertThat(lines.stream().filter(l -> l.contains("source: file:") && l.contains("upkeep.jar")))
+        .hasSizeLessThan(10);
+
     // a jar newer than its archive gets a new one, and the old one goes
     Files.setLastModifiedTime(
         install.resolve("upkeep.jar"), FileTime.fromMillis(stamp.toMillis() + 5000));
