@@ -67,7 +67,10 @@ final class Session implements AutoCloseable {
   final RepositoryOptions options;
   final PrintWriter out;
   final PrintWriter err;
-  private final Path workDir;
+
+  /** The work directory: {@code --work-dir}, else a temporary one made on first use. */
+  private Path workDir;
+
   private final boolean ownWorkDir;
 
   /** Publishers (and whatever else) to close with the session: their SSH clients, their clones. */
@@ -81,13 +84,9 @@ final class Session implements AutoCloseable {
     this.options = options;
     this.out = out;
     this.err = err;
-    try {
-      this.ownWorkDir = options.workDir == null;
-      this.workDir =
-          ownWorkDir ? Files.createTempDirectory("upkeep-cli") : options.workDir.toAbsolutePath();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a work directory", e);
-    }
+    this.ownWorkDir = options.workDir == null;
+    // A local plan never clones: no temporary directory (seeding its random name costs ~10 ms).
+    this.workDir = ownWorkDir ? null : options.workDir.toAbsolutePath();
   }
 
   /**
@@ -115,7 +114,14 @@ final class Session implements AutoCloseable {
   }
 
   /** The directory a remote repository is cloned into. */
-  Path cloneDirectory() {
+  synchronized Path cloneDirectory() {
+    if (workDir == null) {
+      try {
+        workDir = Files.createTempDirectory("upkeep-cli");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a work directory", e);
+      }
+    }
     return workDir.resolve("clone");
   }
 
@@ -379,10 +385,14 @@ final class Session implements AutoCloseable {
         err.println("upkeep: warning: " + e.getMessage());
       }
     }
-    if (!ownWorkDir) {
+    Path dir;
+    synchronized (this) {
+      dir = workDir;
+    }
+    if (!ownWorkDir || dir == null) {
       return;
     }
-    try (Stream<Path> walk = Files.walk(workDir)) {
+    try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // A leftover temporary directory is harmless.
