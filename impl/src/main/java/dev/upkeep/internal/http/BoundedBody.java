@@ -124,15 +124,7 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
       Object next = chunks.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
       if (next == null) {
         close();
-        throw new HttpFailure(
-            HttpFailure.Kind.TIMEOUT,
-            HttpTransport.authority(url)
-                + " sent no data for "
-                + readTimeout.toMillis()
-                + " ms while answering "
-                + Redaction.redact(url)
-                + "; try again later or raise the read timeout",
-            null);
+        throw stalled(url, readTimeout, null);
       }
       return next;
     } catch (InterruptedException e) {
@@ -144,6 +136,28 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
   }
 
   HttpFailure tooLarge() {
+    return tooLarge(url, limit, declaredLength);
+  }
+
+  private HttpFailure truncated(Throwable cause) {
+    return truncated(url, read, declaredLength, cause);
+  }
+
+  /** An answer that sent nothing for the read timeout while its body was read. */
+  static HttpFailure stalled(URI url, Duration readTimeout, Throwable cause) {
+    return new HttpFailure(
+        HttpFailure.Kind.TIMEOUT,
+        HttpTransport.authority(url)
+            + " sent no data for "
+            + readTimeout.toMillis()
+            + " ms while answering "
+            + Redaction.redact(url)
+            + "; try again later or raise the read timeout",
+        cause);
+  }
+
+  /** An answer longer than the call's limit ({@code declaredLength} -1 when not declared). */
+  static HttpFailure tooLarge(URI url, long limit, long declaredLength) {
     return new HttpFailure(
         HttpFailure.Kind.TOO_LARGE,
         "the answer of "
@@ -155,7 +169,8 @@ final class BoundedBody extends InputStream implements HttpResponse.BodySubscrib
         null);
   }
 
-  private HttpFailure truncated(Throwable cause) {
+  /** An answer whose connection closed after {@code read} bytes, before its end. */
+  static HttpFailure truncated(URI url, long read, long declaredLength, Throwable cause) {
     return new HttpFailure(
         HttpFailure.Kind.TRUNCATED,
         "the answer of "

@@ -18,8 +18,9 @@ import java.util.function.Function;
  *   <li>{@link RetryTransient}: {@code 429}/{@code 5xx}/dropped connections retried with {@code
  *       Retry-After} or jittered backoff, capped in attempts and in total wait;
  *   <li>{@link PlainHttpGuard}: no credential over plain HTTP except to loopback or insecure hosts;
- *   <li>{@link JdkExchange}: the JDK client with the proxy settings ({@link ProxyRules}), connect
- *       and read timeouts, and every body read through the call's limit ({@link BoundedBody}).
+ *   <li>{@link UrlConnectionExchange}, or {@link JdkExchange} for calls through a proxy ({@link
+ *       ProxyRules}) and methods such as {@code PATCH}: connect and read timeouts, and every body
+ *       read through the call's limit.
  * </ol>
  *
  * <p>Failures are {@link HttpFailure}s with one-line messages naming the host or URL without its
@@ -38,7 +39,7 @@ public final class HttpTransport implements AutoCloseable {
             new FollowRedirects(b.hosts),
             new RetryTransient(b),
             new PlainHttpGuard(b.hosts),
-            exchange);
+            new UrlConnectionExchange(b, exchange));
   }
 
   /**

@@ -24,9 +24,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The last step: one exchange on the JDK {@code HttpClient} (HTTP/1.1, proxies, connect timeout),
- * its body read through a {@link BoundedBody}. TLS is verified except with hosts allowed plain
- * HTTP.
+ * One exchange on the JDK {@code HttpClient} (HTTP/1.1, proxies, connect timeout), its body read
+ * through a {@link BoundedBody}. TLS is verified except with hosts allowed plain HTTP. {@link
+ * UrlConnectionExchange} hands it the calls it does not take itself: through a proxy, and methods
+ * such as {@code PATCH}.
  */
 final class JdkExchange implements Step {
   private final HttpTransport.Builder options;
@@ -207,7 +208,7 @@ final class JdkExchange implements Step {
       Thread.currentThread().interrupt();
       throw new HttpFailure(HttpFailure.Kind.INTERRUPTED, "interrupted while calling " + host, e);
     } catch (IOException e) {
-      throw failure(host, e);
+      throw failure(options, host, e);
     }
     BoundedBody body = (BoundedBody) response.body();
     long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1L);
@@ -230,7 +231,8 @@ final class JdkExchange implements Step {
     return reply;
   }
 
-  private HttpFailure failure(String host, IOException e) {
+  /** The failure of a call to {@code host} that threw {@code e}, in words a user can act on. */
+  static HttpFailure failure(HttpTransport.Builder options, String host, IOException e) {
     String noun = options.serverNoun;
     if (find(e, HttpConnectTimeoutException.class).isPresent()) {
       return new HttpFailure(
@@ -300,7 +302,7 @@ final class JdkExchange implements Step {
   }
 
   /** For hosts the user marked insecure (and loopback): self-signed certificates are accepted. */
-  private static SSLContext trustAll() {
+  static SSLContext trustAll() {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);

@@ -48,12 +48,17 @@ class HttpTransportCloseTest {
         .collect(Collectors.toList());
   }
 
+  /** A call the JDK client makes (HttpURLConnection has no PATCH), which starts its threads. */
+  private HttpCall patch() {
+    return HttpCall.of("PATCH", uri()).body("application/json", new byte[] {'{', '}'});
+  }
+
   @Test
   void closeStopsTheConnectionThreadsSoTheJvmCanExitAtOnceAndALaterCallStillWorks()
       throws InterruptedException {
     List<Thread> before = connectionThreads(); // other transports' threads, left to them
     HttpTransport transport = HttpTransport.builder().build();
-    assertThat(transport.fetch(HttpCall.get(uri())).text()).isEqualTo("hello");
+    assertThat(transport.fetch(patch()).text()).isEqualTo("hello");
     List<Thread> started = connectionThreads();
     started.removeAll(before);
     assertThat(started).isNotEmpty();
@@ -64,8 +69,17 @@ class HttpTransportCloseTest {
       t.join(5000);
       assertThat(t.isAlive()).as(t.getName()).isFalse();
     }
-    assertThat(transport.fetch(HttpCall.get(uri())).text()).isEqualTo("hello");
+    assertThat(transport.fetch(patch()).text()).isEqualTo("hello");
     transport.close();
+  }
+
+  @Test
+  void aDirectGetStartsNoConnectionThread() {
+    List<Thread> before = connectionThreads();
+    try (HttpTransport transport = HttpTransport.builder().build()) {
+      assertThat(transport.fetch(HttpCall.get(uri())).text()).isEqualTo("hello");
+      assertThat(connectionThreads()).containsExactlyInAnyOrderElementsOf(before);
+    }
   }
 
   @Test
