@@ -58,6 +58,9 @@ final class Clone implements AutoCloseable {
 
   private static final String TRACKING = "refs/upkeep/";
 
+  private static final Set<String> KUSTOMIZATIONS =
+      Set.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
   /** Blobs larger than this are always written: rare, and not worth reading to judge. */
   private static final long SPARSE_MAX_JUDGED = 1 << 20;
 
@@ -298,10 +301,14 @@ final class Clone implements AutoCloseable {
     return entries;
   }
 
-  /** Whether a sparse checkout leaves out the blob of a file named {@code name}. */
+  /**
+   * Whether a sparse checkout leaves out the blob of a file named {@code name}. Kustomization files
+   * are always written: the namespace they set is the namespace of the Flux objects beside them.
+   */
   private boolean leavesOut(String name, ObjectLoader blob) throws IOException {
     return !sparseTokens.isEmpty()
         && ManifestFiles.isManifestName(name)
+        && !KUSTOMIZATIONS.contains(name)
         && blob.getSize() <= SPARSE_MAX_JUDGED
         && !ManifestWalk.keeps(blob.getCachedBytes(), sparseTokens);
   }

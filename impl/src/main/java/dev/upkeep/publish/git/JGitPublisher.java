@@ -799,9 +799,10 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
      * but is never written. A pipeline whose files are a {@link
      * dev.upkeep.patch.files.ManifestWalk} screened for the same tokens reads, patches and commits
      * the same files either way, and the first checkout of a repository of ten thousand manifests
-     * then writes only the few that matter. Other files (charts, ignore files, anything not a
-     * manifest) are written as usual. A publisher without this option, on the same work directory,
-     * writes the files left out back before it works. No tokens (the default): a full checkout.
+     * then writes only the few that matter. Kustomization files (whose namespace applies to the
+     * Flux objects beside them) and other files (charts, ignore files, anything not a manifest) are
+     * written as usual. A publisher without this option, on the same work directory, writes the
+     * files left out back before it works. No tokens (the default): a full checkout.
      *
      * <p>Use it only when nothing reads the work tree but for those tokens: a reader that looks for
      * other text in manifests (ConfigMaps a HelmRelease's {@code valuesFrom} names, say) needs the

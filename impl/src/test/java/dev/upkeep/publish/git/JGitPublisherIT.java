@@ -539,6 +539,7 @@ class JGitPublisherIT {
     static final String CHART = "charts/app/templates/deployment.tpl";
     static final String IGNORE = ".gitignore";
     static final String UNICODE = "apps/dev/notes.yaml";
+    static final String KUSTOMIZATION = "flux/kustomization.yaml";
 
     JGitPublisher.Builder sparse() {
       return publisher().sparseCheckout(List.of("$imagepolicy"));
@@ -551,23 +552,24 @@ class JGitPublisherIT {
           Map.of(
               CHART, "kind: Deployment\n",
               IGNORE, "secrets/\n",
+              KUSTOMIZATION, "namespace: flux-system\n",
               UNICODE, "note: caf\u00e9 without a marker\n"),
           "Jane Doe",
           "Add a chart, an ignore file and notes");
     }
 
     @Test
-    void writesOnlyTheManifestsThatHoldATokenOrCannotBeJudgedAndEveryOtherFile() {
+    void writesOnlyTheManifestsThatHoldATokenOrCannotBeJudgedKustomizationsAndEveryOtherFile() {
       List<String> written =
           sparse()
               .build()
               .inspect(
                   tree ->
-                      List.of(DEV, PROD, CHART, IGNORE, UNICODE).stream()
+                      List.of(DEV, PROD, CHART, IGNORE, KUSTOMIZATION, UNICODE).stream()
                           .filter(f -> Files.exists(tree.resolve(f)))
                           .toList());
 
-      assertThat(written).containsExactly(DEV, CHART, IGNORE, UNICODE);
+      assertThat(written).containsExactly(DEV, CHART, IGNORE, KUSTOMIZATION, UNICODE);
     }
 
     @Test
