@@ -129,7 +129,7 @@ public final class CliFloorBenchmark {
       row("plan, each added file", perFilePlan, perFileRead, "µs");
 
       runFigures(rounds, upkeep, floor, small, registry, work);
-      renovate(smallRepo, small);
+      renovate(small, registry, work);
     }
   }
 
@@ -208,18 +208,37 @@ public final class CliFloorBenchmark {
         upkeep[1] / (double) Math.max(1, floor[1]));
   }
 
-  private static void renovate(Path repo, int files) {
+  /**
+   * Renovate's time on the same repository, written again as a Git repository (its local platform
+   * reads one), offline against the same registry: {@code --platform=local --dry-run=lookup}, the
+   * registry marked insecure, its {@code flux} and {@code kubernetes} managers reading every YAML
+   * file.
+   */
+  private static void renovate(int files, FakeOciRegistry registry, Path work) throws IOException {
     String renovate = System.getenv("RENOVATE");
     if (renovate == null) {
       System.out.printf(
           Locale.ROOT, "%-44s %8s      (set RENOVATE=/path/to/renovate)%n", "Renovate", "-");
       return;
     }
+    Path copy = generate(work.resolve("renovate"), files, registry);
+    git(copy, "init", "-q", "-b", "main");
+    git(copy, "add", "-A");
+    git(copy, "-c", "user.name=Bench", "-c", "user.email=b@example.com", "commit", "-qm", "seed");
+    Path config = work.resolve("renovate.json");
+    Files.writeString(
+        config,
+        "{\"onboarding\": false, \"requireConfig\": \"optional\",\n"
+            + " \"hostRules\": [{\"matchHost\": \""
+            + registry.host()
+            + "\", \"insecureRegistry\": true}],\n"
+            + " \"flux\": {\"fileMatch\": [\"\\\\.ya?ml$\"]},\n"
+            + " \"kubernetes\": {\"fileMatch\": [\"\\\\.ya?ml$\"]}}\n");
     long ms =
         exec(
             List.of(renovate, "--platform=local", "--dry-run=lookup"),
-            repo,
-            Map.of("LOG_LEVEL", "warn", "RENOVATE_CONFIG_FILE", "/dev/null"));
+            copy,
+            Map.of("LOG_LEVEL", "warn", "RENOVATE_CONFIG_FILE", config.toString()));
     System.out.printf(
         Locale.ROOT, "%-44s %8d ms%n", String.format("Renovate, %,d files", files), ms);
   }
