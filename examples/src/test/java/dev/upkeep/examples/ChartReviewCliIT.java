@@ -38,6 +38,22 @@ class ChartReviewCliIT {
         + "      color: red\n";
   }
 
+  /** podinfo 1.2.3 sets ui.color; 1.3.0 renamed it ui.colour. */
+  static void pushPodinfo(FakeOciRegistry registry) {
+    registry.pushChart(
+        "charts/podinfo", HelmChart.of("podinfo", "1.2.3").withValues("ui:\n  color: blue\n"));
+    registry.pushChart(
+        "charts/podinfo", HelmChart.of("podinfo", "1.3.0").withValues("ui:\n  colour: blue\n"));
+  }
+
+  /** Makes {@code repo} a Git repository whose {@code main} holds every file in it. */
+  static void commitAll(Path repo) throws Exception {
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("base").setAuthor("t", "t@example.com").setSign(false).call();
+    }
+  }
+
   static int upkeep(StringWriter out, String... args) {
     return UpkeepCommand.execute(new PrintWriter(out), new PrintWriter(out), args);
   }
@@ -45,17 +61,11 @@ class ChartReviewCliIT {
   @Test
   void planShowsTheRemovedKeyAndVerifyFailsOnItUnlessAllowed(
       FakeOciRegistry registry, @TempDir Path repo) throws Exception {
-    registry.pushChart(
-        "charts/podinfo", HelmChart.of("podinfo", "1.2.3").withValues("ui:\n  color: blue\n"));
-    registry.pushChart(
-        "charts/podinfo", HelmChart.of("podinfo", "1.3.0").withValues("ui:\n  colour: blue\n"));
+    pushPodinfo(registry);
     Path file = repo.resolve("apps/podinfo.yaml");
     Files.createDirectories(file.getParent());
     Files.writeString(file, release(registry, "1.2.3"));
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      git.add().addFilepattern(".").call();
-      git.commit().setMessage("base").setAuthor("t", "t@example.com").setSign(false).call();
-    }
+    commitAll(repo);
     String[] common = {"--repo", repo.toString(), "--insecure-registry", registry.host()};
 
     StringWriter plan = new StringWriter();
@@ -85,10 +95,7 @@ class ChartReviewCliIT {
   @Test
   void aRemoteRunReadsTheValuesFromConfigMapThatHoldsNoMarker(
       FakeOciRegistry registry, @TempDir Path repo) throws Exception {
-    registry.pushChart(
-        "charts/podinfo", HelmChart.of("podinfo", "1.2.3").withValues("ui:\n  color: blue\n"));
-    registry.pushChart(
-        "charts/podinfo", HelmChart.of("podinfo", "1.3.0").withValues("ui:\n  colour: blue\n"));
+    pushPodinfo(registry);
     Path file = repo.resolve("apps/podinfo.yaml");
     Files.createDirectories(file.getParent());
     Files.writeString(
@@ -102,10 +109,7 @@ class ChartReviewCliIT {
         repo.resolve("apps/values.yaml"),
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-values\ndata:\n"
             + "  values.yaml: |\n    ui:\n      color: red\n");
-    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      git.add().addFilepattern(".").call();
-      git.commit().setMessage("base").setAuthor("t", "t@example.com").setSign(false).call();
-    }
+    commitAll(repo);
     String url = repo.toUri().toString();
 
     StringWriter plan = new StringWriter();
