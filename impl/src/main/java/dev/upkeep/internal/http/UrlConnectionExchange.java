@@ -13,6 +13,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,9 @@ final class UrlConnectionExchange implements Step {
       throw new IllegalStateException(e); // METHODS holds only what it accepts
     }
     c.setRequestProperty("User-Agent", options.userAgent);
+    // what the JDK client sends when a call names none (HttpURLConnection's own default is a
+    // browser's list of image types)
+    c.setRequestProperty("Accept", "*/*");
     if (call.contentType != null) {
       c.setRequestProperty("Content-Type", call.contentType);
     }
@@ -121,7 +126,10 @@ final class UrlConnectionExchange implements Step {
         .forEach(
             (name, values) -> {
               if (name != null) { // the status line
-                headers.put(name, values);
+                // HttpURLConnection lists a repeated header's values last first
+                List<String> sent = new ArrayList<>(values);
+                Collections.reverse(sent);
+                headers.put(name, List.copyOf(sent));
               }
             });
     long declared = c.getContentLengthLong();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class UrlConnectionExchangeTest {
   private HttpServer server;
   private final List<String> seen = new ArrayList<>();
+  private final List<String> accepts = new ArrayList<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -34,9 +35,12 @@ class UrlConnectionExchangeTest {
                     + exchange.getRequestURI()
                     + " "
                     + exchange.getRequestHeaders().getFirst("Authorization"));
+            accepts.add(exchange.getRequestHeaders().getFirst("Accept"));
           }
           byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"registry\"");
+          exchange.getResponseHeaders().add("Link", "</v2/a?last=0>; rel=\"first\"");
+          exchange.getResponseHeaders().add("Link", "</v2/a?last=9>; rel=\"next\"");
           exchange.sendResponseHeaders(401, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -72,6 +76,25 @@ class UrlConnectionExchangeTest {
       assertThat(seen).containsExactly("GET /v2/ null");
     } finally {
       Authenticator.setDefault(null);
+    }
+  }
+
+  @Test
+  void keepsARepeatedHeadersValuesInTheOrderSentAsTheJdkClientDoes() {
+    try (HttpTransport transport = HttpTransport.builder().build()) {
+      HttpReply reply = transport.fetch(HttpCall.get(uri()));
+
+      assertThat(reply.header("link")).hasValue("</v2/a?last=0>; rel=\"first\"");
+    }
+  }
+
+  @Test
+  void acceptsAnythingUnlessTheCallSaysOtherwise() {
+    try (HttpTransport transport = HttpTransport.builder().build()) {
+      transport.fetch(HttpCall.get(uri()));
+      transport.fetch(HttpCall.get(uri()).header("Accept", "application/json"));
+
+      assertThat(accepts).containsExactly("*/*", "application/json");
     }
   }
 
