@@ -3,19 +3,28 @@ package dev.upkeep.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Authenticator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UrlConnectionExchangeTest {
   private HttpServer server;
@@ -95,6 +104,63 @@ class UrlConnectionExchangeTest {
       transport.fetch(HttpCall.get(uri()).header("Accept", "application/json"));
 
       assertThat(accepts).containsExactly("*/*", "application/json");
+    }
+  }
+
+  @Test
+  void speaksTlsWithASelfSignedLoopbackServerAsWithAnInsecureHost(@TempDir Path tmp)
+      throws Exception {
+    Path keystore = tmp.resolve("server.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=registry.example",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    keytool.getInputStream().readAllBytes();
+    assertThat(keytool.waitFor()).isZero();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(ks, "changeit".toCharArray());
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    HttpsServer tls =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    tls.setHttpsConfigurator(new HttpsConfigurator(context));
+    tls.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "{\"tags\":[]}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    tls.start();
+    try (HttpTransport transport = HttpTransport.builder().build()) {
+      // a certificate for another name, signed by nobody: accepted only because loopback is
+      // treated as an insecure host, as Docker does
+      URI url = URI.create("https://127.0.0.1:" + tls.getAddress().getPort() + "/v2/a/tags/list");
+
+      assertThat(transport.fetch(HttpCall.get(url)).text()).isEqualTo("{\"tags\":[]}");
+    } finally {
+      tls.stop(0);
     }
   }
 
