@@ -73,6 +73,28 @@ class LauncherIT {
     assertThat(archives(install)).isEqualTo(written);
     assertThat(Files.getLastModifiedTime(written.get(0))).isEqualTo(stamp);
 
+    // another command adds the classes it loads to the archive, once
+    String[] update = {
+      "run", "--in-place", "--repo", repo.toString(), "--insecure-registry", registry.host()
+    };
+    CliProcess.Result other = run(link, work, update);
+    assertThat(other.code()).as(other.err()).isZero();
+    assertThat(archives(install)).hasSize(1);
+    FileTime extended = Files.getLastModifiedTime(archives(install).get(0));
+    assertThat(extended).isGreaterThan(stamp);
+    Path covers =
+        install.resolve(
+            archives(install).get(0).getFileName().toString().replace(".jsa", ".commands"));
+    assertThat(Files.readAllLines(covers)).containsExactly("plan", "run");
+    assertThat(
+            Files.readAllLines(
+                install.resolve(covers.getFileName().toString().replace(".commands", ".classes"))))
+        .contains("dev/upkeep/cli/RunCommand", "dev/upkeep/cli/PlanCommand");
+    CliProcess.Result again = run(link, work, update);
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(Files.getLastModifiedTime(archives(install).get(0))).isEqualTo(extended);
+    stamp = extended;
+
     // the archive holds picocli's classes too (compiled for Java 5: an archive written at exit
     // leaves them out, and every command loaded and verified them again)
     Path loaded = tmp.resolve("loaded.txt");
