@@ -108,6 +108,26 @@ public final class FluxObjects {
     return new FluxObjects(objects, findings);
   }
 
+  /**
+   * The Flux objects an automation reads ({@link FluxAutomation#from}), of manifests already read:
+   * as {@link #of}, except that a file whose only Flux API is {@code helm.toolkit.fluxcd.io} and
+   * that never says {@code chartRef} is not parsed. An automation reads a HelmRelease only for the
+   * OCIRepository its {@code spec.chartRef} names, and a repository of many releases spent most of
+   * its parsing on them. Other readers ({@code verify} compares releases) use {@link #of}.
+   */
+  public static FluxObjects forAutomation(Path root, Map<Path, String> texts) {
+    Map<Path, String> read = new LinkedHashMap<>();
+    texts.forEach(
+        (rel, content) -> {
+          if (content.contains("image.toolkit.fluxcd.io")
+              || content.contains("source.toolkit.fluxcd.io")
+              || (content.contains("helm.toolkit.fluxcd.io") && content.contains("chartRef"))) {
+            read.put(rel, content);
+          }
+        });
+    return of(root, read);
+  }
+
   private static LoadSettings settings() {
     return LoadSettings.builder()
         .setMaxAliasesForCollections(50)

@@ -166,7 +166,7 @@ final class Session implements AutoCloseable {
     // One read of each file; only those that may hold a Flux object or a marker are decoded.
     ManifestWalk.Screen screen = ManifestWalk.create().screen(root, TOKENS);
     return new Loaded(
-        FluxAutomation.from(FluxObjects.of(root, screen.texts())),
+        FluxAutomation.from(FluxObjects.forAutomation(root, screen.texts())),
         InlineMarkers.scan(screen.texts()),
         root,
         screen);
