@@ -56,6 +56,9 @@ final class Clone implements AutoCloseable {
   /** Written before an update touches the tree, removed once the tree is clean again. */
   private static final String DIRTY_MARKER = "upkeep-dirty";
 
+  /** Written when a sparse checkout leaves a file out, removed once every file is written back. */
+  private static final String SPARSE_MARKER = "upkeep-sparse";
+
   private static final String TRACKING = "refs/upkeep/";
 
   private static final Set<String> KUSTOMIZATIONS =
@@ -238,6 +241,10 @@ final class Clone implements AutoCloseable {
     }
     removeLeftovers();
     List<DirCacheEntry> entries = writeFiles(commit);
+    if (entries.stream().anyMatch(DirCacheEntry::isAssumeValid)) {
+      // before the index holds them: a full checkout then knows to write them back
+      Files.writeString(repo.getDirectory().toPath().resolve(SPARSE_MARKER), "");
+    }
     // Locked only now that the files are written: JGit blanks the size of an entry whose file is
     // not older than the lock ("racily clean"), and every later checkout then reads that file
     // again. A lock taken before writing thousands of files blanked most of them.
@@ -338,7 +345,13 @@ final class Clone implements AutoCloseable {
    * nothing in the clone wrote it.
    */
   private void writeLeftOut() throws IOException {
+    // Only a first checkout leaves files out, and it leaves a mark: no index to read without one.
+    Path mark = repo.getDirectory().toPath().resolve(SPARSE_MARKER);
+    if (!Files.exists(mark)) {
+      return;
+    }
     if (!hasLeftOut(DirCache.read(repo))) {
+      Files.deleteIfExists(mark);
       return;
     }
     DirCache index = repo.lockDirCache();
@@ -364,6 +377,7 @@ final class Clone implements AutoCloseable {
     } finally {
       index.unlock();
     }
+    Files.deleteIfExists(mark);
   }
 
   private static boolean hasLeftOut(DirCache index) {
