@@ -25,6 +25,7 @@ import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -438,6 +439,17 @@ final class Clone implements AutoCloseable {
     Files.deleteIfExists(repo.getDirectory().toPath().resolve(DIRTY_MARKER));
   }
 
+  /**
+   * An inserter that writes the new blobs and trees of an update as one pack, as a fetch does,
+   * instead of a file each (a hundred changed files made 150 loose objects in up to 256
+   * directories: 80 ms of a run on a file system where creating files is slow).
+   */
+  private ObjectInserter packInserter() {
+    return repo.getObjectDatabase() instanceof ObjectDirectory
+        ? ((ObjectDirectory) repo.getObjectDatabase()).newPackInserter()
+        : repo.newObjectInserter();
+  }
+
   /** Records that an update is about to write into the tree. */
   void markDirty() throws IOException {
     Files.writeString(repo.getDirectory().toPath().resolve(DIRTY_MARKER), "");
@@ -449,7 +461,7 @@ final class Clone implements AutoCloseable {
    */
   ObjectId stage(List<String> paths) throws IOException {
     DirCache index = repo.lockDirCache();
-    try (ObjectInserter inserter = repo.newObjectInserter()) {
+    try (ObjectInserter inserter = packInserter()) {
       DirCacheEditor editor = index.editor();
       for (String path : paths) {
         path = TreeCheck.requireCommittable(workTree, path);
