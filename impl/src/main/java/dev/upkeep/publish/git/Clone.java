@@ -1,5 +1,6 @@
 package dev.upkeep.publish.git;
 
+import dev.upkeep.Redaction;
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.publish.PublishException;
@@ -64,6 +65,15 @@ final class Clone implements AutoCloseable {
 
   private static final Set<String> KUSTOMIZATIONS =
       Set.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
+  /**
+   * A clone kept across runs gains a pack with each fetch that brings objects and with each update:
+   * past this many, {@link #repackWhenCrowded} packs them into one, as {@code git gc --auto} would
+   * (the clone's own {@code gc.auto} is off, so that JGit never starts one in the middle of a run).
+   */
+  static final int MAX_PACKS = 50;
+
+  private static final System.Logger LOG = Redaction.logger(Clone.class.getName());
 
   /** Blobs larger than this are always written: rare, and not worth reading to judge. */
   private static final long SPARSE_MAX_JUDGED = 1 << 20;
@@ -448,6 +458,53 @@ final class Clone implements AutoCloseable {
     return repo.getObjectDatabase() instanceof ObjectDirectory
         ? ((ObjectDirectory) repo.getObjectDatabase()).newPackInserter()
         : repo.newObjectInserter();
+  }
+
+  /** Packs every object into one pack when the clone holds more than {@link #MAX_PACKS}. */
+  void repackWhenCrowded() {
+    repackWhenCrowded(MAX_PACKS);
+  }
+
+  /**
+   * Packs every object into one pack when the clone holds more than {@code maxPacks}. A failure is
+   * logged and costs nothing else: the run goes on with the packs as they are.
+   */
+  void repackWhenCrowded(int maxPacks) {
+    try {
+      if (packs() <= maxPacks) {
+        return;
+      }
+      // The work directory's lock is held: nothing else reads these packs, so the old ones go at
+      // once rather than after Git's hour of grace (in memory only, for this repack).
+      repo.getConfig()
+          .setString(
+              ConfigConstants.CONFIG_GC_SECTION,
+              null,
+              ConfigConstants.CONFIG_KEY_PRUNEPACKEXPIRE,
+              "now");
+      git.gc().call();
+    } catch (IOException | GitAPIException | RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "cannot repack the clone in {0}: {1}",
+          workTree,
+          e.getMessage());
+    }
+  }
+
+  /** How many packs the clone's object directory holds. */
+  int packs() throws IOException {
+    Path dir = repo.getDirectory().toPath().resolve("objects").resolve("pack");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int n = 0;
+    try (java.nio.file.DirectoryStream<Path> packs = Files.newDirectoryStream(dir, "*.pack")) {
+      for (Path ignored : packs) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Records that an update is about to write into the tree. */

@@ -307,6 +307,7 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
   private <T> T locked(String what, CloneWork<T> work) {
     WorkDirectoryLock lock = WorkDirectoryLock.acquire(workDirectory(), lockTimeout);
     try (Clone clone = Clone.open(cloneDirectory(), sparseTokens)) {
+      clone.repackWhenCrowded();
       return work.run(clone);
     } catch (IOException e) {
       throw failure(what, e);

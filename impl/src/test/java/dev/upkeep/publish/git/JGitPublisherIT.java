@@ -535,6 +535,28 @@ class JGitPublisherIT {
   }
 
   @Nested
+  class Maintenance {
+    @Test
+    void repacksAClonePastItsLimitOfPacksAndGoesOnWorking() throws Exception {
+      JGitPublisher p = publisher().build();
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+      p.publish(Updates.replace("6.5.4", "6.5.5", DEV));
+      p.publish(Updates.replace("6.5.5", "6.5.6", DEV));
+      try (Clone clone = Clone.open(work.resolve("clone"))) {
+        assertThat(clone.packs()).as("a pack per fetch and per update").isGreaterThan(2);
+
+        clone.repackWhenCrowded(2);
+
+        assertThat(clone.packs()).isEqualTo(1);
+      }
+
+      p.publish(Updates.replace("6.5.6", "6.5.7", DEV));
+      assertThat(remote.readFile("develop", DEV).orElseThrow()).contains("6.5.7");
+      assertThat(remote.log("develop")).hasSize(5);
+    }
+  }
+
+  @Nested
   class SparseCheckout {
     static final String CHART = "charts/app/templates/deployment.tpl";
     static final String IGNORE = ".gitignore";
