@@ -182,7 +182,8 @@ final class PipelineRun {
                       pipeline.changeRequestTitle(),
                       body.toMarkdown(),
                       pipeline.labels(),
-                      pipeline.reviewers()));
+                      pipeline.reviewers(),
+                      head));
     } catch (UpkeepException e) {
       // The commit is pushed: report that, and the failed request, rather than lose both.
       String what =
@@ -198,6 +199,25 @@ final class PipelineRun {
       findings.add(f);
       notify(l -> l.finding(f));
       return Optional.empty();
+    }
+    if (cr.declined()) {
+      // A person said no to exactly what the branch holds: say so, and leave it closed.
+      Finding f =
+          Finding.warning(
+              "",
+              0,
+              "pull request #"
+                  + cr.number()
+                  + " ("
+                  + cr.url()
+                  + ") was closed without merging while \""
+                  + r.branch()
+                  + "\" was at "
+                  + head
+                  + "; not opening it again until the branch changes");
+      findings.add(f);
+      notify(l -> l.finding(f));
+      return Optional.of(cr);
     }
     notify(l -> l.changeRequestOpened(cr));
     return Optional.of(cr);

@@ -294,6 +294,7 @@ public record UpdateReport(
               m.put("number", c.number());
               m.put("url", c.url().toString());
               m.put("created", c.created());
+              m.put("declined", c.declined());
               return m;
             }));
     return Json.write(root);
@@ -453,7 +454,10 @@ public record UpdateReport(
         });
     changeRequest.ifPresent(
         c ->
-            out.append(c.created() ? "opened " : "updated ")
+            out.append(
+                    c.declined()
+                        ? "closed without merging, not reopened: "
+                        : c.created() ? "opened " : "updated ")
                 .append("pull request #")
                 .append(c.number())
                 .append(' ')

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param body the description, in Markdown
  * @param labels labels to set (may be empty)
  * @param reviewers user names to ask for review (may be empty)
+ * @param headCommit the commit the source branch is at, when known (empty otherwise): a request a
+ *     person closed without merging while the branch was at this very commit is not opened again
  */
 public record ChangeRequestSpec(
     String sourceBranch,
@@ -20,7 +22,19 @@ public record ChangeRequestSpec(
     String title,
     String body,
     List<String> labels,
-    List<String> reviewers) {
+    List<String> reviewers,
+    String headCommit) {
+
+  /** A spec that does not know the source branch's commit. */
+  public ChangeRequestSpec(
+      String sourceBranch,
+      String targetBranch,
+      String title,
+      String body,
+      List<String> labels,
+      List<String> reviewers) {
+    this(sourceBranch, targetBranch, title, body, labels, reviewers, "");
+  }
 
   /** Validates and copies. */
   public ChangeRequestSpec {
@@ -30,6 +44,7 @@ public record ChangeRequestSpec(
     body = Redaction.redact(Objects.requireNonNull(body, "body"));
     labels = List.copyOf(labels);
     reviewers = List.copyOf(reviewers);
+    Objects.requireNonNull(headCommit, "headCommit");
     if (sourceBranch.equals(targetBranch)) {
       throw new IllegalArgumentException(
           "a change request needs two branches, got \"" + sourceBranch + "\" for both");

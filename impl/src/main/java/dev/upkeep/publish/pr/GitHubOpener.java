@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Opens or updates a GitHub pull request through the REST API ({@code api.github.com} or a GitHub
@@ -69,6 +70,12 @@ public final class GitHubOpener implements ChangeRequestOpener, AutoCloseable {
                 + OpenerSettings.encode(spec.targetBranch())
                 + "&per_page=10");
     List<?> found = RestClient.list(open);
+    if (found.isEmpty() && !spec.headCommit().isEmpty()) {
+      Optional<ChangeRequest> declined = declined(repo, spec);
+      if (declined.isPresent()) {
+        return declined.get();
+      }
+    }
     Object pr;
     boolean created;
     if (!found.isEmpty()) {
@@ -100,6 +107,32 @@ public final class GitHubOpener implements ChangeRequestOpener, AutoCloseable {
           Map.of("reviewers", allReviewers));
     }
     return new ChangeRequest(number, URI.create(RestClient.text(pr, "html_url")), created);
+  }
+
+  /**
+   * The most recent pull requests from the spec's branch into its target that were closed without
+   * merging, the first whose head is the spec's head commit: a person declined exactly this.
+   */
+  private Optional<ChangeRequest> declined(String repo, ChangeRequestSpec spec) {
+    List<?> closed =
+        RestClient.list(
+            client.get(
+                repo
+                    + "/pulls?state=closed&head="
+                    + OpenerSettings.encode(owner + ":" + spec.sourceBranch())
+                    + "&base="
+                    + OpenerSettings.encode(spec.targetBranch())
+                    + "&per_page=10"));
+    for (Object pr : closed) {
+      if (RestClient.field(pr, "merged_at") == null
+          && spec.headCommit().equals(RestClient.text(RestClient.field(pr, "head"), "sha"))) {
+        return Optional.of(
+            ChangeRequest.declined(
+                RestClient.number(pr, "number", "GitHub"),
+                URI.create(RestClient.text(pr, "html_url"))));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

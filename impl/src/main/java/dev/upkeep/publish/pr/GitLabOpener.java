@@ -54,6 +54,23 @@ public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
                     + OpenerSettings.encode(spec.sourceBranch())
                     + "&target_branch="
                     + OpenerSettings.encode(spec.targetBranch())));
+    if (found.isEmpty() && !spec.headCommit().isEmpty()) {
+      // closed, not merged (GitLab says "merged" for those), at the very commit the branch is at
+      for (Object closed :
+          RestClient.list(
+              client.get(
+                  path
+                      + "/merge_requests?state=closed&source_branch="
+                      + OpenerSettings.encode(spec.sourceBranch())
+                      + "&target_branch="
+                      + OpenerSettings.encode(spec.targetBranch())))) {
+        if (spec.headCommit().equals(RestClient.text(closed, "sha"))) {
+          return ChangeRequest.declined(
+              RestClient.number(closed, "iid", "GitLab"),
+              URI.create(RestClient.text(closed, "web_url")));
+        }
+      }
+    }
     List<String> allLabels = OpenerSettings.union(labels, spec.labels());
     Object mr;
     boolean created;

@@ -59,7 +59,17 @@ public final class GiteaOpener implements ChangeRequestOpener, AutoCloseable {
     // Resolve labels first, so an unknown label fails before anything is opened.
     List<String> allLabels = OpenerSettings.union(labels, spec.labels());
     List<Long> labelIds = allLabels.isEmpty() ? List.of() : labelIds(repo, allLabels);
-    Object pr = findOpen(repo, spec);
+    Object pr = find(repo, spec, "open");
+    if (pr == null && !spec.headCommit().isEmpty()) {
+      Object closed = find(repo, spec, "closed");
+      if (closed != null
+          && !Boolean.TRUE.equals(RestClient.field(closed, "merged"))
+          && spec.headCommit().equals(RestClient.text(RestClient.field(closed, "head"), "sha"))) {
+        return ChangeRequest.declined(
+            RestClient.number(closed, "number", "Gitea"),
+            URI.create(RestClient.text(closed, "html_url")));
+      }
+    }
     boolean created;
     if (pr != null) {
       long number = RestClient.number(pr, "number", "Gitea");
@@ -91,10 +101,18 @@ public final class GiteaOpener implements ChangeRequestOpener, AutoCloseable {
     return new ChangeRequest(number, URI.create(RestClient.text(pr, "html_url")), created);
   }
 
-  private Object findOpen(String repo, ChangeRequestSpec spec) {
-    for (int page = 1; page <= MAX_PAGES; page++) {
+  /**
+   * The first pull request in {@code state} from the spec's branch into its target, or null: any
+   * open one, or among the most recently updated closed ones (one page).
+   */
+  private Object find(String repo, ChangeRequestSpec spec, String state) {
+    boolean closed = state.equals("closed");
+    String order = closed ? "&sort=recentupdate" : "";
+    for (int page = 1; page <= (closed ? 1 : MAX_PAGES); page++) {
       List<?> prs =
-          RestClient.list(client.get(repo + "/pulls?state=open&limit=" + PAGE + "&page=" + page));
+          RestClient.list(
+              client.get(
+                  repo + "/pulls?state=" + state + order + "&limit=" + PAGE + "&page=" + page));
       for (Object pr : prs) {
         if (spec.sourceBranch().equals(RestClient.text(RestClient.field(pr, "head"), "ref"))
             && spec.targetBranch().equals(RestClient.text(RestClient.field(pr, "base"), "ref"))) {

@@ -95,4 +95,36 @@ class GitLabOpenerIT {
         .hasMessage("GitLab has no user \"jane\" to ask for review on platform/gitops/fleet");
     assertThat(host.lines()).doesNotContain("POST " + PROJECT + "/merge_requests");
   }
+
+  @Test
+  void opensNoMergeRequestAPersonClosedAtTheBranchsCurrentCommit() {
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    host.on(LIST, 200, "[]")
+        .on(
+            "GET "
+                + PROJECT
+                + "/merge_requests?state=closed&source_branch=develop&target_branch=main",
+            200,
+            "[{\"iid\": 4, \"sha\": \"ffffffffffffffffffffffffffffffffffffffff\","
+                + " \"web_url\": \"https://gitlab.com/platform/gitops/fleet/-/merge_requests/4\"},"
+                + " {\"iid\": 3, \"sha\": \""
+                + sha
+                + "\", \"web_url\": \"https://gitlab.com/platform/gitops/fleet/-/merge_requests/3\"}]");
+    ChangeRequestSpec spec =
+        new ChangeRequestSpec(
+            "develop", "main", "Update podinfo", "body", List.of("deps"), List.of("jane"), sha);
+
+    ChangeRequest mr = opener().openOrUpdate(spec);
+
+    assertThat(mr)
+        .isEqualTo(
+            ChangeRequest.declined(
+                3, URI.create("https://gitlab.com/platform/gitops/fleet/-/merge_requests/3")));
+    assertThat(host.lines())
+        .containsExactly(
+            LIST,
+            "GET "
+                + PROJECT
+                + "/merge_requests?state=closed&source_branch=develop&target_branch=main");
+  }
 }

@@ -106,4 +106,60 @@ class GiteaOpenerIT {
         .hasMessageContaining("has no label \"deps\"");
     assertThat(host.lines()).containsExactly(LABELS);
   }
+
+  @Test
+  void opensNoPullRequestAPersonClosedUnmergedAtTheBranchsCurrentCommit() {
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    String closed = "GET /api/repos/org/fleet/pulls?state=closed&sort=recentupdate&limit=50&page=1";
+    host.on(LIST, 200, "[]")
+        .on(LABELS, 200, "[{\"id\": 11, \"name\": \"deps\"}]")
+        .on(
+            closed,
+            200,
+            "[{\"number\": 6, \"merged\": false, \"html_url\":"
+                + " \"https://codeberg.org/org/fleet/pulls/6\", \"head\": {\"ref\": \"develop\","
+                + " \"sha\": \""
+                + sha
+                + "\"}, \"base\": {\"ref\": \"main\"}}]");
+    ChangeRequestSpec spec =
+        new ChangeRequestSpec(
+            "develop", "main", "Update podinfo", "body", List.of("deps"), List.of("jane"), sha);
+
+    ChangeRequest pr = opener().openOrUpdate(spec);
+
+    assertThat(pr)
+        .isEqualTo(ChangeRequest.declined(6, URI.create("https://codeberg.org/org/fleet/pulls/6")));
+    assertThat(host.lines()).containsExactly(LABELS, LIST, closed);
+  }
+
+  @Test
+  void opensANewPullRequestWhenTheClosedOneWasMerged() {
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    String closed = "GET /api/repos/org/fleet/pulls?state=closed&sort=recentupdate&limit=50&page=1";
+    host.on(LIST, 200, "[]")
+        .on(LABELS, 200, "[{\"id\": 11, \"name\": \"deps\"}]")
+        .on(
+            closed,
+            200,
+            "[{\"number\": 6, \"merged\": true, \"html_url\":"
+                + " \"https://codeberg.org/org/fleet/pulls/6\", \"head\": {\"ref\": \"develop\","
+                + " \"sha\": \""
+                + sha
+                + "\"}, \"base\": {\"ref\": \"main\"}}]")
+        .on(
+            "POST /api/repos/org/fleet/pulls",
+            201,
+            "{\"number\": 7, \"html_url\": \"https://codeberg.org/org/fleet/pulls/7\"}")
+        .on("POST /api/repos/org/fleet/issues/7/labels", 200, "[]")
+        .on("POST /api/repos/org/fleet/pulls/7/requested_reviewers", 201, "[]");
+    ChangeRequestSpec spec =
+        new ChangeRequestSpec(
+            "develop", "main", "Update podinfo", "body", List.of("deps"), List.of("jane"), sha);
+
+    ChangeRequest pr = opener().openOrUpdate(spec);
+
+    assertThat(pr)
+        .isEqualTo(
+            new ChangeRequest(7, URI.create("https://codeberg.org/org/fleet/pulls/7"), true));
+  }
 }

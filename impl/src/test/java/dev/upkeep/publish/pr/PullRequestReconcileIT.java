@@ -34,6 +34,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PullRequestReconcileIT {
   static final String LIST =
       "GET /api/repos/org/fleet/pulls?state=open&head=org%3Adevelop&base=main&per_page=10";
+  static final String CLOSED =
+      "GET /api/repos/org/fleet/pulls?state=closed&head=org%3Adevelop&base=main&per_page=10";
   static final String CREATE = "POST /api/repos/org/fleet/pulls";
   static final String UPDATE = "PATCH /api/repos/org/fleet/pulls/7";
   static final String PR_7 =
@@ -132,7 +134,9 @@ class PullRequestReconcileIT {
   void opensThePullRequestThatFailedOnTheNextRunAndKeepsItsBodyCoveringTheWholeBranch(
       JGitPublisher.Strategy strategy, @TempDir Path work) {
     // Run 1: the push works, the forge answers 503.
-    host.on(LIST, 200, "[]").on(CREATE, 503, "{\"message\": \"Service Unavailable\"}");
+    host.on(LIST, 200, "[]")
+        .on(CLOSED, 200, "[]")
+        .on(CREATE, 503, "{\"message\": \"Service Unavailable\"}");
     UpdateReport first = pipeline(work, strategy).run();
     String pushed = first.commit().orElseThrow();
     assertThat(fleet.head("develop")).hasValue(pushed);
@@ -156,8 +160,10 @@ class PullRequestReconcileIT {
     assertThat(second.changeRequest())
         .hasValue(new ChangeRequest(7, URI.create("https://github.com/org/fleet/pull/7"), true));
     List<FakeGitHost.Request> run2 = requestsSince(before);
-    assertThat(run2).extracting(r -> r.method() + " " + r.target()).containsExactly(LIST, CREATE);
-    assertThat(body(run2.get(1)))
+    assertThat(run2)
+        .extracting(r -> r.method() + " " + r.target())
+        .containsExactly(LIST, CLOSED, CREATE);
+    assertThat(body(run2.get(2)))
         .contains("`clusters/dev/alpha.yaml:9`")
         .contains("| `1.0.0` | `1.1.0` |")
         .doesNotContain("beta.yaml");
@@ -193,8 +199,54 @@ class PullRequestReconcileIT {
   }
 
   @Test
+  void leavesAPullRequestAPersonClosedUnmergedClosedUntilTheBranchMoves(@TempDir Path work) {
+    host.on(LIST, 200, "[]").on(CLOSED, 200, "[]").on(CREATE, 201, PR_7);
+    String pushed = pipeline(work).run().commit().orElseThrow();
+    // A person closes #7 without merging it; develop stays where the run left it.
+    host.on(
+        CLOSED,
+        200,
+        "[{\"number\": 7, \"html_url\": \"https://github.com/org/fleet/pull/7\","
+            + " \"merged_at\": null, \"head\": {\"ref\": \"develop\", \"sha\": \""
+            + pushed
+            + "\"}}]");
+    int before = host.requests().size();
+
+    UpdateReport again = pipeline(work).run();
+
+    assertThat(requestsSince(before))
+        .extracting(r -> r.method() + " " + r.target())
+        .containsExactly(LIST, CLOSED);
+    assertThat(again.hasErrors()).isFalse();
+    assertThat(again.changeRequest())
+        .hasValue(ChangeRequest.declined(7, URI.create("https://github.com/org/fleet/pull/7")));
+    assertThat(again.findings())
+        .extracting(Finding::message)
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .contains("pull request #7")
+                    .contains("closed without merging")
+                    .contains(pushed));
+    assertThat(again.toJson()).contains("\"declined\": true");
+
+    // A newer alpha moves the branch: that is a new proposal, and it is opened.
+    tags.get(ALPHA.toString()).add("1.2.0");
+    host.on(CREATE, 201, "{\"number\": 8, \"html_url\": \"https://github.com/org/fleet/pull/8\"}");
+    before = host.requests().size();
+
+    UpdateReport newer = pipeline(work).run();
+
+    assertThat(requestsSince(before))
+        .extracting(r -> r.method() + " " + r.target())
+        .containsExactly(LIST, CLOSED, CREATE);
+    assertThat(newer.changeRequest())
+        .hasValue(new ChangeRequest(8, URI.create("https://github.com/org/fleet/pull/8"), true));
+  }
+
+  @Test
   void opensNothingWhenTheBranchWasMergedIntoTheBase(@TempDir Path work) {
-    host.on(LIST, 200, "[]").on(CREATE, 201, PR_7);
+    host.on(LIST, 200, "[]").on(CLOSED, 200, "[]").on(CREATE, 201, PR_7);
     pipeline(work).run();
     fleet.git("update-ref", "refs/heads/main", fleet.head("develop").orElseThrow());
     int before = host.requests().size();
