@@ -72,6 +72,7 @@ class GitHubOpenerContractIT {
   @BeforeEach
   void mark() {
     assumeTrue(missing == null, missing);
+    github.noEmptyLists(); // each test says what it needs, whatever ran before it
     seen = github.exchanges().size();
   }
 
@@ -98,6 +99,33 @@ class GitHubOpenerContractIT {
     assertThat(exchanges())
         .extracting(PrismForge.Exchange::line)
         .containsExactly(
+            "GET /repos/org/fleet/pulls",
+            "POST /repos/org/fleet/pulls",
+            "POST /repos/org/fleet/issues/{number}/labels",
+            "POST /repos/org/fleet/pulls/{number}/requested_reviewers");
+    assertThat(exchanges()).allSatisfy(e -> assertThat(e.violations()).isEmpty());
+  }
+
+  @Test
+  void looksForARequestClosedAtTheSameCommitThroughRequestsTheDescriptionAllows() {
+    github.emptyList("/repos/org/fleet/pulls");
+    ChangeRequestSpec spec =
+        new ChangeRequestSpec(
+            SPEC.sourceBranch(),
+            SPEC.targetBranch(),
+            SPEC.title(),
+            SPEC.body(),
+            SPEC.labels(),
+            SPEC.reviewers(),
+            "6dcb09b5b57875f334f61aebed695e2e4193db5e");
+
+    ChangeRequest pr = opener().openOrUpdate(spec);
+
+    assertThat(pr.created()).isTrue();
+    assertThat(exchanges())
+        .extracting(PrismForge.Exchange::line)
+        .containsExactly(
+            "GET /repos/org/fleet/pulls",
             "GET /repos/org/fleet/pulls",
             "POST /repos/org/fleet/pulls",
             "POST /repos/org/fleet/issues/{number}/labels",

@@ -147,6 +147,12 @@ final class PrismForge implements AutoCloseable {
     return this;
   }
 
+  /** Forgets every {@link #emptyList}: Prism's examples answer again. */
+  PrismForge noEmptyLists() {
+    emptyLists.clear();
+    return this;
+  }
+
   List<Exchange> exchanges() {
     return List.copyOf(exchanges);
   }
