@@ -110,7 +110,7 @@ public final class Redaction {
     // kilobytes holds none of it, and four regular expressions over it cost a short command more
     // than the search for a few words does.
     String lower = out.toLowerCase(Locale.ROOT);
-    if (lower.contains("://") && lower.indexOf('@') >= 0) {
+    if (mayHoldUrlUser(out)) {
       out = urlUsers(out);
     }
     if (lower.contains("token=")
@@ -126,6 +126,27 @@ public final class Redaction {
       out = SCHEME_CREDENTIAL.matcher(out).replaceAll("$1 " + Matcher.quoteReplacement(MASK));
     }
     return out;
+  }
+
+  /**
+   * Whether some {@code ://} in {@code text} is followed by an {@code @} before anything that ends
+   * a URL's user information: only then can {@link #URL_USER} match. (A report's diffs hold many
+   * {@code @@} hunk headers, which a plain search for {@code @} finds.)
+   */
+  private static boolean mayHoldUrlUser(String text) {
+    for (int i = text.indexOf("://"); i >= 0; i = text.indexOf("://", i + 3)) {
+      for (int j = i + 3; j < text.length(); j++) {
+        char c = text.charAt(j);
+        if (c == '@') {
+          return true;
+        }
+        // exactly what ends the pattern's user information: \s (ASCII only) and / ? # ' " < >
+        if (" \t\n\u000B\f\r/?#'\"<>".indexOf(c) >= 0) {
+          break;
+        }
+      }
+    }
+    return false;
   }
 
   /**

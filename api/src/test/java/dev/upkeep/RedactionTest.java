@@ -28,6 +28,18 @@ class RedactionTest {
     }
 
     @Test
+    void findsAUrlsPasswordAmongADiffsHunkHeadersAndLeavesTheHeaders() {
+      String diff =
+          "--- a/x.yaml\\n+++ b/x.yaml\\n@@ -6,4 +6,4 @@\\n url: https://github.com/o/r\\n";
+      assertThat(Redaction.redact(diff)).isEqualTo(diff);
+      assertThat(Redaction.redact(diff + " repo: https://bot:s3cretpass@git.example.com/o/r\\n"))
+          .isEqualTo(diff + " repo: https://***:***@git.example.com/o/r\\n");
+      // the pattern's \s is ASCII: a user with a wide space in it is still one user
+      assertThat(Redaction.redact("https://ab\u2003cd:pw@host/x"))
+          .isEqualTo("https://***:***@host/x");
+    }
+
+    @Test
     void leavesReferencesWithDigestsAndPlainUrlsAlone() {
       String text =
           "oci://ghcr.io/org/app@sha256:0123abcd and https://github.com/o/r.git and"
