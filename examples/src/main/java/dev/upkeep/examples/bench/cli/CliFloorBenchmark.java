@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * reads every byte of the same files, and {@code upkeep run} against a bare remote beside a JVM
  * start plus the {@code git} CLI cloning, editing the same files, committing and pushing. Prints
  * each ratio and the cost of each added file beside the cost of reading it, and Renovate's time on
- * the same repository where it is installed ({@code RENOVATE=/path/to/renovate}).
+ * the same repository where it is installed ({@code renovate} on the {@code PATH}, or {@code
+ * RENOVATE=/path/to/renovate}).
  *
  * <pre>
  * ./mvnw -B -q -DskipTests package
@@ -231,8 +232,15 @@ public final class CliFloorBenchmark {
   private static void renovate(int files, FakeOciRegistry registry, Path work) throws IOException {
     String renovate = System.getenv("RENOVATE");
     if (renovate == null) {
+      renovate = onPath("renovate");
+    }
+    if (renovate == null) {
       System.out.printf(
-          Locale.ROOT, "%-44s %8s      (set RENOVATE=/path/to/renovate)%n", "Renovate", "-");
+          Locale.ROOT,
+          "%-44s %8s      (npm install renovate@39.264.1, then put it on PATH or set"
+              + " RENOVATE=/path/to/renovate)%n",
+          "Renovate",
+          "-");
       return;
     }
     Path copy = generate(work.resolve("renovate"), files, registry);
@@ -255,6 +263,20 @@ public final class CliFloorBenchmark {
             Map.of("LOG_LEVEL", "warn", "RENOVATE_CONFIG_FILE", config.toString()));
     System.out.printf(
         Locale.ROOT, "%-44s %8d ms%n", String.format("Renovate, %,d files", files), ms);
+  }
+
+  /** The executable {@code name} on the {@code PATH}, or null. */
+  private static String onPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+        return Path.of(dir, name).toString();
+      }
+    }
+    return null;
   }
 
   /** A repository of {@code files} manifests, 1% with a marked HelmRelease, and its policies. */
