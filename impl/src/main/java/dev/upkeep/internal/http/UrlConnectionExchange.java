@@ -139,9 +139,11 @@ final class UrlConnectionExchange implements Step {
     long declared = c.getContentLengthLong();
     InputStream raw;
     try {
+      // an error answer without a body has no error stream (null)
       raw = status >= 400 ? c.getErrorStream() : c.getInputStream();
     } catch (IOException e) {
-      raw = null;
+      c.disconnect();
+      throw JdkExchange.failure(options, host, e);
     }
     if (call.method.equals("HEAD") || raw == null) {
       if (raw != null) {
