@@ -219,13 +219,16 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * Whether a marked file names values from elsewhere, which the chart review looks for in every
-   * file: then a clone needs its whole work tree.
+   * Whether a marked file, or a release with a chartRef, names values from elsewhere, which the
+   * chart review looks for in every file: then a clone needs its whole work tree.
    */
   static boolean needsEveryFile(Loaded loaded) {
     for (String text : loaded.screen().texts().values()) {
-      if (text.contains("valuesFrom") && SetterPatcher.TOKENS.stream().anyMatch(text::contains)) {
-        // the chart review looks for the ConfigMaps and Secrets it names in every file
+      if (text.contains("valuesFrom")
+          && (text.contains("chartRef")
+              || SetterPatcher.TOKENS.stream().anyMatch(text::contains))) {
+        // the chart review looks for the ConfigMaps and Secrets it names in every file (a release
+        // with a chartRef is reviewed when its OCIRepository's marker moves)
         return true;
       }
     }

@@ -60,6 +60,19 @@ class SessionScreenTest {
   }
 
   @Test
+  void aReleaseWithAChartRefAndValuesFromGetsTheFullWalkToo() throws IOException {
+    repository();
+    write(
+        "apps/release.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nspec:\n"
+            + "  chartRef:\n    kind: OCIRepository\n    name: app\n"
+            + "  valuesFrom:\n    - kind: ConfigMap\n      name: values\n");
+    Session.Loaded loaded = Session.load(root);
+    assertThat(Session.needsEveryFile(loaded)).isTrue();
+    assertThat(Session.screened(loaded, ".").list(root)).contains(Path.of("apps/b.yaml"));
+  }
+
+  @Test
   void aRunRereadsOnlyWhatTheLoadKeptAndWhatChangedSince() throws IOException {
     repository();
     Session.Loaded loaded = Session.load(root);

@@ -117,8 +117,10 @@ public final class HelmChartReviewer implements ChartReviewer {
         return Optional.empty();
       }
       ArtifactRef chart = policy.artifact();
-      Optional<ReleaseValues.Release> release = releases.at(file, line);
-      if (release.isEmpty() && !chart.isChart()) {
+      // the release whose chart version is here, or those whose chartRef names this OCIRepository
+      List<ReleaseValues.Release> installs =
+          releases.at(file, line).map(List::of).orElseGet(() -> releases.chartRefsTo(file, line));
+      if (installs.isEmpty() && !chart.isChart()) {
         return Optional.empty();
       }
       Object before = fetch(chart, oldVersion);
@@ -138,7 +140,7 @@ public final class HelmChartReviewer implements ChartReviewer {
       ChartDiff diff =
           diffs.computeIfAbsent(chart + " " + oldVersion + " " + newVersion, k -> old.diffTo(now));
       List<ChartReview.Warning> warnings = new ArrayList<>();
-      release.ifPresent(
+      installs.forEach(
           r -> {
             warnings.addAll(removedKeys(r, old, now));
             warnings.addAll(schemaViolations(r, now));
@@ -170,7 +172,9 @@ public final class HelmChartReviewer implements ChartReviewer {
               || policy == null
               || c.oldVersion().isEmpty()
               || c.oldVersion().equals(c.newVersion())
-              || !(policy.artifact().isChart() || releases.at(f.file(), c.line()).isPresent())) {
+              || !(policy.artifact().isChart()
+                  || releases.at(f.file(), c.line()).isPresent()
+                  || !releases.chartRefsTo(f.file(), c.line()).isEmpty())) {
             continue;
           }
           for (String version : List.of(c.oldVersion(), c.newVersion())) {

@@ -38,6 +38,7 @@ final class ReleaseValues {
   private final ManifestFiles files;
   private final Map<String, List<Node>> parsed = new HashMap<>();
   private Map<String, Located> configs;
+  private List<Located> chartRefReleases;
 
   private record Located(String file, MappingNode object) {}
 
@@ -56,22 +57,83 @@ final class ReleaseValues {
       if (version == null || lineOf(version) != line) {
         continue;
       }
-      String name = String.valueOf(scalar(path(doc, "metadata"), "name"));
-      String namespace = scalar(path(doc, "metadata"), "namespace");
-      List<Source> sources = new ArrayList<>();
-      Node from = path(doc, "spec", "valuesFrom");
-      if (from instanceof SequenceNode) {
-        for (Node ref : ((SequenceNode) from).getValue()) {
-          fromConfig(ref, namespace).ifPresent(sources::add);
-        }
-      }
-      Node values = path(doc, "spec", "values");
-      if (values instanceof MappingNode) {
-        sources.add(new Source(file, Values.of(values), construct(values), false));
-      }
-      return Optional.of(new Release(name, sources));
+      return Optional.of(release(doc, file));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The HelmReleases whose {@code spec.chartRef} names the OCIRepository in {@code file} whose
+   * {@code spec.ref.tag} is on {@code line}, with the values each sets: Flux 2.8's shape, where a
+   * marker moves the OCIRepository and the releases install its chart. Empty for anything else.
+   */
+  List<Release> chartRefsTo(String file, int line) {
+    for (Node doc : documents(file)) {
+      if (!"OCIRepository".equals(scalar(doc, "kind"))) {
+        continue;
+      }
+      Node tag = path(doc, "spec", "ref", "tag");
+      if (tag == null || lineOf(tag) != line) {
+        continue;
+      }
+      String name = scalar(path(doc, "metadata"), "name");
+      String namespace = scalar(path(doc, "metadata"), "namespace");
+      List<Release> out = new ArrayList<>();
+      for (Located r : chartRefReleases()) {
+        Node ref = path(r.object, "spec", "chartRef");
+        String releaseNamespace = scalar(path(r.object, "metadata"), "namespace");
+        String refNamespace =
+            Optional.ofNullable(scalar(ref, "namespace")).orElse(releaseNamespace);
+        if (name != null
+            && name.equals(scalar(ref, "name"))
+            // a namespace left out (set by a kustomization) matches any
+            && (namespace == null || refNamespace == null || namespace.equals(refNamespace))) {
+          out.add(release(r.object, r.file));
+        }
+      }
+      return out;
+    }
+    return List.of();
+  }
+
+  /** The values {@code doc}, a HelmRelease of {@code file}, sets. */
+  private Release release(Node doc, String file) {
+    String name = String.valueOf(scalar(path(doc, "metadata"), "name"));
+    String namespace = scalar(path(doc, "metadata"), "namespace");
+    List<Source> sources = new ArrayList<>();
+    Node from = path(doc, "spec", "valuesFrom");
+    if (from instanceof SequenceNode) {
+      for (Node ref : ((SequenceNode) from).getValue()) {
+        fromConfig(ref, namespace).ifPresent(sources::add);
+      }
+    }
+    Node values = path(doc, "spec", "values");
+    if (values instanceof MappingNode) {
+      sources.add(new Source(file, Values.of(values), construct(values), false));
+    }
+    return new Release(name, sources);
+  }
+
+  /** The repository's HelmReleases whose {@code spec.chartRef} names an OCIRepository, once. */
+  private List<Located> chartRefReleases() {
+    if (chartRefReleases != null) {
+      return chartRefReleases;
+    }
+    chartRefReleases = new ArrayList<>();
+    for (Path rel : files.list(root)) {
+      String file = rel.toString().replace(rel.getFileSystem().getSeparator(), "/");
+      Optional<String> text = ManifestText.read(root.resolve(rel), ManifestText.DEFAULT_MAX_BYTES);
+      if (text.isEmpty() || !text.get().contains("chartRef")) {
+        continue;
+      }
+      for (Node doc : documents(file)) {
+        if ("HelmRelease".equals(scalar(doc, "kind"))
+            && "OCIRepository".equals(scalar(path(doc, "spec", "chartRef"), "kind"))) {
+          chartRefReleases.add(new Located(file, (MappingNode) doc));
+        }
+      }
+    }
+    return chartRefReleases;
   }
 
   /**
@@ -80,7 +142,9 @@ final class ReleaseValues {
    * Chart.yaml}. An OCIRepository tag may be a chart or any other artifact.
    */
   boolean pinsChart(String file, int line) {
-    if (file.equals("Chart.yaml") || file.endsWith("/Chart.yaml")) {
+    if (file.equals("Chart.yaml")
+        || file.endsWith("/Chart.yaml")
+        || !chartRefsTo(file, line).isEmpty()) {
       return true;
     }
     for (Node doc : documents(file)) {

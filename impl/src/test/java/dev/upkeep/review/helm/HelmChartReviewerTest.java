@@ -92,6 +92,55 @@ class HelmChartReviewerTest {
   }
 
   @Test
+  void checksTheValuesOfTheReleasesWhoseChartRefNamesTheMovedOciRepository() throws Exception {
+    write(
+        "clusters/dev/source.yaml",
+        "apiVersion: source.toolkit.fluxcd.io/v1\n"
+            + "kind: OCIRepository\n"
+            + "metadata:\n"
+            + "  name: podinfo\n"
+            + "  namespace: dev\n"
+            + "spec:\n"
+            + "  url: oci://"
+            + registry.host()
+            + "/charts/podinfo\n"
+            + "  ref:\n"
+            + "    tag: 1.2.3 # {\"$imagepolicy\": \"flux-system:podinfo-dev:tag\"}\n");
+    write(
+        "clusters/dev/release.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\n"
+            + "kind: HelmRelease\n"
+            + "metadata:\n"
+            + "  name: podinfo\n"
+            + "  namespace: dev\n"
+            + "spec:\n"
+            + "  chartRef:\n"
+            + "    kind: OCIRepository\n"
+            + "    name: podinfo\n"
+            + "  values:\n"
+            + "    ui:\n"
+            + "      color: red\n");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.file()).isEqualTo("clusters/dev/source.yaml");
+              assertThat(c.warnings())
+                  .singleElement()
+                  .satisfies(
+                      w -> {
+                        assertThat(w.id()).isEqualTo("removed:ui.color");
+                        assertThat(w.file()).isEqualTo("clusters/dev/release.yaml");
+                        assertThat(w.line()).isEqualTo(12);
+                        assertThat(w.renamedTo()).hasValue("ui.colour");
+                      });
+            });
+  }
+
+  @Test
   void readsValuesFromConfigMapsDefinedInTheRepository() throws Exception {
     write(
         "clusters/dev/podinfo.yaml",
