@@ -117,9 +117,7 @@ public final class HelmChartReviewer implements ChartReviewer {
         return Optional.empty();
       }
       ArtifactRef chart = policy.artifact();
-      // the release whose chart version is here, or those whose chartRef names this OCIRepository
-      List<ReleaseValues.Release> installs =
-          releases.at(file, line).map(List::of).orElseGet(() -> releases.chartRefsTo(file, line));
+      List<ReleaseValues.Release> installs = releases.installing(file, line);
       if (installs.isEmpty() && !chart.isChart()) {
         return Optional.empty();
       }
@@ -173,8 +171,7 @@ public final class HelmChartReviewer implements ChartReviewer {
               || c.oldVersion().isEmpty()
               || c.oldVersion().equals(c.newVersion())
               || !(policy.artifact().isChart()
-                  || releases.at(f.file(), c.line()).isPresent()
-                  || !releases.chartRefsTo(f.file(), c.line()).isEmpty())) {
+                  || !releases.installing(f.file(), c.line()).isEmpty())) {
             continue;
           }
           for (String version : List.of(c.oldVersion(), c.newVersion())) {

@@ -39,6 +39,7 @@ final class ReleaseValues {
   private final Map<String, List<Node>> parsed = new HashMap<>();
   private Map<String, Located> configs;
   private List<Located> chartRefReleases;
+  private final Map<String, List<Release>> installing = new HashMap<>();
 
   private record Located(String file, MappingNode object) {}
 
@@ -47,8 +48,20 @@ final class ReleaseValues {
     this.files = files;
   }
 
+  /**
+   * The releases that install the chart whose version is at {@code file:line}, with the values each
+   * sets: the HelmRelease whose {@code spec.chart.spec.version} is there, else those whose {@code
+   * spec.chartRef} names the OCIRepository whose {@code spec.ref.tag} is there (Flux 2.8's shape).
+   * Worked out once per place: a review asks for each change more than once.
+   */
+  List<Release> installing(String file, int line) {
+    return installing.computeIfAbsent(
+        file + ":" + line,
+        k -> at(file, line).map(List::of).orElseGet(() -> chartRefsTo(file, line)));
+  }
+
   /** The HelmRelease in {@code file} whose {@code spec.chart.spec.version} is on {@code line}. */
-  Optional<Release> at(String file, int line) {
+  private Optional<Release> at(String file, int line) {
     for (Node doc : documents(file)) {
       if (!(doc instanceof MappingNode) || !"HelmRelease".equals(scalar(doc, "kind"))) {
         continue;
@@ -67,7 +80,7 @@ final class ReleaseValues {
    * {@code spec.ref.tag} is on {@code line}, with the values each sets: Flux 2.8's shape, where a
    * marker moves the OCIRepository and the releases install its chart. Empty for anything else.
    */
-  List<Release> chartRefsTo(String file, int line) {
+  private List<Release> chartRefsTo(String file, int line) {
     for (Node doc : documents(file)) {
       if (!"OCIRepository".equals(scalar(doc, "kind"))) {
         continue;
@@ -144,7 +157,7 @@ final class ReleaseValues {
   boolean pinsChart(String file, int line) {
     if (file.equals("Chart.yaml")
         || file.endsWith("/Chart.yaml")
-        || !chartRefsTo(file, line).isEmpty()) {
+        || !installing(file, line).isEmpty()) {
       return true;
     }
     for (Node doc : documents(file)) {
