@@ -361,14 +361,11 @@ final class Clone implements AutoCloseable {
     if (!Files.exists(mark)) {
       return;
     }
-    if (!hasLeftOut(DirCache.read(repo))) {
-      Files.deleteIfExists(mark);
-      return;
-    }
     DirCache index = repo.lockDirCache();
     try (ObjectReader reader = repo.newObjectReader()) {
       Set<Path> directories = new HashSet<>();
       directories.add(workTree);
+      boolean wrote = false;
       for (int i = 0; i < index.getEntryCount(); i++) {
         DirCacheEntry entry = index.getEntry(i);
         if (!entry.isAssumeValid()) {
@@ -380,24 +377,18 @@ final class Clone implements AutoCloseable {
         Files.deleteIfExists(file);
         write(file, path, entry.getFileMode(), reader.open(entry.getObjectId()), entry);
         entry.setAssumeValid(false);
+        wrote = true;
       }
-      index.write();
-      if (!index.commit()) {
-        throw new IOException("cannot write the index of " + workTree);
+      if (wrote) {
+        index.write();
+        if (!index.commit()) {
+          throw new IOException("cannot write the index of " + workTree);
+        }
       }
     } finally {
       index.unlock();
     }
     Files.deleteIfExists(mark);
-  }
-
-  private static boolean hasLeftOut(DirCache index) {
-    for (int i = 0; i < index.getEntryCount(); i++) {
-      if (index.getEntry(i).isAssumeValid()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Creates {@code dir} and its parents inside the work tree, never through a link. */
