@@ -107,56 +107,50 @@ class GiteaOpenerIT {
     assertThat(host.lines()).containsExactly(LABELS);
   }
 
-  @Test
-  void opensNoPullRequestAPersonClosedUnmergedAtTheBranchsCurrentCommit() {
-    String sha = "0123456789abcdef0123456789abcdef01234567";
-    String closed = "GET /api/repos/org/fleet/pulls?state=closed&sort=recentupdate&limit=50&page=1";
+  static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+  static final String CLOSED =
+      "GET /api/repos/org/fleet/pulls?state=closed&sort=recentupdate&limit=50&page=1";
+  static final ChangeRequestSpec AT_SHA =
+      new ChangeRequestSpec(
+          "develop", "main", "Update podinfo", "body", List.of("deps"), List.of("jane"), SHA);
+
+  /** No open pull request, and #6 from develop into main closed at {@link #SHA}. */
+  void closedAtSha(boolean merged) {
     host.on(LIST, 200, "[]")
         .on(LABELS, 200, "[{\"id\": 11, \"name\": \"deps\"}]")
         .on(
-            closed,
+            CLOSED,
             200,
-            "[{\"number\": 6, \"merged\": false, \"html_url\":"
-                + " \"https://codeberg.org/org/fleet/pulls/6\", \"head\": {\"ref\": \"develop\","
-                + " \"sha\": \""
-                + sha
+            "[{\"number\": 6, \"merged\": "
+                + merged
+                + ", \"html_url\": \"https://codeberg.org/org/fleet/pulls/6\","
+                + " \"head\": {\"ref\": \"develop\", \"sha\": \""
+                + SHA
                 + "\"}, \"base\": {\"ref\": \"main\"}}]");
-    ChangeRequestSpec spec =
-        new ChangeRequestSpec(
-            "develop", "main", "Update podinfo", "body", List.of("deps"), List.of("jane"), sha);
+  }
 
-    ChangeRequest pr = opener().openOrUpdate(spec);
+  @Test
+  void opensNoPullRequestAPersonClosedUnmergedAtTheBranchsCurrentCommit() {
+    closedAtSha(false);
+
+    ChangeRequest pr = opener().openOrUpdate(AT_SHA);
 
     assertThat(pr)
         .isEqualTo(ChangeRequest.declined(6, URI.create("https://codeberg.org/org/fleet/pulls/6")));
-    assertThat(host.lines()).containsExactly(LABELS, LIST, closed);
+    assertThat(host.lines()).containsExactly(LABELS, LIST, CLOSED);
   }
 
   @Test
   void opensANewPullRequestWhenTheClosedOneWasMerged() {
-    String sha = "0123456789abcdef0123456789abcdef01234567";
-    String closed = "GET /api/repos/org/fleet/pulls?state=closed&sort=recentupdate&limit=50&page=1";
-    host.on(LIST, 200, "[]")
-        .on(LABELS, 200, "[{\"id\": 11, \"name\": \"deps\"}]")
-        .on(
-            closed,
-            200,
-            "[{\"number\": 6, \"merged\": true, \"html_url\":"
-                + " \"https://codeberg.org/org/fleet/pulls/6\", \"head\": {\"ref\": \"develop\","
-                + " \"sha\": \""
-                + sha
-                + "\"}, \"base\": {\"ref\": \"main\"}}]")
-        .on(
+    closedAtSha(true);
+    host.on(
             "POST /api/repos/org/fleet/pulls",
             201,
             "{\"number\": 7, \"html_url\": \"https://codeberg.org/org/fleet/pulls/7\"}")
         .on("POST /api/repos/org/fleet/issues/7/labels", 200, "[]")
         .on("POST /api/repos/org/fleet/pulls/7/requested_reviewers", 201, "[]");
-    ChangeRequestSpec spec =
-        new ChangeRequestSpec(
-            "develop", "main", "Update podinfo", "body", List.of("deps"), List.of("jane"), sha);
 
-    ChangeRequest pr = opener().openOrUpdate(spec);
+    ChangeRequest pr = opener().openOrUpdate(AT_SHA);
 
     assertThat(pr)
         .isEqualTo(
