@@ -83,12 +83,7 @@ public final class ManifestText {
       }
       // O_NOFOLLOW as well, in case a link was swapped in since
       try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
-        byte[] bytes = new byte[(int) Math.min(channel.size(), maxBytes)];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-          // read on until full or at the end
-        }
-        return Optional.of(buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes);
+        return Optional.of(readFully(channel, new byte[(int) Math.min(channel.size(), maxBytes)]));
       }
     } catch (FileSystemException e) {
       if (Files.isSymbolicLink(file)) {
@@ -98,6 +93,40 @@ public final class ManifestText {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  /**
+   * The bytes of a file that a walk found just now to be a regular file of {@code seenSize} bytes
+   * ({@code lstat}, links not followed), or empty when that size is over {@code maxBytes} or the
+   * file is a symbolic link by now. It opens the file without following a link and reads that many
+   * bytes, and asks the file system nothing else: the walk's {@code lstat} stands for the {@code
+   * lstat} and {@code fstat} that {@link #bytes} makes, which leave the same moment between the
+   * check and the open. As there, bytes appended after the size was taken are not read.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   */
+  static Optional<byte[]> bytesOfWalked(Path file, long seenSize, long maxBytes) {
+    if (seenSize > maxBytes) {
+      return Optional.empty();
+    }
+    try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
+      return Optional.of(readFully(channel, new byte[(int) seenSize]));
+    } catch (IOException e) {
+      // O_NOFOLLOW refuses a link with ELOOP, which the JDK reports as a plain IOException
+      if (Files.isSymbolicLink(file)) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Reads into {@code bytes} until they are full or the channel ends; what was read. */
+  private static byte[] readFully(SeekableByteChannel channel, byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      // read on until full or at the end
+    }
+    return buffer.hasRemaining() ? Arrays.copyOf(bytes, buffer.position()) : bytes;
   }
 
   /**

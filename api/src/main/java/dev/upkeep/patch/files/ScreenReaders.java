@@ -36,6 +36,7 @@ final class ScreenReaders implements AutoCloseable {
   private final ExecutorService pool;
   private final List<Future<List<Verdict>>> pending = new ArrayList<>();
   private List<Path> batch = new ArrayList<>(BATCH);
+  private List<ManifestWalk.Stamp> batchStamps = new ArrayList<>(BATCH);
   private final Map<Path, ManifestWalk.Stamp> stamps = new HashMap<>();
 
   ScreenReaders(Path root, Collection<String> tokens, long maxFileBytes) {
@@ -48,8 +49,10 @@ final class ScreenReaders implements AutoCloseable {
 
   /** Takes one more file (relative to the root) to read, with the walk's view of it. */
   void add(Path file, BasicFileAttributes attrs) {
-    stamps.put(file, ManifestWalk.Stamp.of(attrs));
+    ManifestWalk.Stamp stamp = ManifestWalk.Stamp.of(attrs);
+    stamps.put(file, stamp);
     batch.add(file);
+    batchStamps.add(stamp);
     if (batch.size() == BATCH) {
       submit();
     }
@@ -60,11 +63,13 @@ final class ScreenReaders implements AutoCloseable {
       return;
     }
     List<Path> files = batch;
+    List<ManifestWalk.Stamp> seen = batchStamps;
     batch = new ArrayList<>(BATCH);
+    batchStamps = new ArrayList<>(BATCH);
     pending.add(
         pool == null
-            ? CompletableFuture.completedFuture(judge(files))
-            : pool.submit(() -> judge(files)));
+            ? CompletableFuture.completedFuture(judge(files, seen))
+            : pool.submit(() -> judge(files, seen)));
   }
 
   /**
@@ -109,11 +114,14 @@ final class ScreenReaders implements AutoCloseable {
   }
 
   /** The verdicts worth keeping of a batch: files with a token, and files nobody can vouch for. */
-  private List<Verdict> judge(List<Path> files) {
+  private List<Verdict> judge(List<Path> files, List<ManifestWalk.Stamp> seen) {
     List<Verdict> kept = new ArrayList<>();
-    for (Path file : files) {
-      // the walk lists no link and nothing under one: no need to check the parents again
-      Optional<byte[]> bytes = ManifestText.bytes(root.resolve(file), maxFileBytes);
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      // The walk lists no link and nothing under one, and has just seen this one a regular file
+      // of that size: no need to ask the file system again (two calls of six per file).
+      Optional<byte[]> bytes =
+          ManifestText.bytesOfWalked(root.resolve(file), seen.get(i).size(), maxFileBytes);
       if (bytes.isEmpty()) {
         kept.add(new Verdict(file, null, true));
       } else if (ManifestText.contains(bytes.get(), tokens)) {

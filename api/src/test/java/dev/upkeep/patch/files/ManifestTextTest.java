@@ -115,4 +115,22 @@ class ManifestTextTest {
         .isNotEqualTo(executable)
         .doesNotContain(PosixFilePermission.OWNER_EXECUTE);
   }
+
+  @Test
+  void aWalkedFileIsReadAsTheWalkSawItAndNeverThroughALinkSwappedInSince(@TempDir Path outside)
+      throws IOException {
+    Path file = dir.resolve("a.yaml");
+    Files.writeString(file, "kind: A\n");
+    assertThat(ManifestText.bytesOfWalked(file, 8, 100)).hasValue("kind: A\n".getBytes());
+    // the walk saw more bytes than are left: what is there
+    assertThat(ManifestText.bytesOfWalked(file, 20, 100)).hasValue("kind: A\n".getBytes());
+    // appended since the walk: the bytes it saw, never more than the limit allowed
+    assertThat(ManifestText.bytesOfWalked(file, 4, 100)).hasValue("kind".getBytes());
+    assertThat(ManifestText.bytesOfWalked(file, 101, 100)).isEmpty();
+
+    Path secret = Files.writeString(outside.resolve("secret"), "password: hunter2\n");
+    Files.delete(file);
+    Files.createSymbolicLink(file, secret);
+    assertThat(ManifestText.bytesOfWalked(file, 8, 100)).isEmpty();
+  }
 }
