@@ -11,6 +11,7 @@ import dev.upkeep.publish.ChangeRequestSpec;
 import dev.upkeep.publish.PublishResult;
 import dev.upkeep.publish.TreeChanges;
 import dev.upkeep.review.ChartReview;
+import dev.upkeep.review.ChartReviewer;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -402,67 +403,116 @@ final class PipelineRun {
     List<Finding> findings = new ArrayList<>();
     List<ProblemFile> problems = new ArrayList<>();
     Map<Path, String> toWrite = new LinkedHashMap<>();
-    for (Path rel : pipeline.files().list(root)) {
-      String name = slashed(rel);
-      Path file = root.resolve(rel);
-      ListedFile listed;
-      try {
-        listed =
-            ListedFile.read(
-                file, name, pipeline.files().maxFileBytes(), pipeline.patcher()::mayApply);
-      } catch (IOException e) {
-        throw new PatchException(rel, 0, "cannot read: " + e.getMessage(), e);
-      }
-      listed.skipped.ifPresent(findings::add);
-      if (listed.problem.isPresent()) {
-        ProblemFile problem = listed.problem.get();
-        if (pipeline.strict()) {
-          throw new PatchException(rel, problem.line(), problem.reason());
+    try (ReviewUnderWay review = new ReviewUnderWay(root)) {
+      for (Path rel : pipeline.files().list(root)) {
+        String name = slashed(rel);
+        Path file = root.resolve(rel);
+        ListedFile listed;
+        try {
+          listed =
+              ListedFile.read(
+                  file, name, pipeline.files().maxFileBytes(), pipeline.patcher()::mayApply);
+        } catch (IOException e) {
+          throw new PatchException(rel, 0, "cannot read: " + e.getMessage(), e);
         }
-        problems.add(problem);
-        continue;
-      }
-      if (listed.text.isEmpty() || !pipeline.patcher().mayApply(listed.text.get())) {
-        continue;
-      }
-      String content = listed.text.get();
-      Patch patch;
-      try {
-        patch = pipeline.patcher().patch(rel, content, selections);
-      } catch (PatchException e) {
-        if (pipeline.strict()) {
-          throw e;
+        listed.skipped.ifPresent(findings::add);
+        if (listed.problem.isPresent()) {
+          ProblemFile problem = listed.problem.get();
+          if (pipeline.strict()) {
+            throw new PatchException(rel, problem.line(), problem.reason());
+          }
+          problems.add(problem);
+          continue;
         }
-        problems.add(new ProblemFile(name, e.line(), e.reason()));
-        continue;
+        if (listed.text.isEmpty() || !pipeline.patcher().mayApply(listed.text.get())) {
+          continue;
+        }
+        String content = listed.text.get();
+        Patch patch;
+        try {
+          patch = pipeline.patcher().patch(rel, content, selections);
+        } catch (PatchException e) {
+          if (pipeline.strict()) {
+            throw e;
+          }
+          problems.add(new ProblemFile(name, e.line(), e.reason()));
+          continue;
+        }
+        findings.addAll(patch.findings());
+        patch = patch.retain(content, c -> keep(name, c, findings));
+        if (patch.changed() && !patch.content().equals(content)) {
+          reports.add(
+              new FileReport(
+                  name, patch.changes(), LineDiff.unified(name, content, patch.content())));
+          toWrite.put(file, patch.content());
+          if (!write) {
+            // a plan's tree stays as it is: the review downloads while the rest is patched
+            review.changed(reports.get(reports.size() - 1));
+          }
+        }
       }
-      findings.addAll(patch.findings());
-      patch = patch.retain(content, c -> keep(name, c, findings));
-      if (patch.changed() && !patch.content().equals(content)) {
-        reports.add(
-            new FileReport(
-                name, patch.changes(), LineDiff.unified(name, content, patch.content())));
-        toWrite.put(file, patch.content());
+      if (write) {
+        // Only after every file parsed: a strict failure above leaves the tree untouched.
+        ManifestText.writeAll(toWrite);
+        // a run's review reads the files as they are now
+        reports.forEach(review::changed);
       }
+      return new TreePatch(reports, findings, problems, review.finish(findings));
     }
-    if (write) {
-      // Only after every file parsed: a strict failure above leaves the tree untouched.
-      ManifestText.writeAll(toWrite);
-    }
-    return new TreePatch(reports, findings, problems, reviewCharts(root, reports, findings));
   }
 
-  /** The chart reviews of the patched files; a failing reviewer costs one finding, not the run. */
-  private List<ChartReview> reviewCharts(
-      Path root, List<FileReport> reports, List<Finding> findings) {
-    if (reports.isEmpty()) {
+  /**
+   * The chart review of one patch, started with the first changed file; a failing reviewer costs
+   * one finding, not the run.
+   */
+  private final class ReviewUnderWay implements AutoCloseable {
+    private final Path root;
+    private ChartReviewer.Review review;
+    private RuntimeException failure;
+
+    ReviewUnderWay(Path root) {
+      this.root = root;
+    }
+
+    void changed(FileReport file) {
+      if (failure != null) {
+        return;
+      }
+      try {
+        if (review == null) {
+          review = pipeline.chartReviewer().start(pipeline, root);
+        }
+        review.changed(file);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+
+    /** The reviews, or none (and one finding) when the reviewer failed; none without a change. */
+    List<ChartReview> finish(List<Finding> findings) {
+      if (failure == null && review == null) {
+        return List.of();
+      }
+      if (failure == null) {
+        try {
+          return review.finish();
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
+      findings.add(Finding.warning("", 0, "chart review failed: " + message(failure)));
       return List.of();
     }
-    try {
-      return pipeline.chartReviewer().review(pipeline, root, reports);
-    } catch (RuntimeException e) {
-      findings.add(Finding.warning("", 0, "chart review failed: " + message(e)));
-      return List.of();
+
+    @Override
+    public void close() {
+      if (review != null) {
+        try {
+          review.close();
+        } catch (RuntimeException e) {
+          // the reviews are in or failed already; what is left to stop is not the run's concern
+        }
+      }
     }
   }
 

@@ -10,6 +10,8 @@ import dev.upkeep.patch.Patch;
 import dev.upkeep.patch.PatchException;
 import dev.upkeep.policy.VersionPolicy;
 import dev.upkeep.publish.GitPublisher;
+import dev.upkeep.review.ChartReview;
+import dev.upkeep.review.ChartReviewer;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.io.IOException;
@@ -425,6 +427,143 @@ class UpdatePipelineTest {
         return bytes;
       }
     };
+  }
+
+  @Nested
+  class ChartReviews {
+    /** A patcher and a reviewer that write down what the pipeline asks of them, in order. */
+    final List<String> events = new ArrayList<>();
+
+    UpdatePipeline pipeline(Path dir, ChartReviewer.Review review) {
+      LinePatcher lines = new LinePatcher();
+      return UpdatePipelineTest.pipeline(new MapSource().with(APP, "1.0.0", "1.2.3", "1.4.0"), dir)
+          .patcher(
+              new ManifestPatcher() {
+                @Override
+                public boolean mayApply(String content) {
+                  return lines.mayApply(content);
+                }
+
+                @Override
+                public Patch patch(Path file, String content, Map<String, Selection> selections) {
+                  events.add("patch " + file);
+                  return lines.patch(file, content, selections);
+                }
+              })
+          .chartReviewer(
+              new ChartReviewer() {
+                @Override
+                public List<ChartReview> review(
+                    UpdatePipeline pipeline, Path root, List<FileReport> files) {
+                  throw new AssertionError("the pipeline starts a review instead");
+                }
+
+                @Override
+                public Review start(UpdatePipeline pipeline, Path root) {
+                  events.add("start");
+                  return review;
+                }
+              })
+          .build();
+    }
+
+    /** Writes down each call; {@code onChanged} runs on each file handed over. */
+    ChartReviewer.Review recording(Path dir, java.util.function.Consumer<FileReport> onChanged) {
+      return new ChartReviewer.Review() {
+        @Override
+        public void changed(FileReport file) {
+          events.add("changed " + file.file());
+          onChanged.accept(file);
+        }
+
+        @Override
+        public List<ChartReview> finish() {
+          events.add("finish");
+          return List.of();
+        }
+
+        @Override
+        public void close() {
+          events.add("close");
+        }
+      };
+    }
+
+    @Test
+    void aPlanHandsEachChangedFileToTheReviewAsSoonAsItIsPatched(@TempDir Path dir)
+        throws IOException {
+      write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "b.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "c.yaml", "version: 1.4.0 # {dev}\n");
+
+      pipeline(dir, recording(dir, f -> {})).plan();
+
+      assertThat(events)
+          .containsExactly(
+              "patch a.yaml",
+              "start",
+              "changed a.yaml",
+              "patch b.yaml",
+              "changed b.yaml",
+              "patch c.yaml",
+              "finish",
+              "close");
+    }
+
+    @Test
+    void aRunHandsTheFilesOverOnceTheyAreWrittenSoTheReviewReadsTheNewVersions(@TempDir Path dir)
+        throws IOException {
+      write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "b.yaml", "version: 1.0.0 # {dev}\n");
+      List<String> seen = new ArrayList<>();
+
+      pipeline(
+              dir,
+              recording(
+                  dir,
+                  f -> {
+                    try {
+                      seen.add(Files.readString(dir.resolve(f.file())));
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }))
+          .run();
+
+      assertThat(events)
+          .containsExactly(
+              "patch a.yaml",
+              "patch b.yaml",
+              "start",
+              "changed a.yaml",
+              "changed b.yaml",
+              "finish",
+              "close");
+      assertThat(seen).containsOnly("version: 1.4.0 # {dev}\n");
+    }
+
+    @Test
+    void aReviewThatFailsIsOneWarningAndTheVersionsStillMove(@TempDir Path dir) throws IOException {
+      Path a = write(dir, "a.yaml", "version: 1.0.0 # {dev}\n");
+      write(dir, "b.yaml", "version: 1.0.0 # {dev}\n");
+
+      UpdateReport report =
+          pipeline(
+                  dir,
+                  recording(
+                      dir,
+                      f -> {
+                        throw new IllegalStateException("registry.test: no chart " + f.file());
+                      }))
+              .run();
+
+      assertThat(Files.readString(a)).isEqualTo("version: 1.4.0 # {dev}\n");
+      assertThat(report.files()).hasSize(2);
+      assertThat(report.findings())
+          .extracting(Finding::message)
+          .containsExactly("chart review failed: registry.test: no chart a.yaml");
+      assertThat(events).endsWith("changed a.yaml", "close").doesNotContain("finish");
+    }
   }
 
   @Nested

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,19 +64,48 @@ public final class HelmChartReviewer implements ChartReviewer {
 
   @Override
   public List<ChartReview> review(UpdatePipeline pipeline, Path root, List<FileReport> files) {
-    Review review = new Review(pipeline, root);
-    review.prefetch(files);
-    List<ChartReview> out = new ArrayList<>();
-    for (FileReport f : files) {
-      for (Change c : f.changes()) {
-        if (c.field() == Change.Field.TAG) {
-          review
-              .one(f.file(), c.line(), c.policy(), c.oldVersion(), c.newVersion())
-              .ifPresent(out::add);
-        }
-      }
+    try (ChartReviewer.Review review = start(pipeline, root)) {
+      files.forEach(review::changed);
+      return review.finish();
     }
-    return out;
+  }
+
+  /**
+   * A review that starts downloading the two packages of each chart move as soon as it is handed
+   * the file, with the pipeline's concurrency, while the pipeline patches the rest.
+   */
+  @Override
+  public ChartReviewer.Review start(UpdatePipeline pipeline, Path root) {
+    Review review = new Review(pipeline, root);
+    List<FileReport> files = new ArrayList<>();
+    return new ChartReviewer.Review() {
+      @Override
+      public void changed(FileReport file) {
+        files.add(file);
+        review.prefetch(file);
+      }
+
+      @Override
+      public List<ChartReview> finish() {
+        review.collect();
+        List<ChartReview> out = new ArrayList<>();
+        for (FileReport f : files) {
+          for (Change c : f.changes()) {
+            if (c.field() == Change.Field.TAG) {
+              review
+                  .one(f.file(), c.line(), c.policy(), c.oldVersion(), c.newVersion())
+                  .ifPresent(out::add);
+            }
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public void close() {
+        review.stop();
+      }
+    };
   }
 
   /**
@@ -104,6 +132,8 @@ public final class HelmChartReviewer implements ChartReviewer {
     private final Map<String, Object> packages = new HashMap<>();
     // many releases move the same chart between the same versions: one diff serves them all
     private final Map<String, ChartDiff> diffs = new HashMap<>();
+    private final Map<String, Future<Object>> running = new LinkedHashMap<>();
+    private ExecutorService pool;
 
     Review(UpdatePipeline pipeline, Path root) {
       this.pipeline = pipeline;
@@ -157,55 +187,64 @@ public final class HelmChartReviewer implements ChartReviewer {
     }
 
     /**
-     * Downloads the packages {@link #one} will read for {@code files}, with the pipeline's
-     * concurrency, instead of one after the other. A download that fails unexpectedly is left to
-     * {@link #fetch}, which fails the same way where the review needs it.
+     * Starts downloading the packages {@link #one} will read for {@code file}, with the pipeline's
+     * concurrency, instead of one after the other. Run on the thread that hands the files over.
      */
-    void prefetch(List<FileReport> files) {
-      Map<String, Callable<Object>> wanted = new LinkedHashMap<>();
-      for (FileReport f : files) {
-        for (Change c : f.changes()) {
-          UpdatePipeline.Policy policy = pipeline.policies().get(c.policy());
-          if (c.field() != Change.Field.TAG
-              || policy == null
-              || c.oldVersion().isEmpty()
-              || c.oldVersion().equals(c.newVersion())
-              || !(policy.artifact().isChart()
-                  || !releases.installing(f.file(), c.line()).isEmpty())) {
-            continue;
-          }
-          for (String version : List.of(c.oldVersion(), c.newVersion())) {
-            wanted.putIfAbsent(
-                policy.artifact() + " " + version, () -> download(policy.artifact(), version));
+    void prefetch(FileReport file) {
+      for (Change c : file.changes()) {
+        UpdatePipeline.Policy policy = pipeline.policies().get(c.policy());
+        if (c.field() != Change.Field.TAG
+            || policy == null
+            || c.oldVersion().isEmpty()
+            || c.oldVersion().equals(c.newVersion())
+            || !(policy.artifact().isChart()
+                || !releases.installing(file.file(), c.line()).isEmpty())) {
+          continue;
+        }
+        for (String version : List.of(c.oldVersion(), c.newVersion())) {
+          String key = policy.artifact() + " " + version;
+          if (pipeline.concurrency() > 1 && !running.containsKey(key)) {
+            if (pool == null) {
+              pool =
+                  Executors.newFixedThreadPool(
+                      pipeline.concurrency(),
+                      r -> {
+                        Thread t = new Thread(r, "upkeep-chart-review");
+                        t.setDaemon(true);
+                        return t;
+                      });
+            }
+            running.put(key, pool.submit(() -> download(policy.artifact(), version)));
           }
         }
       }
-      int threads = Math.min(pipeline.concurrency(), wanted.size());
-      if (threads < 2) {
-        return;
-      }
-      ExecutorService pool =
-          Executors.newFixedThreadPool(
-              threads,
-              r -> {
-                Thread t = new Thread(r, "upkeep-chart-review");
-                t.setDaemon(true);
-                return t;
-              });
+    }
+
+    /**
+     * Waits for the downloads {@link #prefetch} started. One that failed unexpectedly is left to
+     * {@link #fetch}, which fails the same way where the review needs it.
+     */
+    void collect() {
       try {
-        Map<String, Future<Object>> running = new LinkedHashMap<>();
-        wanted.forEach((key, download) -> running.put(key, pool.submit(download)));
         for (Map.Entry<String, Future<Object>> e : running.entrySet()) {
           try {
             packages.put(e.getKey(), e.getValue().get());
           } catch (ExecutionException failed) {
-            // fetch downloads it again and fails where the review needs it
+            // fetch downloads it again
           }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
+        running.clear();
+        stop();
+      }
+    }
+
+    void stop() {
+      if (pool != null) {
         pool.shutdownNow();
+        pool = null;
       }
     }
 
