@@ -3,6 +3,7 @@ package dev.upkeep.examples.bench.cli;
 import dev.upkeep.cli.Logging;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.GitRemoteFixture;
+import dev.upkeep.testing.git.GitCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -56,82 +57,96 @@ public final class CliFloorBenchmark {
         Files.isExecutable(launcher)
             ? List.of(launcher.toString())
             : List.of(java(), "-jar", jar.toString());
-    Path floorClasses = FloorProgram.compile();
-
+    Path work = Files.createTempDirectory("upkeep-cli-floor");
     try (FakeOciRegistry registry = FakeOciRegistry.start()) {
       for (int a = 0; a < ARTIFACTS; a++) {
         for (String v : List.of("1.0.0", "1.1.0", "1.2.0", "1.2.5", "2.0.0")) {
           registry.pushChart("charts/app" + a, v);
         }
       }
-      Path work = Files.createTempDirectory("upkeep-cli-floor");
-      Path smallRepo = generate(work.resolve("small"), small, registry);
-      Path largeRepo = generate(work.resolve("large"), large, registry);
-      List<String> floor =
-          List.of(java(), "-Xshare:auto", "-cp", floorClasses.toString(), "FloorProgram");
-      if (Boolean.getBoolean("bench.hold")) {
-        // for profiling by hand: keep the registry up until stdin closes
-        System.out.println("repositories: " + smallRepo + " " + largeRepo);
-        System.out.println("floor: " + String.join(" ", floor) + " DIR");
-        System.in.read();
-        return;
-      }
-
-      System.out.printf(
-          Locale.ROOT,
-          "upkeep plan / run against the floor, median of %d rounds (%d cores)%n%n",
-          rounds,
-          Runtime.getRuntime().availableProcessors());
-      long[] jvm =
-          medians(
-              rounds,
-              () ->
-                  exec(
-                      List.of(
-                          java(),
-                          "-Xshare:auto",
-                          "-cp",
-                          floorClasses.toString(),
-                          "FloorProgram",
-                          "--none")))[0];
-      System.out.printf(
-          Locale.ROOT, "%-30s %6d ms (cpu %d ms)%n", "JVM start (hello world)", jvm[0], jvm[1]);
-      System.out.printf(
-          Locale.ROOT,
-          "%-30s %16s %16s %13s%n",
-          "",
-          "upkeep wall/cpu",
-          "floor wall/cpu",
-          "ratio wall/cpu");
-
-      long[][] plan = new long[2][];
-      long[][] read = new long[2][];
-      Path[] repos = {smallRepo, largeRepo};
-      int[] sizes = {small, large};
-      for (int i = 0; i < 2; i++) {
-        Path repo = repos[i];
-        List<String> planCmd = new ArrayList<>(upkeep);
-        planCmd.addAll(List.of("plan", "--repo", repo.toString(), "--format", "json"));
-        exec(planCmd); // warm the page cache and write the CDS archive once
-        // Floor and plan take turns within each round, so a machine whose speed drifts during the
-        // run (a shared VM's does, by a quarter within minutes) moves both medians alike.
-        long[][] pair =
-            medians(rounds, () -> exec(concat(floor, repo.toString())), () -> exec(planCmd));
-        read[i] = pair[0];
-        plan[i] = pair[1];
-        row(String.format(Locale.ROOT, "plan, %,d files", sizes[i]), plan[i], read[i], "ms");
-      }
-      long[] perFilePlan = new long[2];
-      long[] perFileRead = new long[2];
-      for (int k = 0; k < 2; k++) {
-        perFilePlan[k] = (plan[1][k] - plan[0][k]) * 1000 / (large - small);
-        perFileRead[k] = (read[1][k] - read[0][k]) * 1000 / (large - small);
-      }
-      row("plan, each added file", perFilePlan, perFileRead, "µs");
-
-      runFigures(rounds, upkeep, floor, small, registry, work);
-      renovate(small, registry, work);
+      Path floorClasses = FloorProgram.compile(Files.createDirectory(work.resolve("floor")));
+      measure(work, small, large, rounds, upkeep, floorClasses, registry);
+    } finally {
+      // forty thousand files and more, never left behind
+      GitCli.deleteTree(work);
     }
+  }
+
+  private static void measure(
+      Path work,
+      int small,
+      int large,
+      int rounds,
+      List<String> upkeep,
+      Path floorClasses,
+      FakeOciRegistry registry)
+      throws IOException {
+    Path smallRepo = generate(work.resolve("small"), small, registry);
+    Path largeRepo = generate(work.resolve("large"), large, registry);
+    List<String> floor =
+        List.of(java(), "-Xshare:auto", "-cp", floorClasses.toString(), "FloorProgram");
+    if (Boolean.getBoolean("bench.hold")) {
+      // for profiling by hand: keep the registry up until stdin closes
+      System.out.println("repositories: " + smallRepo + " " + largeRepo);
+      System.out.println("floor: " + String.join(" ", floor) + " DIR");
+      System.in.read();
+      return;
+    }
+
+    System.out.printf(
+        Locale.ROOT,
+        "upkeep plan / run against the floor, median of %d rounds (%d cores)%n%n",
+        rounds,
+        Runtime.getRuntime().availableProcessors());
+    long[] jvm =
+        medians(
+            rounds,
+            () ->
+                exec(
+                    List.of(
+                        java(),
+                        "-Xshare:auto",
+                        "-cp",
+                        floorClasses.toString(),
+                        "FloorProgram",
+                        "--none")))[0];
+    System.out.printf(
+        Locale.ROOT, "%-30s %6d ms (cpu %d ms)%n", "JVM start (hello world)", jvm[0], jvm[1]);
+    System.out.printf(
+        Locale.ROOT,
+        "%-30s %16s %16s %13s%n",
+        "",
+        "upkeep wall/cpu",
+        "floor wall/cpu",
+        "ratio wall/cpu");
+
+    long[][] plan = new long[2][];
+    long[][] read = new long[2][];
+    Path[] repos = {smallRepo, largeRepo};
+    int[] sizes = {small, large};
+    for (int i = 0; i < 2; i++) {
+      Path repo = repos[i];
+      List<String> planCmd = new ArrayList<>(upkeep);
+      planCmd.addAll(List.of("plan", "--repo", repo.toString(), "--format", "json"));
+      exec(planCmd); // warm the page cache and write the CDS archive once
+      // Floor and plan take turns within each round, so a machine whose speed drifts during the
+      // run (a shared VM's does, by a quarter within minutes) moves both medians alike.
+      long[][] pair =
+          medians(rounds, () -> exec(concat(floor, repo.toString())), () -> exec(planCmd));
+      read[i] = pair[0];
+      plan[i] = pair[1];
+      row(String.format(Locale.ROOT, "plan, %,d files", sizes[i]), plan[i], read[i], "ms");
+    }
+    long[] perFilePlan = new long[2];
+    long[] perFileRead = new long[2];
+    for (int k = 0; k < 2; k++) {
+      perFilePlan[k] = (plan[1][k] - plan[0][k]) * 1000 / (large - small);
+      perFileRead[k] = (read[1][k] - read[0][k]) * 1000 / (large - small);
+    }
+    row("plan, each added file", perFilePlan, perFileRead, "µs");
+
+    runFigures(rounds, upkeep, floor, small, registry, work);
+    renovate(small, registry, work);
   }
 
   private static void runFigures(
@@ -458,8 +473,7 @@ public final class CliFloorBenchmark {
             + "  }\n"
             + "}\n";
 
-    static Path compile() throws IOException {
-      Path dir = Files.createTempDirectory("upkeep-floor");
+    static Path compile(Path dir) throws IOException {
       Path src = dir.resolve("FloorProgram.java");
       Files.writeString(src, SOURCE);
       int code =
