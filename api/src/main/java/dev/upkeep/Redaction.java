@@ -242,32 +242,60 @@ public final class Redaction {
    * #redact(String)} before reaching the JDK's logging backend. Upkeep logs only through these.
    */
   public static System.Logger logger(String name) {
-    return LOGGERS.computeIfAbsent(name, n -> new RedactingLogger(System.getLogger(n)));
+    return LOGGERS.computeIfAbsent(name, RedactingLogger::new);
   }
 
   private static final ConcurrentHashMap<String, System.Logger> LOGGERS = new ConcurrentHashMap<>();
 
-  private static final class RedactingLogger implements System.Logger {
-    private final System.Logger delegate;
+  private static volatile System.Logger.Level skippedBelow = System.Logger.Level.ALL;
 
-    RedactingLogger(System.Logger delegate) {
-      this.delegate = Objects.requireNonNull(delegate);
+  /**
+   * Makes Upkeep's loggers answer that any level below {@code level} is not loggable without asking
+   * the logging back end, so that a program whose back end would drop those records anyway never
+   * starts it for them (starting {@code java.util.logging} costs a command line tens of
+   * milliseconds). For command lines; a host application configures its back end instead. {@link
+   * System.Logger.Level#ALL}, the default, asks the back end about every level.
+   */
+  public static void skipLoggingBelow(System.Logger.Level level) {
+    skippedBelow = Objects.requireNonNull(level, "level");
+  }
+
+  /**
+   * Redacts on the way to the back end's logger of the same name, which it asks for only when a
+   * record passes {@link #skipLoggingBelow}: the JDK starts {@code java.util.logging} to hand it
+   * out.
+   */
+  private static final class RedactingLogger implements System.Logger {
+    private final String name;
+    private volatile System.Logger delegate;
+
+    RedactingLogger(String name) {
+      this.name = Objects.requireNonNull(name);
+    }
+
+    private System.Logger delegate() {
+      System.Logger d = delegate;
+      if (d == null) {
+        d = System.getLogger(name);
+        delegate = d;
+      }
+      return d;
     }
 
     @Override
     public String getName() {
-      return delegate.getName();
+      return name;
     }
 
     @Override
     public boolean isLoggable(Level level) {
-      return delegate.isLoggable(level);
+      return level.getSeverity() >= skippedBelow.getSeverity() && delegate().isLoggable(level);
     }
 
     @Override
     public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
       if (isLoggable(level)) {
-        delegate.log(level, bundle, redact(msg), redact(thrown));
+        delegate().log(level, bundle, redact(msg), redact(thrown));
       }
     }
 
@@ -278,13 +306,13 @@ public final class Redaction {
       }
       String text =
           params == null || params.length == 0 ? format : MessageFormat.format(format, params);
-      delegate.log(level, bundle, redact(text), (Object[]) null);
+      delegate().log(level, bundle, redact(text), (Object[]) null);
     }
 
     @Override
     public void log(Level level, Supplier<String> supplier) {
       if (isLoggable(level)) {
-        delegate.log(level, (ResourceBundle) null, redact(supplier.get()), (Object[]) null);
+        delegate().log(level, (ResourceBundle) null, redact(supplier.get()), (Object[]) null);
       }
     }
   }

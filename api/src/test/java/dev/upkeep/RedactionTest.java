@@ -6,6 +6,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -111,5 +117,50 @@ class RedactionTest {
   void findingsAndReasonsAreRedactedWhenMade() {
     assertThat(Finding.warning("a.yaml", 1, "see http://u:pw1234@h/x").message())
         .isEqualTo("see http://***:***@h/x");
+  }
+
+  @Nested
+  class Loggers {
+    final Logger root = Logger.getLogger("");
+    final List<String> records = new CopyOnWriteArrayList<>();
+    final Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLoggerName().equals("dev.upkeep.test.skip")) {
+              records.add(r.getLevel() + " " + r.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+
+    @Test
+    void aThresholdAnswersForTheLevelsBelowItAndPassesTheRestOnRedacted() {
+      Level rootLevel = root.getLevel();
+      root.setLevel(Level.ALL);
+      root.addHandler(capture);
+      System.Logger log = Redaction.logger("dev.upkeep.test.skip");
+      try {
+        Redaction.skipLoggingBelow(System.Logger.Level.WARNING);
+        log.log(System.Logger.Level.DEBUG, "GET https://u:pw1234@h/x");
+        log.log(System.Logger.Level.WARNING, "GET https://u:pw1234@h/x failed");
+        assertThat(log.isLoggable(System.Logger.Level.INFO)).isFalse();
+        assertThat(log.isLoggable(System.Logger.Level.ERROR)).isTrue();
+
+        Redaction.skipLoggingBelow(System.Logger.Level.ALL);
+        log.log(System.Logger.Level.DEBUG, "asked again");
+      } finally {
+        Redaction.skipLoggingBelow(System.Logger.Level.ALL);
+        root.removeHandler(capture);
+        root.setLevel(rootLevel);
+      }
+      assertThat(records)
+          .containsExactly("WARNING GET https://***:***@h/x failed", "FINE asked again");
+    }
   }
 }

@@ -1,9 +1,14 @@
 package dev.upkeep.cli;
 
 import dev.upkeep.Redaction;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.text.MessageFormat;
 import java.util.logging.Filter;
 import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -13,6 +18,11 @@ import java.util.logging.Logger;
  * debug output names URLs and headers.
  */
 public final class Logging {
+  /** The system property {@link Manager} reads: {@code true} for everything from FINE up. */
+  static final String VERBOSE = "upkeep.cli.verbose";
+
+  private static final String MANAGER = "java.util.logging.manager";
+
   private Logging() {}
 
   /** Shows only warnings and errors on stderr, or everything when {@code verbose}. */
@@ -23,6 +33,63 @@ public final class Logging {
     for (var handler : root.getHandlers()) {
       handler.setLevel(level);
       handler.setFilter(REDACT);
+    }
+  }
+
+  /**
+   * As {@link #configure}, without starting {@code java.util.logging} now: Upkeep's loggers answer
+   * for the levels below the threshold themselves, the JDK's own loggers print to stderr as they do
+   * before it starts, and when something starts it (a warning, JGit starting) the log manager is a
+   * {@link Manager}, which configures itself so. A command that logs nothing never starts it. Where
+   * the JVM was given a log manager of its own, that one is started and set as {@link #configure}
+   * sets it. Call it before any other thread may log.
+   */
+  static void configureOnFirstUse(boolean verbose) {
+    if (System.getProperty(MANAGER) != null) {
+      configure(verbose);
+      return;
+    }
+    Redaction.skipLoggingBelow(verbose ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING);
+    System.setProperty(VERBOSE, Boolean.toString(verbose));
+    System.setProperty(MANAGER, Manager.class.getName());
+  }
+
+  /**
+   * The command line's log manager ({@code java.util.logging.manager}): where the JDK would read
+   * {@code logging.properties} (or a file the JVM names with {@code java.util.logging.config.file},
+   * which the JDK still reads after this), one console handler on stderr, warnings and errors only
+   * (from FINE up when {@link #VERBOSE} is {@code true}), every record through {@link #REDACT}.
+   */
+  public static final class Manager extends LogManager {
+    /** Made by the JDK when {@code java.util.logging} starts. */
+    public Manager() {}
+
+    @Override
+    public void readConfiguration() throws IOException {
+      if (System.getProperty("java.util.logging.config.class") != null
+          || System.getProperty("java.util.logging.config.file") != null) {
+        super.readConfiguration();
+        return;
+      }
+      String level = Boolean.getBoolean(VERBOSE) ? "FINE" : "WARNING";
+      String properties =
+          "handlers=java.util.logging.ConsoleHandler\n"
+              + ".level="
+              + level
+              + "\njava.util.logging.ConsoleHandler.level="
+              + level
+              + "\njava.util.logging.ConsoleHandler.filter="
+              + RedactFilter.class.getName()
+              + "\n";
+      readConfiguration(new ByteArrayInputStream(properties.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+  }
+
+  /** {@link #REDACT} as a class that a logging configuration can name. */
+  public static final class RedactFilter implements Filter {
+    @Override
+    public boolean isLoggable(LogRecord record) {
+      return REDACT.isLoggable(record);
     }
   }
 

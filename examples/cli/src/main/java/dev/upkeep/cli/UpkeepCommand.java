@@ -131,8 +131,9 @@ public final class UpkeepCommand implements Callable<Integer> {
 
   /** The entry point of {@code java -jar upkeep.jar}. */
   public static void main(String[] args) {
+    // before any thread can log: JGit's warm-up in Prefetch logs through java.util.logging
+    Logging.configureOnFirstUse(System.getenv("UPKEEP_DEBUG") != null);
     Prefetch.start(args);
-    Logging.configure(System.getenv("UPKEEP_DEBUG") != null);
     PrintWriter out = new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
     System.exit(execute(out, err, args));

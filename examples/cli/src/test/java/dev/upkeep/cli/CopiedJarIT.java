@@ -23,6 +23,12 @@ class CopiedJarIT {
   /** Runs {@code java -jar upkeep.jar ARGS} from a directory holding nothing but the jar. */
   static CliProcess.Result upkeep(Path dir, String... args)
       throws IOException, InterruptedException {
+    return upkeep(dir, Map.of(), args);
+  }
+
+  /** As {@link #upkeep(Path, String...)}, with {@code env} added to the environment. */
+  static CliProcess.Result upkeep(Path dir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path jar = dir.resolve("upkeep.jar");
     if (!Files.exists(jar)) {
       Files.copy(Path.of("target", "upkeep.jar"), jar, StandardCopyOption.COPY_ATTRIBUTES);
@@ -32,7 +38,7 @@ class CopiedJarIT {
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
-    return CliProcess.run(command, dir, Map.of());
+    return CliProcess.run(command, dir, env);
   }
 
   @Test
@@ -70,6 +76,34 @@ class CopiedJarIT {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("{").contains("\"1.2.5\"");
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void logsOnlyWarningsAndWithUpkeepDebugEveryFineRecordOnStderr(
+      FakeOciRegistry registry, @TempDir Path dir) throws Exception {
+    // java.util.logging starts only when something logs, configured then as at the start before
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    Files.writeString(
+        repo.resolve("app.yaml"),
+        "version: 1.2.3 # {\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}\n");
+    String[] plan = {
+      "plan", "--repo", repo.toString(), "--insecure-registry", registry.host(), "--format", "json"
+    };
+
+    CliProcess.Result quiet = upkeep(dir, plan);
+    CliProcess.Result debug = upkeep(dir, Map.of("UPKEEP_DEBUG", "1"), plan);
+
+    assertThat(quiet.code()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).isEmpty();
+    assertThat(debug.code()).as(debug.err()).isZero();
+    assertThat(debug.out()).contains("\"1.2.5\"");
+    assertThat(debug.err())
+        .contains("FINE: " + registry.host() + "/charts/podinfo: 2 tags")
+        .doesNotContain("FINER:");
   }
 
   @Test
