@@ -280,13 +280,25 @@ public final class ManifestWalk implements ManifestFiles {
    * @throws UncheckedIOException when the tree or a file cannot be read
    */
   public Screen screen(Path root, Collection<String> asciiTokens) {
+    return screen(root, asciiTokens, true);
+  }
+
+  /**
+   * As {@link #screen}, without the stamps: for a caller that will not ask {@link #unchangedSince}
+   * about this tree (a plan that reads it once), which spares keeping an entry for every file.
+   */
+  public Screen screenUnstamped(Path root, Collection<String> asciiTokens) {
+    return screen(root, asciiTokens, false);
+  }
+
+  private Screen screen(Path root, Collection<String> asciiTokens, boolean stamp) {
     Path base = base(root);
     if (base == null) {
       return new Screen(Map.of(), List.of());
     }
     // The walk lists directories on this thread while others read the files it has found: both
     // are mostly system calls, and a repository of ten thousand files is read in half the time.
-    try (ScreenReaders readers = new ScreenReaders(root, asciiTokens, maxFileBytes)) {
+    try (ScreenReaders readers = new ScreenReaders(root, asciiTokens, maxFileBytes, stamp)) {
       walk(root, base, readers::add);
       return readers.finish();
     }

@@ -36,11 +36,14 @@ final class ScreenReaders implements AutoCloseable {
   private final ExecutorService pool;
   private final List<Future<List<Verdict>>> pending = new ArrayList<>();
   private List<Path> batch = new ArrayList<>(BATCH);
-  private List<ManifestWalk.Stamp> batchStamps = new ArrayList<>(BATCH);
-  private final Map<Path, ManifestWalk.Stamp> stamps = new HashMap<>();
+  private long[] batchSizes = new long[BATCH];
 
-  ScreenReaders(Path root, Collection<String> tokens, long maxFileBytes) {
+  /** Every file's stamp, or null when the caller wants none: a map entry per file to keep. */
+  private final Map<Path, ManifestWalk.Stamp> stamps;
+
+  ScreenReaders(Path root, Collection<String> tokens, long maxFileBytes, boolean stamp) {
     this.root = root;
+    this.stamps = stamp ? new HashMap<>() : null;
     this.tokens = List.copyOf(tokens);
     this.maxFileBytes = maxFileBytes;
     int readers = Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors());
@@ -49,10 +52,11 @@ final class ScreenReaders implements AutoCloseable {
 
   /** Takes one more file (relative to the root) to read, with the walk's view of it. */
   void add(Path file, BasicFileAttributes attrs) {
-    ManifestWalk.Stamp stamp = ManifestWalk.Stamp.of(attrs);
-    stamps.put(file, stamp);
+    if (stamps != null) {
+      stamps.put(file, ManifestWalk.Stamp.of(attrs));
+    }
+    batchSizes[batch.size()] = attrs.size();
     batch.add(file);
-    batchStamps.add(stamp);
     if (batch.size() == BATCH) {
       submit();
     }
@@ -63,9 +67,9 @@ final class ScreenReaders implements AutoCloseable {
       return;
     }
     List<Path> files = batch;
-    List<ManifestWalk.Stamp> seen = batchStamps;
+    long[] seen = batchSizes;
     batch = new ArrayList<>(BATCH);
-    batchStamps = new ArrayList<>(BATCH);
+    batchSizes = new long[BATCH];
     pending.add(
         pool == null
             ? CompletableFuture.completedFuture(judge(files, seen))
@@ -93,7 +97,7 @@ final class ScreenReaders implements AutoCloseable {
         texts.put(v.file(), v.text());
       }
     }
-    return new ManifestWalk.Screen(texts, unjudged, stamps);
+    return new ManifestWalk.Screen(texts, unjudged, stamps == null ? Map.of() : stamps);
   }
 
   private static List<Verdict> await(Future<List<Verdict>> f) {
@@ -114,14 +118,14 @@ final class ScreenReaders implements AutoCloseable {
   }
 
   /** The verdicts worth keeping of a batch: files with a token, and files nobody can vouch for. */
-  private List<Verdict> judge(List<Path> files, List<ManifestWalk.Stamp> seen) {
+  private List<Verdict> judge(List<Path> files, long[] sizes) {
     List<Verdict> kept = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       // The walk lists no link and nothing under one, and has just seen this one a regular file
       // of that size: no need to ask the file system again (two calls of six per file).
       Optional<byte[]> bytes =
-          ManifestText.bytesOfWalked(root.resolve(file), seen.get(i).size(), maxFileBytes);
+          ManifestText.bytesOfWalked(root.resolve(file), sizes[i], maxFileBytes);
       if (bytes.isEmpty()) {
         kept.add(new Verdict(file, null, true));
       } else if (ManifestText.contains(bytes.get(), tokens)) {

@@ -131,4 +131,24 @@ class ManifestWalkScreenTest {
     ManifestWalk.Screen unstamped = new ManifestWalk.Screen(screen.texts(), screen.unjudged());
     assertThat(walk.unchangedSince(root, unstamped).list(root)).isEqualTo(walk.list(root));
   }
+
+  @Test
+  void aScreenWithoutStampsKeepsTheSameTextsAndLeavesTheLaterListToTheWholeWalk()
+      throws IOException {
+    write("a/marked.yaml", "v: 1 # {\"$imagepolicy\": \"ns:a\"}\n");
+    write("a/plain.yaml", "a: b\n");
+    write("b/binary.yaml", new byte[] {0, 1});
+    ManifestWalk walk = ManifestWalk.create();
+
+    ManifestWalk.Screen stamped = walk.screen(root, List.of("$imagepolicy"));
+    ManifestWalk.Screen unstamped = walk.screenUnstamped(root, List.of("$imagepolicy"));
+
+    assertThat(stamped.stamps()).hasSize(3);
+    assertThat(unstamped.stamps()).isEmpty();
+    assertThat(unstamped.texts()).isEqualTo(stamped.texts()).hasSize(1);
+    assertThat(unstamped.unjudged()).isEqualTo(stamped.unjudged()).hasSize(1);
+    assertThat(walk.unchangedSince(root, unstamped).list(root)).isEqualTo(walk.list(root));
+    assertThat(walk.unchangedSince(root, stamped).list(root))
+        .containsExactly(Path.of("a/marked.yaml"), Path.of("b/binary.yaml"));
+  }
 }

@@ -51,7 +51,8 @@ final class Prefetch {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    FutureTask<Session.Loaded> load = new FutureTask<>(() -> Session.read(root));
+    // a local plan reads its tree once and never asks which files changed since
+    FutureTask<Session.Loaded> load = new FutureTask<>(() -> Session.read(root, false));
     guess = new Guess(root, load);
     Thread t = new Thread(load, "upkeep-prefetch");
     t.setDaemon(true);

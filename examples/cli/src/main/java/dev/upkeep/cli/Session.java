@@ -163,8 +163,19 @@ final class Session implements AutoCloseable {
 
   /** Reads Flux objects and inline markers from the files under {@code root}. */
   static Loaded read(Path root) {
+    return read(root, true);
+  }
+
+  /**
+   * Reads Flux objects and inline markers from the files under {@code root}; without {@code stamps}
+   * when the caller will not ask which files changed since ({@link #rescreened} then walks the
+   * whole tree).
+   */
+  static Loaded read(Path root, boolean stamps) {
     // One read of each file; only those that may hold a Flux object or a marker are decoded.
-    ManifestWalk.Screen screen = ManifestWalk.create().screen(root, TOKENS);
+    ManifestWalk walk = ManifestWalk.create();
+    ManifestWalk.Screen screen =
+        stamps ? walk.screen(root, TOKENS) : walk.screenUnstamped(root, TOKENS);
     return new Loaded(
         FluxAutomation.from(FluxObjects.forAutomation(root, screen.texts())),
         InlineMarkers.scan(screen.texts()),
