@@ -22,6 +22,19 @@ class UpkeepCommandTest {
   }
 
   @Test
+  void noOptionTakesAValueWhoseConverterTheCommandLineLeavesOut() {
+    // main() tells picocli not to load java.sql and java.time for converters
+    for (picocli.CommandLine sub : UpkeepCommand.commandLine().getSubcommands().values()) {
+      for (picocli.CommandLine.Model.ArgSpec arg : sub.getCommandSpec().args()) {
+        assertThat(arg.type().getName())
+            .as("%s %s", sub.getCommandName(), arg.paramLabel())
+            .doesNotStartWith("java.sql.")
+            .doesNotStartWith("java.time.");
+      }
+    }
+  }
+
+  @Test
   void aSubcommandThatRunsIsTheOnlyOneBuilt() {
     assertThat(UpkeepCommand.commandLine("plan", "--help").getSubcommands().keySet())
         .containsExactly("plan");
