@@ -124,5 +124,20 @@ class LauncherIT {
     assertThat(third.err()).isEmpty();
     assertThat(archives(install)).hasSize(1);
     assertThat(Files.getLastModifiedTime(archives(install).get(0))).isGreaterThan(stamp);
+    stamp = Files.getLastModifiedTime(archives(install).get(0));
+
+    // an archive written for another Java runtime (or another jar of the same age) is not used:
+    // the next command writes one for this runtime and jar
+    Path runtime = install.resolve("upkeep.runtime");
+    String identity = Files.readString(runtime);
+    assertThat(identity).startsWith(System.getProperty("java.home")).contains("JAVA_VERSION=");
+    Files.writeString(runtime, "/opt/other-java/bin/java;JAVA_VERSION=\"21\";123\n");
+    Thread.sleep(1100); // a new modification time, on file systems that count seconds
+    CliProcess.Result fourth = run(link, work, plan);
+    assertThat(fourth.code()).as(fourth.err()).isZero();
+    assertThat(fourth.err()).isEmpty();
+    assertThat(Files.readString(runtime)).isEqualTo(identity);
+    assertThat(archives(install)).hasSize(1);
+    assertThat(Files.getLastModifiedTime(archives(install).get(0))).isGreaterThan(stamp);
   }
 }
