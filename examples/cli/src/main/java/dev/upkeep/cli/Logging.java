@@ -41,11 +41,13 @@ public final class Logging {
    * for the levels below the threshold themselves, the JDK's own loggers print to stderr as they do
    * before it starts, and when something starts it (a warning, JGit starting) the log manager is a
    * {@link Manager}, which configures itself so. A command that logs nothing never starts it. Where
-   * the JVM was given a log manager of its own, that one is started and set as {@link #configure}
-   * sets it. Call it before any other thread may log.
+   * the JVM was given a log manager or a logging configuration of its own, that one is started now
+   * and set as {@link #configure} sets it. Call it before any other thread may log.
    */
   static void configureOnFirstUse(boolean verbose) {
-    if (System.getProperty(MANAGER) != null) {
+    if (System.getProperty(MANAGER) != null
+        || System.getProperty("java.util.logging.config.class") != null
+        || System.getProperty("java.util.logging.config.file") != null) {
       configure(verbose);
       return;
     }
@@ -56,9 +58,8 @@ public final class Logging {
 
   /**
    * The command line's log manager ({@code java.util.logging.manager}): where the JDK would read
-   * {@code logging.properties} (or a file the JVM names with {@code java.util.logging.config.file},
-   * which the JDK still reads after this), one console handler on stderr, warnings and errors only
-   * (from FINE up when {@link #VERBOSE} is {@code true}), every record through {@link #REDACT}.
+   * {@code logging.properties}, one console handler on stderr, warnings and errors only (from FINE
+   * up when {@link #VERBOSE} is {@code true}), every record through {@link #REDACT}.
    */
   public static final class Manager extends LogManager {
     /** Made by the JDK when {@code java.util.logging} starts. */
@@ -66,11 +67,6 @@ public final class Logging {
 
     @Override
     public void readConfiguration() throws IOException {
-      if (System.getProperty("java.util.logging.config.class") != null
-          || System.getProperty("java.util.logging.config.file") != null) {
-        super.readConfiguration();
-        return;
-      }
       String level = Boolean.getBoolean(VERBOSE) ? "FINE" : "WARNING";
       String properties =
           "handlers=java.util.logging.ConsoleHandler\n"
