@@ -74,6 +74,20 @@ final class ListedFile {
     }
   }
 
+  /**
+   * A file whose text was read already (a screen of the tree): what {@link #read} makes of it, as
+   * long as it is within {@code maxBytes}.
+   */
+  static Optional<ListedFile> known(String text, long maxBytes, Predicate<String> marked) {
+    if (text.length() > maxBytes / 3) {
+      return Optional.empty(); // its UTF-8 may be larger than the limit: read reports it as such
+    }
+    return Optional.of(
+        marked.test(text)
+            ? new ListedFile(Optional.of(text), Optional.empty(), Optional.empty())
+            : UNMARKED);
+  }
+
   private static boolean isAscii(byte[] bytes) {
     for (byte b : bytes) {
       if (b < 0) {

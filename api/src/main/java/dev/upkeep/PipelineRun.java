@@ -409,9 +409,16 @@ final class PipelineRun {
         Path file = root.resolve(rel);
         ListedFile listed;
         try {
+          long max = pipeline.files().maxFileBytes();
+          Optional<ListedFile> known =
+              pipeline
+                  .files()
+                  .knownText(root, rel)
+                  .flatMap(text -> ListedFile.known(text, max, pipeline.patcher()::mayApply));
           listed =
-              ListedFile.read(
-                  file, name, pipeline.files().maxFileBytes(), pipeline.patcher()::mayApply);
+              known.isPresent()
+                  ? known.get()
+                  : ListedFile.read(file, name, max, pipeline.patcher()::mayApply);
         } catch (IOException e) {
           throw new PatchException(rel, 0, "cannot read: " + e.getMessage(), e);
         }

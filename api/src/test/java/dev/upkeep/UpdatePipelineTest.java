@@ -176,6 +176,47 @@ class UpdatePipelineTest {
   }
 
   @Test
+  void aTextTheListingReadAlreadyIsPatchedWithoutReadingTheFileAgain(@TempDir Path dir)
+      throws IOException {
+    MapSource source = new MapSource().with(APP, "1.0.0", "1.4.0");
+    // on disk: what the screen saw has changed since (the plan keeps to what it read); too.yaml's
+    // known text is too long for the listing's limit, so it is read from disk as before
+    write(dir, "app.yaml", "version: 1.0.0 # {staging}\n");
+    write(dir, "too.yaml", "version: 1.0.0 # {dev}\n");
+    Map<Path, String> known =
+        Map.of(
+            Path.of("app.yaml"),
+            "# s\nversion: 1.0.0 # {dev}\n",
+            Path.of("too.yaml"),
+            "x".repeat(40) + "\nversion: 1.0.0 # {staging}\n");
+    ManifestFiles files =
+        new ManifestFiles() {
+          @Override
+          public List<Path> list(Path root) {
+            return List.of(Path.of("app.yaml"), Path.of("too.yaml"));
+          }
+
+          @Override
+          public long maxFileBytes() {
+            return 100;
+          }
+
+          @Override
+          public Optional<String> knownText(Path root, Path file) {
+            return Optional.ofNullable(known.get(file));
+          }
+        };
+
+    UpdateReport report = pipeline(source, dir).files(files).build().plan();
+
+    assertThat(report.file("app.yaml").orElseThrow().diff())
+        .contains("-version: 1.0.0 # {dev}", "+version: 1.4.0 # {dev}");
+    assertThat(report.file("too.yaml").orElseThrow().changes())
+        .singleElement()
+        .satisfies(c -> assertThat(c.policy()).isEqualTo("dev"));
+  }
+
+  @Test
   void listsTheTagsOfAnArtifactOnceWhenSeveralPoliciesShareIt(@TempDir Path dir) {
     MapSource source = new MapSource().with(APP, "1.0.0", "1.2.3");
     pipeline(source, dir).build().plan();

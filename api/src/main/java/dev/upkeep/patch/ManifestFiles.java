@@ -4,6 +4,7 @@ import dev.upkeep.patch.files.ManifestWalk;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Chooses which files of a work tree are manifests to patch.
@@ -37,6 +38,15 @@ public interface ManifestFiles {
    */
   default long maxFileBytes() {
     return 16L << 20;
+  }
+
+  /**
+   * The text of {@code file} (listed under {@code root}) when this listing read it already, as a
+   * screen of the same tree moments before does, or empty to have the pipeline read the file. A
+   * text given here must be the file's bytes as UTF-8, without a NUL byte.
+   */
+  default Optional<String> knownText(Path root, Path file) {
+    return Optional.empty();
   }
 
   /**

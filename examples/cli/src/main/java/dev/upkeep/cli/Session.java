@@ -209,6 +209,14 @@ final class Session implements AutoCloseable {
       }
 
       @Override
+      public Optional<String> knownText(Path root, Path file) {
+        // read by the screen moments ago: the patch need not read the file again
+        return root.equals(loaded.root())
+            ? Optional.ofNullable(loaded.screen().texts().get(file))
+            : Optional.empty();
+      }
+
+      @Override
       public long maxFileBytes() {
         return walk.maxFileBytes();
       }
