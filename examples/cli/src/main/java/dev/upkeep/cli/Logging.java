@@ -18,9 +18,6 @@ import java.util.logging.Logger;
  * debug output names URLs and headers.
  */
 public final class Logging {
-  /** The system property {@link Manager} reads: {@code true} for everything from FINE up. */
-  static final String VERBOSE = "upkeep.cli.verbose";
-
   private static final String MANAGER = "java.util.logging.manager";
 
   private Logging() {}
@@ -38,28 +35,32 @@ public final class Logging {
 
   /**
    * As {@link #configure}, without starting {@code java.util.logging} now: Upkeep's loggers answer
-   * for the levels below the threshold themselves, the JDK's own loggers print to stderr as they do
+   * for the levels below WARNING themselves, the JDK's own loggers print to stderr as they do
    * before it starts, and when something starts it (a warning, JGit starting) the log manager is a
-   * {@link Manager}, which configures itself so. A command that logs nothing never starts it. Where
-   * the JVM was given a log manager or a logging configuration of its own, that one is started now
-   * and set as {@link #configure} sets it. Call it before any other thread may log.
+   * {@link Manager}, which configures itself so. A command that logs nothing never starts it. When
+   * {@code verbose}, or where the JVM was given a log manager or a logging configuration of its
+   * own, it starts now and is set as {@link #configure} sets it. Call it before any other thread
+   * may log.
    */
   static void configureOnFirstUse(boolean verbose) {
-    if (System.getProperty(MANAGER) != null
+    // Debugging starts it at once: before it starts, the JDK's own loggers print through stand-ins
+    // that no filter sees, and their debug records name URLs and headers. (Left to themselves they
+    // print nothing below INFO, and the JDK code a command runs logs nothing above FINE.)
+    if (verbose
+        || System.getProperty(MANAGER) != null
         || System.getProperty("java.util.logging.config.class") != null
         || System.getProperty("java.util.logging.config.file") != null) {
       configure(verbose);
       return;
     }
-    Redaction.skipLoggingBelow(verbose ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING);
-    System.setProperty(VERBOSE, Boolean.toString(verbose));
+    Redaction.skipLoggingBelow(System.Logger.Level.WARNING);
     System.setProperty(MANAGER, Manager.class.getName());
   }
 
   /**
    * The command line's log manager ({@code java.util.logging.manager}): where the JDK would read
-   * {@code logging.properties}, one console handler on stderr, warnings and errors only (from FINE
-   * up when {@link #VERBOSE} is {@code true}), every record through {@link #REDACT}.
+   * {@code logging.properties}, one console handler on stderr, warnings and errors only, every
+   * record through {@link #REDACT}.
    */
   public static final class Manager extends LogManager {
     /** Made by the JDK when {@code java.util.logging} starts. */
@@ -67,14 +68,11 @@ public final class Logging {
 
     @Override
     public void readConfiguration() throws IOException {
-      String level = Boolean.getBoolean(VERBOSE) ? "FINE" : "WARNING";
       String properties =
           "handlers=java.util.logging.ConsoleHandler\n"
-              + ".level="
-              + level
-              + "\njava.util.logging.ConsoleHandler.level="
-              + level
-              + "\njava.util.logging.ConsoleHandler.filter="
+              + ".level=WARNING\n"
+              + "java.util.logging.ConsoleHandler.level=WARNING\n"
+              + "java.util.logging.ConsoleHandler.filter="
               + RedactFilter.class.getName()
               + "\n";
       readConfiguration(new ByteArrayInputStream(properties.getBytes(StandardCharsets.ISO_8859_1)));
