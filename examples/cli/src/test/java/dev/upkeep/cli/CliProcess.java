@@ -17,6 +17,23 @@ final class CliProcess {
   private CliProcess() {}
 
   /**
+   * A directory {@code repo} under {@code dir} holding one file whose inline marker follows
+   * podinfo's 1.2.x in {@code registry}, which gets 1.2.3 and 1.2.5: a plan moves it to 1.2.5.
+   */
+  static Path markedRepository(Path dir, dev.upkeep.testing.FakeOciRegistry registry)
+      throws IOException {
+    registry.pushChart("charts/podinfo", "1.2.3");
+    registry.pushChart("charts/podinfo", "1.2.5");
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    Files.writeString(
+        repo.resolve("app.yaml"),
+        "version: 1.2.3 # {\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}\n");
+    return repo;
+  }
+
+  /**
    * Runs {@code command} in {@code dir} (where its output is kept) without the environment that
    * would change the JVM or the CLI under test, plus {@code env}.
    */

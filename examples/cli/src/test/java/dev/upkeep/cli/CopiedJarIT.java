@@ -82,14 +82,7 @@ class CopiedJarIT {
   void logsOnlyWarningsAndWithUpkeepDebugEveryFineRecordOnStderr(
       FakeOciRegistry registry, @TempDir Path dir) throws Exception {
     // java.util.logging starts only when something logs, configured then as at the start before
-    registry.pushChart("charts/podinfo", "1.2.3");
-    registry.pushChart("charts/podinfo", "1.2.5");
-    Path repo = Files.createDirectories(dir.resolve("repo"));
-    Files.writeString(
-        repo.resolve("app.yaml"),
-        "version: 1.2.3 # {\"$upkeep\": {\"chart\": \"oci://"
-            + registry.host()
-            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}\n");
+    Path repo = CliProcess.markedRepository(dir, registry);
     String[] plan = {
       "plan", "--repo", repo.toString(), "--insecure-registry", registry.host(), "--format", "json"
     };

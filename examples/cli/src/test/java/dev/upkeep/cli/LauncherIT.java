@@ -39,14 +39,7 @@ class LauncherIT {
   @Test
   void writesAClassDataArchiveOnceUsesItThenAndWritesAnotherForANewerJar(
       FakeOciRegistry registry, @TempDir Path tmp) throws Exception {
-    registry.pushChart("charts/podinfo", "1.2.3");
-    registry.pushChart("charts/podinfo", "1.2.5");
-    Path repo = Files.createDirectories(tmp.resolve("repo"));
-    Files.writeString(
-        repo.resolve("app.yaml"),
-        "version: 1.2.3 # {\"$upkeep\": {\"chart\": \"oci://"
-            + registry.host()
-            + "/charts/podinfo\", \"semver\": \"1.2.x\"}}\n");
+    Path repo = CliProcess.markedRepository(tmp, registry);
     Path install = Files.createDirectories(tmp.resolve("opt/upkeep"));
     Files.copy(Path.of("target", "upkeep.jar"), install.resolve("upkeep.jar"));
     Files.copy(
