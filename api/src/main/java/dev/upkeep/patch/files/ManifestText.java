@@ -74,17 +74,10 @@ public final class ManifestText {
    * maxBytes}.
    */
   static Optional<byte[]> bytes(Path file, long maxBytes) {
+    BasicFileAttributes attributes;
     try {
       // lstat first: never open a link, a directory or a named pipe (which would block)
-      BasicFileAttributes attributes =
-          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!attributes.isRegularFile() || attributes.size() > maxBytes) {
-        return Optional.empty();
-      }
-      // O_NOFOLLOW as well, in case a link was swapped in since
-      try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
-        return Optional.of(readFully(channel, new byte[(int) Math.min(channel.size(), maxBytes)]));
-      }
+      attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (FileSystemException e) {
       if (Files.isSymbolicLink(file)) {
         return Optional.empty();
@@ -93,15 +86,18 @@ public final class ManifestText {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+    if (!attributes.isRegularFile()) {
+      return Optional.empty();
+    }
+    return bytesOfWalked(file, attributes.size(), maxBytes);
   }
 
   /**
-   * The bytes of a file that a walk found just now to be a regular file of {@code seenSize} bytes
-   * ({@code lstat}, links not followed), or empty when that size is over {@code maxBytes} or the
-   * file is a symbolic link by now. It opens the file without following a link and reads that many
-   * bytes, and asks the file system nothing else: the walk's {@code lstat} stands for the {@code
-   * lstat} and {@code fstat} that {@link #bytes} makes, which leave the same moment between the
-   * check and the open. As there, bytes appended after the size was taken are not read.
+   * The bytes of a file that an {@code lstat} (links not followed: a walk's, or {@link #bytes}'s)
+   * found just now to be a regular file of {@code seenSize} bytes, or empty when that size is over
+   * {@code maxBytes} or the file is a symbolic link by now. It opens the file without following a
+   * link, in case one was swapped in since, and reads that many bytes, asking the file system
+   * nothing else; bytes appended after the size was taken are not read.
    *
    * @throws UncheckedIOException when the file cannot be read
    */
