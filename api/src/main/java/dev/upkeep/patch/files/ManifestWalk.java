@@ -152,24 +152,38 @@ public final class ManifestWalk implements ManifestFiles {
       rules.enter(dir, relativeDir, names);
     }
     for (Path entry : entries) {
-      String name = entry.getFileName().toString();
-      BasicFileAttributes attrs =
-          Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      String relative = relativeDir.isEmpty() ? name : relativeDir + "/" + name;
-      if (attrs.isDirectory()) {
-        if (name.equals(".git") || rules.ignored(relative, true)) {
-          continue;
-        }
-        visit(entry, relativeDirPath.resolve(name), relative, rules, found, true);
-      } else if (attrs.isRegularFile() && ManifestFiles.isManifestName(name)) {
-        if (!rules.ignored(relative, false)) {
-          // resolving a name is much cheaper than relativizing a path, and a walk does it a lot
-          found.accept(relativeDirPath.resolve(entry.getFileName()), attrs);
-        }
-      }
+      visitEntry(entry, relativeDirPath, relativeDir, rules, found);
     }
     if (enter) {
       rules.leave();
+    }
+  }
+
+  /**
+   * Hands over {@code entry} of a directory, or visits it when it is a directory. (A method of its
+   * own, called once per entry, so that the JIT compiles it within the first few hundred files; the
+   * loop around it runs once per directory and would stay interpreted.)
+   */
+  private void visitEntry(
+      Path entry,
+      Path relativeDirPath,
+      String relativeDir,
+      IgnoreRules rules,
+      BiConsumer<Path, BasicFileAttributes> found)
+      throws IOException {
+    String name = entry.getFileName().toString();
+    BasicFileAttributes attrs =
+        Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    String relative = relativeDir.isEmpty() ? name : relativeDir + "/" + name;
+    if (attrs.isDirectory()) {
+      if (!name.equals(".git") && !rules.ignored(relative, true)) {
+        visit(entry, relativeDirPath.resolve(name), relative, rules, found, true);
+      }
+    } else if (attrs.isRegularFile()
+        && ManifestFiles.isManifestName(name)
+        && !rules.ignored(relative, false)) {
+      // resolving a name is much cheaper than relativizing a path, and a walk does it a lot
+      found.accept(relativeDirPath.resolve(entry.getFileName()), attrs);
     }
   }
 
