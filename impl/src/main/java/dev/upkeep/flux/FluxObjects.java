@@ -128,13 +128,17 @@ public final class FluxObjects {
     return of(root, read);
   }
 
+  /** Immutable, and not cheap to build (the schema compiles its patterns): built once. */
+  private static final LoadSettings SETTINGS =
+      LoadSettings.builder()
+          .setMaxAliasesForCollections(50)
+          .setCodePointLimit(
+              MAX_FILE_BYTES > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) MAX_FILE_BYTES)
+          .setAllowDuplicateKeys(false)
+          .build();
+
   private static LoadSettings settings() {
-    return LoadSettings.builder()
-        .setMaxAliasesForCollections(50)
-        .setCodePointLimit(
-            MAX_FILE_BYTES > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) MAX_FILE_BYTES)
-        .setAllowDuplicateKeys(false)
-        .build();
+    return SETTINGS;
   }
 
   private static void parse(

@@ -140,12 +140,22 @@ final class MarkerScan {
     return new MarkerTargets(content, scan.nodes, scan.comments).resolve();
   }
 
+  /** The limit of a file's code points that every file under it shares. */
+  private static final int SHARED_LIMIT = 3 * 1024 * 1024;
+
+  /**
+   * Settings are immutable and building them is not cheap (the schema compiles its patterns each
+   * time): files within the shared limit share one.
+   */
+  private static final LoadSettings SHARED = settings(SHARED_LIMIT);
+
+  private static LoadSettings settings(int codePointLimit) {
+    return LoadSettings.builder().setParseComments(true).setCodePointLimit(codePointLimit).build();
+  }
+
   private void parse() {
     LoadSettings settings =
-        LoadSettings.builder()
-            .setParseComments(true)
-            .setCodePointLimit(Math.max(content.length() + 1, 3 * 1024 * 1024))
-            .build();
+        content.length() < SHARED_LIMIT ? SHARED : settings(content.length() + 1);
     Parser parser = new ParserImpl(settings, new StreamReader(settings, content));
     try {
       while (parser.hasNext()) {

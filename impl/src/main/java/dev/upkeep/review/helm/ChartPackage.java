@@ -295,12 +295,16 @@ public final class ChartPackage {
     }
   }
 
+  /** Immutable, and not cheap to build (the schema compiles its patterns): built once. */
+  private static final LoadSettings SETTINGS =
+      LoadSettings.builder()
+          .setMaxAliasesForCollections(50)
+          .setCodePointLimit((int) MAX_FILE_BYTES)
+          .setAllowDuplicateKeys(true)
+          .build();
+
   static LoadSettings settings() {
-    return LoadSettings.builder()
-        .setMaxAliasesForCollections(50)
-        .setCodePointLimit((int) MAX_FILE_BYTES)
-        .setAllowDuplicateKeys(true)
-        .build();
+    return SETTINGS;
   }
 
   static Optional<Node> compose(String text) {
