@@ -30,16 +30,21 @@ final class Prefetch {
    * start-up for the commands that clone.
    */
   static void start(String... args) {
-    if (args.length == 0) {
+    startRead(args);
+    warmUpGit(args);
+  }
+
+  /**
+   * Starts reading the repository of a {@code plan} command line over a local directory. The read
+   * logs nothing, so it may start before logging is configured, which the command's first
+   * milliseconds go to.
+   */
+  static void startRead(String... args) {
+    if (args.length == 0 || !args[0].equals("plan")) {
       return;
     }
     Optional<String> repo = repository(args);
-    boolean remote = repo.map(RepositoryOptions::isRemote).orElse(false);
-    if (List.of("run", "fleet", "verify", "promote").contains(args[0])
-        || (args[0].equals("plan") && remote)) {
-      JGitPublisher.warmUp();
-    }
-    if (!args[0].equals("plan") || repo.isEmpty() || remote) {
+    if (repo.isEmpty() || RepositoryOptions.isRemote(repo.get())) {
       return;
     }
     Path root;
@@ -57,6 +62,21 @@ final class Prefetch {
     Thread t = new Thread(load, "upkeep-prefetch");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Starts JGit (its classes, its configuration) for the commands that clone. JGit logs through
+   * {@code java.util.logging}: call it once logging is configured.
+   */
+  static void warmUpGit(String... args) {
+    if (args.length == 0) {
+      return;
+    }
+    if (List.of("run", "fleet", "verify", "promote").contains(args[0])
+        || (args[0].equals("plan")
+            && repository(args).map(RepositoryOptions::isRemote).orElse(false))) {
+      JGitPublisher.warmUp();
+    }
   }
 
   /**

@@ -131,9 +131,11 @@ public final class UpkeepCommand implements Callable<Integer> {
 
   /** The entry point of {@code java -jar upkeep.jar}. */
   public static void main(String[] args) {
-    // before any thread can log: JGit's warm-up in Prefetch logs through java.util.logging
+    // A local plan's read logs nothing and the whole command waits for it: it starts first.
+    Prefetch.startRead(args);
+    // before any other thread can log: JGit's warm-up logs through java.util.logging
     Logging.configureOnFirstUse(System.getenv("UPKEEP_DEBUG") != null);
-    Prefetch.start(args);
+    Prefetch.warmUpGit(args);
     // No option takes a java.sql or java.time value: picocli need not load those classes to offer
     // converters for them (it tries each by name, ~10 ms of a command's start).
     if (System.getProperty("picocli.converters.excludes") == null) {
