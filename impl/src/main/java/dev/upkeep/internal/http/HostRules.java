@@ -2,6 +2,7 @@ package dev.upkeep.internal.http;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Which hosts may be spoken to over plain HTTP (and unverified TLS): those the user marked
@@ -9,6 +10,10 @@ import java.util.Set;
  * treats them. Immutable.
  */
 public final class HostRules {
+  /** 127.0.0.0/8, which every request checks: compiled once ({@code String.matches} would not). */
+  private static final Pattern LOOPBACK_V4 =
+      Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
   private final Set<String> insecure;
 
   private HostRules(Set<String> insecure) {
@@ -34,7 +39,7 @@ public final class HostRules {
         || n.endsWith(".localhost")
         || n.equals("[::1]")
         || n.equals("::1")
-        || n.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        || (n.startsWith("127.") && LOOPBACK_V4.matcher(n).matches());
   }
 
   /** {@code authority} without its port; IPv6 literals keep their brackets. */
