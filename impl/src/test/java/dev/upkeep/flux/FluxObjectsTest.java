@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,5 +53,64 @@ class FluxObjectsTest {
         .hasToString(FluxAutomation.from(FluxObjects.of(root, texts())).policies().toString())
         .asString()
         .contains("for HelmRelease apps/api (spec.chartRef)");
+  }
+
+  @Nested
+  class BesideOtherKinds {
+    static final String CRD =
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+            + "  name: ocirepositories.source.toolkit.fluxcd.io\nspec:\n"
+            + "  group: source.toolkit.fluxcd.io\n  names:\n    kind: OCIRepository\n";
+    static final String POLICY =
+        "apiVersion: image.toolkit.fluxcd.io/v1beta2\nkind: ImagePolicy\nmetadata:\n"
+            + "  name: app\n  namespace: flux-system\nspec:\n  imageRepositoryRef:\n"
+            + "    name: app\n  policy:\n    semver:\n      range: 1.x\n";
+
+    @Test
+    void aBrokenDocumentOfAnotherKindNoLongerHidesTheFluxObjectsBesideIt() {
+      // a duplicate key makes the CustomResourceDefinition invalid YAML for this reader
+      String file = "---\n" + CRD + "  group: again\n---\n" + POLICY;
+
+      FluxObjects objects = FluxObjects.of(root, Map.of(Path.of("flux-system/all.yaml"), file));
+
+      assertThat(objects.findings()).isEmpty();
+      assertThat(objects.ofKind("ImagePolicy"))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.name()).isEqualTo("app");
+                // lines as in the file: the CRD's nine lines and two markers come first
+                assertThat(p.line()).isEqualTo(12);
+              });
+    }
+
+    @Test
+    void documentsOfOtherKindsBecomeEmptyLinesAndEveryLineEndStays() {
+      String file = CRD.replace("\n", "\r\n") + "---\r\n" + POLICY.replace("\n", "\r\n");
+
+      String read = FluxObjects.onlyFluxKinds(file);
+
+      assertThat(read).isEqualTo("\r\n".repeat(8) + "---\r\n" + POLICY.replace("\n", "\r\n"));
+    }
+
+    @Test
+    void aFileIsReadWholeWhenAMarkerLineHoldsContentOrADirectiveStartsIt() {
+      String tagged = "--- !!map\n" + CRD + "---\n" + POLICY;
+      String directive = "%YAML 1.2\n---\n" + CRD + "---\n" + POLICY;
+
+      assertThat(FluxObjects.onlyFluxKinds(tagged)).isSameAs(tagged);
+      assertThat(FluxObjects.onlyFluxKinds(directive)).isSameAs(directive);
+    }
+
+    @Test
+    void aDocumentIsKeptWhenItsKindIsReadOrUnclear() {
+      String twoKinds = "kind: Deployment\nmetadata: {}\nkind: Service\n";
+      String flowStyle = "{apiVersion: v1, kind: ConfigMap}\n";
+      String supported = POLICY + "---\n" + RELEASE;
+
+      assertThat(FluxObjects.onlyFluxKinds(twoKinds)).isSameAs(twoKinds);
+      assertThat(FluxObjects.onlyFluxKinds(flowStyle)).isSameAs(flowStyle);
+      assertThat(FluxObjects.onlyFluxKinds(supported)).isSameAs(supported);
+    }
   }
 }
