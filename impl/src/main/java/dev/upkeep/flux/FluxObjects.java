@@ -237,8 +237,11 @@ public final class FluxObjects {
    * Flux objects beside it. A document is left blank only when exactly one line starts with {@code
    * kind:} and names another kind; a file with directives ({@code %}) or with content on a marker
    * line is parsed whole.
+   *
+   * @param content a manifest's text
+   * @return the text of the documents that may be Flux objects Upkeep reads, with as many lines
    */
-  static String onlyFluxKinds(String content) {
+  public static String onlyFluxKinds(String content) {
     StringBuilder out = null;
     int docStart = 0;
     int pos = 0;

@@ -243,9 +243,14 @@ final class Session implements AutoCloseable {
    */
   static boolean needsEveryFile(Loaded loaded) {
     for (String text : loaded.screen().texts().values()) {
-      if (text.contains("valuesFrom")
-          && (text.contains("chartRef")
-              || SetterPatcher.TOKENS.stream().anyMatch(text::contains))) {
+      if (!text.contains("valuesFrom")) {
+        continue;
+      }
+      // Only releases count: a Flux installation's CustomResourceDefinitions describe both fields.
+      String releases = FluxObjects.onlyFluxKinds(text);
+      if (releases.contains("valuesFrom")
+          && (releases.contains("chartRef")
+              || SetterPatcher.TOKENS.stream().anyMatch(releases::contains))) {
         // the chart review looks for the ConfigMaps and Secrets it names in every file (a release
         // with a chartRef is reviewed when its OCIRepository's marker moves)
         return true;

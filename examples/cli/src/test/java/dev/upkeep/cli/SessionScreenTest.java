@@ -73,6 +73,28 @@ class SessionScreenTest {
   }
 
   @Test
+  void aFluxInstallationsCustomResourceDefinitionsDoNotCountAsReleasesWithValuesFrom()
+      throws IOException {
+    repository();
+    // gotk-components.yaml: the HelmRelease CRD's schema describes chartRef and valuesFrom
+    write(
+        "clusters/prod/flux-system/gotk-components.yaml",
+        "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+            + "  name: helmreleases.helm.toolkit.fluxcd.io\nspec:\n"
+            + "  group: helm.toolkit.fluxcd.io\n  names:\n    kind: HelmRelease\n"
+            + "  versions:\n  - name: v2\n    schema:\n      openAPIV3Schema:\n"
+            + "        properties:\n          spec:\n            properties:\n"
+            + "              chartRef:\n                type: object\n"
+            + "              valuesFrom:\n                type: array\n"
+            + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: helm-controller\n");
+    Session.Loaded loaded = Session.load(root);
+
+    assertThat(Session.needsEveryFile(loaded)).isFalse();
+    assertThat(Session.screened(loaded, ".").list(root))
+        .containsExactly(Path.of("apps/a.yaml"), Path.of("other/c.yaml"));
+  }
+
+  @Test
   void aRunRereadsOnlyWhatTheLoadKeptAndWhatChangedSince() throws IOException {
     repository();
     Session.Loaded loaded = Session.load(root);
