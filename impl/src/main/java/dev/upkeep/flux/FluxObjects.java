@@ -3,6 +3,7 @@ package dev.upkeep.flux;
 import dev.upkeep.Finding;
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.files.ManifestWalk;
+import dev.upkeep.patch.yaml.DocumentKinds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -221,92 +220,18 @@ public final class FluxObjects {
     }
   }
 
-  /** A document's own {@code kind:}, a key at the start of a line, as block YAML writes it. */
-  private static final Pattern ROOT_KIND =
-      Pattern.compile("(?m)^kind:[ \\t]*([\"']?)([A-Za-z][A-Za-z0-9]*)\\1[ \\t]*(#.*)?$");
-
-  /** A document marker alone on its line ({@code ---} or {@code ...}, perhaps a comment). */
-  private static final Pattern MARKER = Pattern.compile("(---|\\.\\.\\.)[ \\t]*(#.*)?");
-
   /**
    * {@code content} with every document whose own {@code kind} is none that Upkeep reads left
-   * blank, each of its lines kept as an empty line, so that the objects still parsed keep their
-   * line numbers. A Flux installation's {@code gotk-components.yaml} (half a megabyte of
-   * CustomResourceDefinitions and Deployments, which name the toolkit's API groups) then costs a
-   * scan for line ends instead of a YAML parse, and a broken document there no longer hides the
-   * Flux objects beside it. A document is left blank only when exactly one line starts with {@code
-   * kind:} and names another kind; a file with directives ({@code %}) or with content on a marker
-   * line is parsed whole.
+   * blank, its lines kept as empty lines ({@link DocumentKinds#keep}). A Flux installation's {@code
+   * gotk-components.yaml} (half a megabyte of CustomResourceDefinitions and Deployments, which name
+   * the toolkit's API groups) then costs a scan for line ends instead of a YAML parse, and a broken
+   * document there no longer hides the Flux objects beside it.
    *
    * @param content a manifest's text
    * @return the text of the documents that may be Flux objects Upkeep reads, with as many lines
    */
   public static String onlyFluxKinds(String content) {
-    StringBuilder out = null;
-    int docStart = 0;
-    int pos = 0;
-    while (pos <= content.length()) {
-      int end = content.indexOf('\n', pos);
-      int next = end < 0 ? content.length() + 1 : end + 1;
-      int lineEnd = end < 0 ? content.length() : end;
-      if (lineEnd > pos && content.charAt(lineEnd - 1) == '\r') {
-        lineEnd--;
-      }
-      boolean last = end < 0;
-      boolean marker = false;
-      if (lineEnd > pos) {
-        char c = content.charAt(pos);
-        if (c == '%') {
-          return content;
-        }
-        if (c == '-' || c == '.') {
-          String line = content.substring(pos, lineEnd);
-          if (line.startsWith("---") || line.startsWith("...")) {
-            if (!MARKER.matcher(line).matches()) {
-              return content;
-            }
-            marker = true;
-          }
-        }
-      }
-      if (marker || last) {
-        int docEnd = marker ? pos : content.length();
-        if (otherKind(content, docStart, docEnd)) {
-          if (out == null) {
-            out = new StringBuilder(content.length()).append(content, 0, docStart);
-          }
-          blank(content, docStart, docEnd, out);
-        } else if (out != null) {
-          out.append(content, docStart, docEnd);
-        }
-        if (marker && out != null) {
-          out.append(content, pos, Math.min(next, content.length()));
-        }
-        docStart = Math.min(next, content.length());
-      }
-      pos = next;
-    }
-    return out == null ? content : out.toString();
-  }
-
-  /** Whether {@code content[from, to)} names exactly one own kind, and not one Upkeep reads. */
-  private static boolean otherKind(String content, int from, int to) {
-    Matcher m = ROOT_KIND.matcher(content).region(from, to);
-    if (!m.find()) {
-      return false;
-    }
-    String kind = m.group(2);
-    return !m.find() && !SUPPORTED.containsKey(kind);
-  }
-
-  /** Appends {@code content[from, to)} with every line emptied and every line end kept. */
-  private static void blank(String content, int from, int to, StringBuilder out) {
-    for (int i = from; i < to; i++) {
-      char c = content.charAt(i);
-      if (c == '\n' || c == '\r') {
-        out.append(c);
-      }
-    }
+    return DocumentKinds.keep(content, SUPPORTED.keySet());
   }
 
   /** The {@code namespace:} of the nearest {@code kustomization.yaml} at or above {@code dir}. */

@@ -2,6 +2,7 @@ package dev.upkeep.review.helm;
 
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.files.ManifestText;
+import dev.upkeep.patch.yaml.DocumentKinds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -25,6 +27,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * per review.
  */
 final class ReleaseValues {
+  /**
+   * The kinds this reader looks at; the documents of others (the CustomResourceDefinitions of a
+   * Flux installation, which mention ConfigMaps, Secrets and chartRef) are not parsed.
+   */
+  private static final Set<String> KINDS =
+      Set.of("HelmRelease", "HelmChart", "OCIRepository", "ConfigMap", "Secret");
+
   /**
    * Values from one place: where, flattened with lines, as plain Java values, and whether they come
    * from a Secret (and so must never be quoted).
@@ -281,7 +290,9 @@ final class ReleaseValues {
           }
           try {
             String t = text.get().startsWith("\uFEFF") ? text.get().substring(1) : text.get();
-            new Compose(ChartPackage.settings()).composeAllFromString(t).forEach(docs::add);
+            new Compose(ChartPackage.settings())
+                .composeAllFromString(DocumentKinds.keep(t, KINDS))
+                .forEach(docs::add);
           } catch (RuntimeException e) {
             // A file that does not parse was reported by the patcher; it sets no values here.
             docs.clear();

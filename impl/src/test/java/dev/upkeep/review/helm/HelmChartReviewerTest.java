@@ -173,6 +173,45 @@ class HelmChartReviewerTest {
   }
 
   @Test
+  void readsAConfigMapBesideADocumentOfAnotherKindThatDoesNotParse() throws Exception {
+    write(
+        "clusters/dev/podinfo.yaml",
+        Podinfo.release("dev", "1.2.3", "flux-system:podinfo-dev", "    replicaCount: 1\n")
+            .replace(
+                "  values:\n",
+                "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n  values:\n"));
+    // a CustomResourceDefinition that mentions Secrets, with an alias to no anchor
+    write(
+        "clusters/dev/values.yaml",
+        "apiVersion: apiextensions.k8s.io/v1\n"
+            + "kind: CustomResourceDefinition\n"
+            + "spec:\n"
+            + "  description: reads a Secret\n"
+            + "  names: *missing\n"
+            + "---\n"
+            + "apiVersion: v1\n"
+            + "kind: ConfigMap\n"
+            + "metadata:\n"
+            + "  name: podinfo-values\n"
+            + "  namespace: dev\n"
+            + "data:\n"
+            + "  values.yaml: |\n"
+            + "    ui:\n"
+            + "      color: blue\n");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.file()).isEqualTo("clusters/dev/values.yaml");
+              assertThat(w.line()).isEqualTo(15);
+              assertThat(w.key()).isEqualTo("ui.color");
+            });
+  }
+
+  @Test
   void warnsWhenTheValuesNoLongerValidateAgainstTheNewSchema() throws Exception {
     registry.pushChart(
         "charts/podinfo",
