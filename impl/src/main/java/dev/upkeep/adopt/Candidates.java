@@ -115,6 +115,9 @@ final class Candidates {
         continue;
       }
       int generated = text.get().indexOf(FLUX_GENERATED);
+      if (generated < 0 && file.getFileName().toString().equals("gotk-components.yaml")) {
+        generated = 0; // written by flux bootstrap before it wrote the banner (Flux 0.x)
+      }
       if (generated >= 0) {
         // gotk-components.yaml, gotk-sync.yaml: the controllers' images move with their CRDs
         int line =

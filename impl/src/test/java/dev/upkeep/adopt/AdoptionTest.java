@@ -306,13 +306,19 @@ class AdoptionTest {
             + "spec:\n  template:\n    spec:\n      containers:\n"
             + "      - image: ghcr.io/fluxcd/source-controller:v1.4.1\n";
     Files.writeString(dir.resolve("gotk-components.yaml"), components);
+    // Flux 0.x wrote no banner
+    Path staging = Files.createDirectories(root.resolve("clusters/staging/flux-system"));
+    Files.writeString(
+        staging.resolve("gotk-components.yaml"), components.replaceAll("(?m)^#.*\n", ""));
 
     Adoption.Result result = Adoption.builder().build().apply(root);
 
     assertThat(result.marked()).isEmpty();
     assertThat(result.skipped())
         .extracting(s -> s.file() + ":" + s.line())
-        .containsExactly("clusters/prod/flux-system/gotk-components.yaml:2");
+        .containsExactly(
+            "clusters/prod/flux-system/gotk-components.yaml:2",
+            "clusters/staging/flux-system/gotk-components.yaml:1");
     assertThat(Files.readString(dir.resolve("gotk-components.yaml"))).isEqualTo(components);
   }
 
