@@ -14,6 +14,7 @@ import dev.upkeep.policy.tags.TagFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -177,7 +178,55 @@ public final class FluxAutomation {
     for (FluxObject a : objects.ofKind("ImageUpdateAutomation")) {
       automation(a, findings).ifPresent(automations::add);
     }
-    return new FluxAutomation(objects, policies, automations, findings);
+    return new FluxAutomation(objects, distinct(policies, findings), automations, findings);
+  }
+
+  /**
+   * One policy per name. A repository that holds several clusters often defines the same policy in
+   * each (a namespace that kustomize or a Flux Kustomization sets later is not in the files): the
+   * copies that mean the same are one policy. A name defined with different meanings is ambiguous:
+   * no policy of that name, and one warning that lists the definitions, so that the markers that
+   * name it are left alone instead of being moved by a guess.
+   */
+  private static List<Policy> distinct(List<Policy> policies, List<Finding> findings) {
+    Map<String, List<Policy>> byName = new LinkedHashMap<>();
+    for (Policy p : policies) {
+      byName.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
+    }
+    List<Policy> out = new ArrayList<>();
+    for (List<Policy> same : byName.values()) {
+      Policy first = same.get(0);
+      if (same.stream().map(FluxAutomation::meaning).distinct().count() == 1) {
+        out.add(first);
+        continue;
+      }
+      int colon = first.definedIn().lastIndexOf(':');
+      findings.add(
+          Finding.warning(
+              first.definedIn().substring(0, colon),
+              Integer.parseInt(first.definedIn().substring(colon + 1)),
+              "policy "
+                  + first.name()
+                  + " is defined "
+                  + same.size()
+                  + " times, differently ("
+                  + same.stream().map(Policy::definedIn).collect(Collectors.joining(", "))
+                  + "); markers that name it are left alone"));
+    }
+    return out;
+  }
+
+  /** What a policy does: its artifact, rule, filter, options and how its registry is reached. */
+  private static String meaning(Policy p) {
+    return p.artifact()
+        + " "
+        + p.policy().describe()
+        + " "
+        + p.options()
+        + " insecure="
+        + p.insecure()
+        + " secret="
+        + p.secretName().orElse("");
   }
 
   private static Optional<Policy> imagePolicy(
@@ -192,7 +241,29 @@ public final class FluxAutomation {
               "ImagePolicy " + p.key() + " has no spec.imageRepositoryRef.name; skipped"));
       return Optional.empty();
     }
-    Optional<FluxObject> repo = objects.find("ImageRepository", repoNamespace, repoName);
+    List<FluxObject> copies =
+        objects.ofKind("ImageRepository").stream()
+            .filter(o -> o.namespace().equals(repoNamespace) && o.name().equals(repoName))
+            .collect(Collectors.toList());
+    if (copies.stream().map(FluxObject::spec).distinct().count() > 1) {
+      findings.add(
+          Finding.warning(
+              p.file(),
+              p.line(),
+              "ImagePolicy "
+                  + p.key()
+                  + " refers to ImageRepository "
+                  + repoNamespace
+                  + "/"
+                  + repoName
+                  + ", which is defined "
+                  + copies.size()
+                  + " times, differently ("
+                  + copies.stream().map(FluxObject::where).collect(Collectors.joining(", "))
+                  + "); skipped"));
+      return Optional.empty();
+    }
+    Optional<FluxObject> repo = copies.stream().findFirst();
     if (repo.isEmpty()) {
       findings.add(
           Finding.warning(

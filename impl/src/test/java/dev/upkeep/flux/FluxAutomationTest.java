@@ -308,4 +308,59 @@ class FluxAutomationTest {
         .extracting(FluxAutomation.Policy::name)
         .containsExactly("team-a:app");
   }
+
+  @Test
+  void aPolicyCopiedForEachClusterIsOnePolicy(@TempDir Path root) throws IOException {
+    String app = REPOSITORY + policy("app", "  policy: {semver: {range: 1.x}}\n");
+    write(root, "clusters/dev/images.yaml", app);
+    write(root, "clusters/prod/images.yaml", app);
+
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    assertThat(flux.findings()).isEmpty();
+    assertThat(flux.policies())
+        .singleElement()
+        .satisfies(p -> assertThat(p.definedIn()).isEqualTo("clusters/dev/images.yaml:9"));
+  }
+
+  @Test
+  void aPolicyDefinedTwiceDifferentlyIsLeftOutAndReported(@TempDir Path root) throws IOException {
+    write(root, "a/images.yaml", REPOSITORY + policy("app", "  policy: {semver: {range: 1.x}}\n"));
+    write(root, "b/images.yaml", REPOSITORY + policy("app", "  policy: {semver: {range: 2.x}}\n"));
+
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    assertThat(flux.policies()).isEmpty();
+    assertThat(flux.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.file()).isEqualTo("a/images.yaml");
+              assertThat(f.message())
+                  .isEqualTo(
+                      "policy flux-system:app is defined 2 times, differently (a/images.yaml:9,"
+                          + " b/images.yaml:9); markers that name it are left alone");
+            });
+    // and a pipeline takes the rest, where it failed on the second definition
+    assertThat(flux.configure(dev.upkeep.UpdatePipeline.builder())).isNotNull();
+  }
+
+  @Test
+  void aPolicyWhoseImageRepositoryIsDefinedTwiceDifferentlyIsSkipped(@TempDir Path root)
+      throws IOException {
+    write(root, "a/repo.yaml", REPOSITORY);
+    write(root, "b/repo.yaml", REPOSITORY.replace("ghcr.io/org/app", "ghcr.io/org/other"));
+    write(root, "c/policy.yaml", policy("app", "  policy: {semver: {range: 1.x}}\n"));
+
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    assertThat(flux.policies()).isEmpty();
+    assertThat(flux.findings())
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .contains("ImageRepository flux-system/app, which is defined 2 times")
+                    .contains("a/repo.yaml:1, b/repo.yaml:1"));
+  }
 }
