@@ -4,19 +4,23 @@ import dev.upkeep.ConfigurationException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The part of Go's {@code text/template} that Flux commit message templates use in practice: text,
- * {@code {{ .Field.Path }}}, variables, {@code range} (with {@code $k, $v :=} and {@code else}),
- * {@code if}/{@code else}, comments, the trim markers {@code {{-} and {@code -}}}, and the
- * functions {@code len}, {@code upper}, {@code lower}, {@code trim}, {@code quote} in pipelines.
- * Anything else is rejected when the template is parsed, with a message naming it.
+ * fields ({@code .Changed.Objects}), variables (declared with {@code :=} and set with {@code =}),
+ * string, number and boolean literals, parenthesised pipelines, {@code range} (with {@code $k, $v
+ * :=} and {@code else}), {@code if}/{@code else}, comments, the trim markers {@code {{-} and {@code
+ * -}}}, and the functions in {@link #FUNCTIONS}: Go's own ({@code and or not len index print printf
+ * println eq ne lt le gt ge}) and the Sprig functions such templates use ({@code upper lower title
+ * trim trimPrefix trimSuffix quote squote join replace contains hasPrefix hasSuffix default trunc
+ * toString}), called with arguments or at the end of a pipeline. Anything else is rejected when the
+ * template is parsed, with a message naming it.
  *
- * <p>Values are Java {@link String}s, {@link Map}s (iterated in their own order; Go sorts map keys,
- * so callers pass sorted maps), {@link Collection}s and {@link Struct}s. Immutable and thread-safe.
+ * <p>Values are Java {@link String}s, {@link Long}s, {@link Boolean}s, {@link Map}s (iterated in
+ * their own order; Go sorts map keys, so callers pass sorted maps), {@link Collection}s and {@link
+ * Struct}s. Immutable and thread-safe.
  */
 final class GoTemplate {
 
@@ -26,7 +30,39 @@ final class GoTemplate {
     Object field(String name);
   }
 
-  private static final Set<String> FUNCTIONS = Set.of("len", "upper", "lower", "trim", "quote");
+  /** The functions a template may call. */
+  static final Set<String> FUNCTIONS =
+      Set.of(
+          "and",
+          "or",
+          "not",
+          "len",
+          "index",
+          "print",
+          "printf",
+          "println",
+          "eq",
+          "ne",
+          "lt",
+          "le",
+          "gt",
+          "ge",
+          "upper",
+          "lower",
+          "title",
+          "trim",
+          "trimPrefix",
+          "trimSuffix",
+          "quote",
+          "squote",
+          "join",
+          "replace",
+          "contains",
+          "hasPrefix",
+          "hasSuffix",
+          "default",
+          "trunc",
+          "toString");
 
   private final String source;
   private final List<Node> nodes;
@@ -78,8 +114,24 @@ final class GoTemplate {
 
   private record If(Pipeline pipeline, List<Node> body, List<Node> otherwise) implements Node {}
 
-  /** A command: an operand, optionally followed by {@code | fn} calls. */
-  private record Pipeline(String operand, List<String> functions, int position) {}
+  /** A value in a command: a field or variable chain, a literal, or a parenthesised pipeline. */
+  private interface Term {}
+
+  /** {@code .A.B} (root {@code .}), {@code $x.A} (root {@code $x}) or {@code $}. */
+  private record Chain(String root, List<String> fields, String text) implements Term {}
+
+  private record Literal(Object value) implements Term {}
+
+  private record Sub(Pipeline pipeline) implements Term {}
+
+  /** A function and its arguments, or a single term when {@code function} is null. */
+  private record Command(String function, List<Term> args) {}
+
+  /**
+   * Commands joined by {@code |}, each given the value before it as its last argument; {@code
+   * variable} is declared ({@code :=}) or set ({@code =}) to the result when not null.
+   */
+  private record Pipeline(String variable, boolean declare, List<Command> commands) {}
 
   private static final class Scope {
     final Scope parent;
@@ -98,6 +150,18 @@ final class GoTemplate {
       throw new ConfigurationException(
           "undefined variable " + name + " in commit message template");
     }
+
+    /** Sets a variable where it was declared, as Go's {@code $x = ...} does. */
+    void set(String name, Object value) {
+      for (Scope s = this; s != null; s = s.parent) {
+        if (s.vars.containsKey(name)) {
+          s.vars.put(name, value);
+          return;
+        }
+      }
+      throw new ConfigurationException(
+          "undefined variable " + name + " in commit message template");
+    }
   }
 
   private void exec(List<Node> list, Object dot, Scope scope, StringBuilder out) {
@@ -105,10 +169,19 @@ final class GoTemplate {
       if (n instanceof Text) {
         out.append(((Text) n).text());
       } else if (n instanceof Action) {
-        out.append(print(eval(((Action) n).pipeline(), dot, scope)));
+        Pipeline p = ((Action) n).pipeline();
+        Object value = eval(p, dot, scope);
+        if (p.variable() == null) {
+          out.append(print(value));
+        }
       } else if (n instanceof If) {
         If i = (If) n;
-        exec(truthy(eval(i.pipeline(), dot, scope)) ? i.body() : i.otherwise(), dot, scope, out);
+        // a variable declared inside lives until the {{end}}
+        exec(
+            truthy(eval(i.pipeline(), dot, scope)) ? i.body() : i.otherwise(),
+            dot,
+            new Scope(scope),
+            out);
       } else {
         Range r = (Range) n;
         Object over = eval(r.pipeline(), dot, scope);
@@ -147,29 +220,47 @@ final class GoTemplate {
   }
 
   private Object eval(Pipeline p, Object dot, Scope scope) {
-    String operand = p.operand();
-    Object value;
-    if (operand.startsWith("\"")) {
-      value = operand.substring(1, operand.length() - 1);
-    } else {
-      String[] parts = operand.split("\\.", -1);
-      int from;
-      if (operand.startsWith("$")) {
-        value = scope.get(parts[0]);
-        from = 1;
-      } else if (operand.equals(".")) {
-        value = dot;
-        from = parts.length;
+    Object value = null;
+    boolean piped = false;
+    for (Command c : p.commands()) {
+      value = command(c, piped, value, dot, scope);
+      piped = true;
+    }
+    if (p.variable() != null) {
+      if (p.declare()) {
+        scope.vars.put(p.variable(), value);
       } else {
-        value = dot;
-        from = 1;
-      }
-      for (int i = from; i < parts.length; i++) {
-        value = field(value, parts[i], operand);
+        scope.set(p.variable(), value);
       }
     }
-    for (String fn : p.functions()) {
-      value = apply(fn, value);
+    return value;
+  }
+
+  private Object command(Command c, boolean piped, Object last, Object dot, Scope scope) {
+    if (c.function() == null) {
+      return term(c.args().get(0), dot, scope);
+    }
+    List<Object> args = new ArrayList<>();
+    for (Term t : c.args()) {
+      args.add(term(t, dot, scope));
+    }
+    if (piped) {
+      args.add(last);
+    }
+    return GoFunctions.call(c.function(), args);
+  }
+
+  private Object term(Term t, Object dot, Scope scope) {
+    if (t instanceof Literal) {
+      return ((Literal) t).value();
+    }
+    if (t instanceof Sub) {
+      return eval(((Sub) t).pipeline(), dot, scope);
+    }
+    Chain c = (Chain) t;
+    Object value = c.root().equals(".") ? dot : scope.get(c.root());
+    for (String name : c.fields()) {
+      value = field(value, name, c.text());
     }
     return value;
   }
@@ -191,28 +282,7 @@ final class GoTemplate {
         "can't evaluate field " + name + " in " + path + " of commit message template");
   }
 
-  private static Object apply(String fn, Object value) {
-    switch (fn) {
-      case "len":
-        if (value instanceof Map<?, ?>) {
-          return ((Map<?, ?>) value).size();
-        }
-        if (value instanceof Collection<?>) {
-          return ((Collection<?>) value).size();
-        }
-        return print(value).length();
-      case "upper":
-        return print(value).toUpperCase(Locale.ROOT);
-      case "lower":
-        return print(value).toLowerCase(Locale.ROOT);
-      case "trim":
-        return print(value).strip();
-      default:
-        return "\"" + print(value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-  }
-
-  private static boolean truthy(Object v) {
+  static boolean truthy(Object v) {
     if (v == null) {
       return false;
     }
@@ -232,7 +302,7 @@ final class GoTemplate {
     return !v.toString().isEmpty();
   }
 
-  private static String print(Object v) {
+  static String print(Object v) {
     if (v == null) {
       return "<no value>";
     }
@@ -414,56 +484,209 @@ final class GoTemplate {
     }
 
     Pipeline pipeline(String expr, int at) {
-      String[] stages = expr.split("\\|");
-      List<String> functions = new ArrayList<>();
-      String first = stages[0].strip();
-      String[] words = first.split("\\s+");
-      String operand;
-      if (words.length == 2 && FUNCTIONS.contains(words[0])) {
-        functions.add(words[0]);
-        operand = words[1];
-      } else if (words.length == 1) {
-        operand = words[0];
-      } else {
-        pos = at;
-        throw error(
-            "\""
-                + first
-                + "\" (only fields, variables and len/upper/lower/trim/quote are supported)");
+      List<String> tokens = tokens(expr, at);
+      String variable = null;
+      boolean declare = false;
+      if (tokens.size() >= 2
+          && tokens.get(0).startsWith("$")
+          && (tokens.get(1).equals(":=") || tokens.get(1).equals("="))) {
+        variable = variable(tokens.get(0), at);
+        declare = tokens.get(1).equals(":=");
+        tokens = tokens.subList(2, tokens.size());
       }
-      if (!operand.matches(
-          "\\.|(\\$[A-Za-z0-9_]*)?(\\.[A-Za-z_][A-Za-z0-9_]*)+|\\$[A-Za-z0-9_]*|\"[^\"\\\\]*\"")) {
+      int[] next = {0};
+      Pipeline p = pipeline(tokens, next, variable, declare, at);
+      if (next[0] < tokens.size()) {
         pos = at;
-        throw error("\"" + operand + "\" is not a field, variable or string");
+        throw error("unexpected \"" + tokens.get(next[0]) + "\" in \"" + expr + "\"");
       }
-      if (operand.startsWith(".Updated")) {
+      return p;
+    }
+
+    /** A pipeline from {@code tokens[next..]}, up to a closing parenthesis or the end. */
+    Pipeline pipeline(List<String> tokens, int[] next, String variable, boolean declare, int at) {
+      List<Command> commands = new ArrayList<>();
+      while (true) {
+        List<Term> terms = new ArrayList<>();
+        String function = null;
+        while (next[0] < tokens.size()
+            && !tokens.get(next[0]).equals("|")
+            && !tokens.get(next[0]).equals(")")) {
+          String t = tokens.get(next[0]++);
+          if (terms.isEmpty() && function == null && FUNCTIONS.contains(t)) {
+            function = t;
+          } else if (t.equals("(")) {
+            terms.add(new Sub(pipeline(tokens, next, null, false, at)));
+            if (next[0] >= tokens.size() || !tokens.get(next[0]).equals(")")) {
+              pos = at;
+              throw error("unclosed parenthesis");
+            }
+            next[0]++;
+          } else {
+            terms.add(term(t, at));
+          }
+        }
+        if (function == null && terms.size() != 1) {
+          pos = at;
+          if (terms.isEmpty()) {
+            throw error("missing value in a pipeline");
+          }
+          Term first = terms.get(0);
+          String name = first instanceof Chain ? ((Chain) first).text() : String.valueOf(first);
+          throw error(
+              "function \""
+                  + name
+                  + "\" is not supported ("
+                  + String.join(", ", new java.util.TreeSet<>(FUNCTIONS))
+                  + " are)");
+        }
+        if (!commands.isEmpty() && function == null) {
+          pos = at;
+          throw error("a value after | must be a function");
+        }
+        commands.add(new Command(function, terms));
+        if (next[0] < tokens.size() && tokens.get(next[0]).equals("|")) {
+          next[0]++;
+          continue;
+        }
+        return new Pipeline(variable, declare, commands);
+      }
+    }
+
+    /** One word of a command: a literal, a field or variable chain; a function name is not. */
+    Term term(String t, int at) {
+      if (t.startsWith("\"") || t.startsWith("`")) {
+        return new Literal(unquote(t, at));
+      }
+      if (t.equals("true") || t.equals("false")) {
+        return new Literal(Boolean.valueOf(t));
+      }
+      if (t.equals("nil")) {
+        return new Literal(null);
+      }
+      if (t.matches("-?[0-9]+")) {
+        return new Literal(Long.valueOf(t));
+      }
+      if (!t.matches("\\.|(\\$[A-Za-z0-9_]*)?(\\.[A-Za-z_][A-Za-z0-9_]*)+|\\$[A-Za-z0-9_]*")) {
+        pos = at;
+        if (t.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw error(
+              "function \""
+                  + t
+                  + "\" is not supported ("
+                  + String.join(", ", new java.util.TreeSet<>(FUNCTIONS))
+                  + " are)");
+        }
+        throw error("\"" + t + "\" is not a field, variable or literal");
+      }
+      if (t.startsWith(".Updated")) {
         throw new ConfigurationException(
             "commit message template uses the removed '.Updated' field; use '.Changed' instead");
       }
-      if (operand.startsWith(".Changed.ImageResult")) {
+      if (t.startsWith(".Changed.ImageResult")) {
         throw new ConfigurationException(
             "commit message template uses the removed '.Changed.ImageResult' field; use"
                 + " '.Changed.FileChanges' or '.Changed.Objects' instead");
       }
       // Inside range, dot is the element; only the template's root is known statically.
-      if (rangeDepth == 0 && operand.startsWith(".") && !operand.equals(".")) {
-        String root = operand.substring(1).split("\\.")[0];
+      if (rangeDepth == 0 && t.startsWith(".") && !t.equals(".")) {
+        String root = t.substring(1).split("\\.")[0];
         if (!Set.of("AutomationObject", "Changed", "Values").contains(root)) {
           pos = at;
           throw error(
               "unknown field ." + root + " (Flux offers .AutomationObject, .Changed, .Values)");
         }
       }
-      for (int i = 1; i < stages.length; i++) {
-        String fn = stages[i].strip();
-        if (!FUNCTIONS.contains(fn)) {
-          pos = at;
-          throw error(
-              "function \"" + fn + "\" is not supported (len, upper, lower, trim, quote are)");
-        }
-        functions.add(fn);
+      String root;
+      String rest;
+      if (t.startsWith("$")) {
+        int dot = t.indexOf('.');
+        root = dot < 0 ? t : t.substring(0, dot);
+        rest = dot < 0 ? "" : t.substring(dot + 1);
+      } else {
+        root = ".";
+        rest = t.equals(".") ? "" : t.substring(1);
       }
-      return new Pipeline(operand, functions, at);
+      List<String> fields = rest.isEmpty() ? List.of() : List.of(rest.split("\\."));
+      return new Chain(root, fields, t);
+    }
+
+    /** A Go string literal's value: {@code "..."} with escapes, or {@code `...`} as written. */
+    String unquote(String t, int at) {
+      if (t.startsWith("`")) {
+        return t.substring(1, t.length() - 1);
+      }
+      StringBuilder out = new StringBuilder();
+      for (int i = 1; i < t.length() - 1; i++) {
+        char c = t.charAt(i);
+        if (c != '\\') {
+          out.append(c);
+          continue;
+        }
+        char e = t.charAt(++i);
+        switch (e) {
+          case 'n':
+            out.append('\n');
+            break;
+          case 't':
+            out.append('\t');
+            break;
+          case 'r':
+            out.append('\r');
+            break;
+          case '\\':
+          case '"':
+            out.append(e);
+            break;
+          default:
+            pos = at;
+            throw error("escape \\" + e + " in " + t + " is not supported");
+        }
+      }
+      return out.toString();
+    }
+
+    /** The words of an action: strings, parentheses, {@code |}, {@code :=}, {@code =}, others. */
+    List<String> tokens(String expr, int at) {
+      List<String> out = new ArrayList<>();
+      int i = 0;
+      while (i < expr.length()) {
+        char c = expr.charAt(i);
+        if (Character.isWhitespace(c)) {
+          i++;
+        } else if (c == '"' || c == '`') {
+          int j = i + 1;
+          while (j < expr.length() && expr.charAt(j) != c) {
+            j += c == '"' && expr.charAt(j) == '\\' ? 2 : 1;
+          }
+          if (j >= expr.length()) {
+            pos = at;
+            throw error("unterminated string in \"" + expr + "\"");
+          }
+          out.add(expr.substring(i, j + 1));
+          i = j + 1;
+        } else if (c == '(' || c == ')' || c == '|') {
+          out.add(String.valueOf(c));
+          i++;
+        } else if (expr.startsWith(":=", i)) {
+          out.add(":=");
+          i += 2;
+        } else if (c == '=') {
+          out.add("=");
+          i++;
+        } else {
+          int j = i;
+          while (j < expr.length()
+              && !Character.isWhitespace(expr.charAt(j))
+              && "()|\"`=".indexOf(expr.charAt(j)) < 0
+              && !expr.startsWith(":=", j)) {
+            j++;
+          }
+          out.add(expr.substring(i, j));
+          i = j;
+        }
+      }
+      return out;
     }
   }
 }

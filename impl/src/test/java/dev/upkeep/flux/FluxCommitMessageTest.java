@@ -146,6 +146,69 @@ class FluxCommitMessageTest {
   }
 
   @Test
+  void joinsTheNewValuesOfEveryObjectWithAVariableSetInsideTheLoops() {
+    // the shape real repositories use (hmcts/sds-flux-config): a separator declared before the
+    // loops and set inside them, values printed with print
+    Map<String, String> files =
+        Map.of(
+            "a.yaml", "apiVersion: v1\nkind: Alpha\nmetadata: {name: one}\nspec:\n  image: x\n",
+            "b.yaml", "apiVersion: v1\nkind: Beta\nmetadata: {name: two}\nspec:\n  tag: 2\n");
+    TreeChanges changes =
+        new TreeChanges(
+            List.of(
+                new FileReport(
+                    "a.yaml",
+                    List.of(change("flux-system:a", Change.Field.IMAGE, 5, "a:1", "a:2"))),
+                new FileReport(
+                    "b.yaml", List.of(change("flux-system:b", Change.Field.TAG, 5, "2", "3")))),
+            Map.of());
+    String template =
+        "{{- $sep := \"\" -}}{{- range $object, $all := .Changed.Objects -}}"
+            + "{{- range $_, $one := $all -}}{{- print $sep $one.NewValue -}}"
+            + "{{- $sep = \", \" -}}{{- end -}}{{- end -}}";
+
+    String message =
+        FluxCommitMessage.of(template, "flux-system", "fleet", Map.of())
+            .render(changes, files::get);
+
+    assertThat(message).isEqualTo("a:2, 3");
+  }
+
+  @Test
+  void callsGosAndSprigsFunctionsWithArgumentsAndInPipelines() {
+    Map<String, String> values = Map.of("env", "prod", "name", "my-app");
+    assertThat(render("{{ if eq .Values.env \"prod\" \"live\" }}ship{{ end }}", values))
+        .isEqualTo("ship");
+    assertThat(render("{{ len .Changed.Changes | printf \"%d change(s) by %s\" \"x\" }}", values))
+        .as("the piped value is the last argument, and %d of a string says so, as Go does")
+        .isEqualTo("%!d(string=x) change(s) by 1");
+    assertThat(render("{{ len .Changed.Changes | printf \"%d change(s)\" }}", values))
+        .isEqualTo("1 change(s)");
+    assertThat(render("{{ printf \"%s=%q\" .Values.env .Values.name }}", values))
+        .isEqualTo("prod=\"my-app\"");
+    assertThat(render("{{ replace \"-\" \"_\" .Values.name | upper | trunc 5 }}", values))
+        .isEqualTo("MY_AP");
+    assertThat(
+            render(
+                "{{ default \"none\" .Values.missing }}/{{ .Values.env | default \"x\" }}", values))
+        .isEqualTo("none/prod");
+    assertThat(
+            render(
+                "{{ if and (ne .Values.env \"dev\") (hasPrefix \"my\" .Values.name) }}y{{ end }}",
+                values))
+        .isEqualTo("y");
+    assertThat(
+            render("{{ print 1 2 \"a\" 3 }}|{{ println \"a\" 1 }}|{{ quote \"a\\tb\" }}", values))
+        .isEqualTo("1 2a3|a 1\n|\"a\\tb\"");
+    assertThat(
+            render(
+                "{{ $n := len .Changed.Changes }}{{ if gt $n 0 }}{{ $n }} change{{ end }}", values))
+        .isEqualTo("1 change");
+    assertThat(render("{{ index .Values \"env\" }} {{ title \"hello world\" }}", values))
+        .isEqualTo("prod Hello World");
+  }
+
+  @Test
   void usesFluxsDefaultMessageWithoutATemplate() {
     assertThat(render("", Map.of())).isEqualTo("Update from image update automation");
   }
@@ -165,6 +228,13 @@ class FluxCommitMessageTest {
           .hasMessageContaining("unknown field .Commit");
       assertThatThrownBy(() -> render("{{ .Values.env | b64enc }}", Map.of()))
           .hasMessageContaining("function \"b64enc\" is not supported");
+      // Flux's functions are hermetic: no environment
+      assertThatThrownBy(() -> render("{{ env \"HOME\" }}", Map.of()))
+          .hasMessageContaining("function \"env\" is not supported");
+      assertThatThrownBy(() -> render("{{ printf \"%x\" 1 }}", Map.of()))
+          .hasMessageContaining("printf verb %x is not supported");
+      assertThatThrownBy(() -> render("{{ eq .Values.env 1 }}", Map.of("env", "dev")))
+          .hasMessageContaining("incompatible types for comparison");
     }
 
     @Test
