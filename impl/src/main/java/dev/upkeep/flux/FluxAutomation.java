@@ -247,35 +247,19 @@ public final class FluxAutomation {
             .collect(Collectors.toList());
     if (copies.stream().map(FluxObject::spec).distinct().count() > 1) {
       findings.add(
-          Finding.warning(
-              p.file(),
-              p.line(),
-              "ImagePolicy "
-                  + p.key()
-                  + " refers to ImageRepository "
-                  + repoNamespace
-                  + "/"
-                  + repoName
-                  + ", which is defined "
+          skipped(
+              p,
+              repoNamespace + "/" + repoName,
+              "is defined "
                   + copies.size()
                   + " times, differently ("
                   + copies.stream().map(FluxObject::where).collect(Collectors.joining(", "))
-                  + "); skipped"));
+                  + ")"));
       return Optional.empty();
     }
     Optional<FluxObject> repo = copies.stream().findFirst();
     if (repo.isEmpty()) {
-      findings.add(
-          Finding.warning(
-              p.file(),
-              p.line(),
-              "ImagePolicy "
-                  + p.key()
-                  + " refers to ImageRepository "
-                  + repoNamespace
-                  + "/"
-                  + repoName
-                  + ", which is not in the repository; skipped"));
+      findings.add(skipped(p, repoNamespace + "/" + repoName, "is not in the repository"));
       return Optional.empty();
     }
     FluxObject r = repo.get();
@@ -320,6 +304,20 @@ public final class FluxAutomation {
             Boolean.parseBoolean(r.string("insecure").orElse("false")),
             r.string("secretRef.name"),
             p.where()));
+  }
+
+  /** The warning of an ImagePolicy skipped because of the ImageRepository it names. */
+  private static Finding skipped(FluxObject policy, String repository, String why) {
+    return Finding.warning(
+        policy.file(),
+        policy.line(),
+        "ImagePolicy "
+            + policy.key()
+            + " refers to ImageRepository "
+            + repository
+            + ", which "
+            + why
+            + "; skipped");
   }
 
   private static VersionPolicy versionPolicy(FluxObject p) {

@@ -1,6 +1,7 @@
 package dev.upkeep.flux;
 
 import dev.upkeep.ConfigurationException;
+import dev.upkeep.internal.GoStrings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -101,7 +102,7 @@ final class GoFunctions {
           List<String> out = new ArrayList<>();
           for (Object a : args) {
             if (a != null) {
-              out.add(name.equals("quote") ? quote(text(a)) : "'" + text(a) + "'");
+              out.add(name.equals("quote") ? GoStrings.quote(text(a)) : "'" + text(a) + "'");
             }
           }
           return String.join(" ", out);
@@ -269,7 +270,7 @@ final class GoFunctions {
         out.append("%!").append(verb).append('(').append(type).append('=');
         out.append(GoTemplate.print(a)).append(')');
       } else {
-        out.append(verb == 'q' ? quote(GoTemplate.print(a)) : GoTemplate.print(a));
+        out.append(verb == 'q' ? GoStrings.quote(GoTemplate.print(a)) : GoTemplate.print(a));
       }
     }
     if (next < args.size()) {
@@ -280,38 +281,6 @@ final class GoFunctions {
       out.append(')');
     }
     return out.toString();
-  }
-
-  /** Go's {@code strconv.Quote} for the characters a commit message holds. */
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
-    }
-    return out.append('"').toString();
   }
 
   private static String title(String s) {
