@@ -532,13 +532,12 @@ final class GoTemplate {
             throw error("missing value in a pipeline");
           }
           Term first = terms.get(0);
-          String name = first instanceof Chain ? ((Chain) first).text() : String.valueOf(first);
-          throw error(
-              "function \""
-                  + name
-                  + "\" is not supported ("
-                  + String.join(", ", new java.util.TreeSet<>(FUNCTIONS))
-                  + " are)");
+          String name =
+              first instanceof Chain
+                  ? ((Chain) first).text()
+                  : first instanceof Literal ? String.valueOf(((Literal) first).value()) : "(...)";
+          // as Go says it: a field, a variable or a literal takes no arguments
+          throw error("can't give argument to non-function " + name);
         }
         if (!commands.isEmpty() && function == null) {
           pos = at;

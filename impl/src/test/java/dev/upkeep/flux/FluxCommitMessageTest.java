@@ -233,6 +233,8 @@ class FluxCommitMessageTest {
           .hasMessageContaining("function \"env\" is not supported");
       assertThatThrownBy(() -> render("{{ printf \"%x\" 1 }}", Map.of()))
           .hasMessageContaining("printf verb %x is not supported");
+      assertThatThrownBy(() -> render("{{ .Values.env .Values.name }}", Map.of()))
+          .hasMessageContaining("can't give argument to non-function .Values.env");
       assertThatThrownBy(() -> render("{{ eq .Values.env 1 }}", Map.of("env", "dev")))
           .hasMessageContaining("incompatible types for comparison");
     }
