@@ -330,10 +330,16 @@ final class Session implements AutoCloseable {
     for (InlinePolicy p : inline.values()) {
       b.policy(p.name(), p.artifact(), SemverPolicy.of(p.constraint()));
     }
+    // before the error below, which they may explain (an ImagePolicy of an older apiVersion)
+    loaded.flux().findings().forEach(f -> err.println("upkeep: " + f));
     if (loaded.flux().policies().isEmpty() && inline.isEmpty()) {
+      int skipped = loaded.flux().findings().size();
       throw new ConfigurationException(
           "the repository defines no policy: no ImagePolicy, no OCIRepository with ref.semver,"
-              + " and no {\"$upkeep\": ...} marker");
+              + " and no {\"$upkeep\": ...} marker"
+              + (skipped == 0
+                  ? ""
+                  : " that Upkeep can use (" + skipped + " warning(s) about Flux objects above)"));
     }
     // The walk skips links, binary and huge files, and what .gitignore files exclude; files the
     // load read and found no marker in, unchanged since, are not read again.
@@ -341,7 +347,6 @@ final class Session implements AutoCloseable {
     if (System.console() != null) {
       b.listener(progress());
     }
-    loaded.flux().findings().forEach(f -> err.println("upkeep: " + f));
     return b;
   }
 

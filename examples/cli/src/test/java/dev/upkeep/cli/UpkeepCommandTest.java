@@ -2,9 +2,13 @@ package dev.upkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UpkeepCommandTest {
 
@@ -62,5 +66,23 @@ class UpkeepCommandTest {
   @Test
   void anUnknownSubcommandIsBadUsage() {
     assertThat(execute("plna")).isEqualTo(2);
+  }
+
+  @Test
+  void aPlanWithoutUsablePoliciesSaysWhyBeforeItFails(@TempDir Path repo) throws IOException {
+    // Flux removed the v1beta1 image APIs: such a policy is skipped, and the failure points at it
+    Files.writeString(
+        repo.resolve("policy.yaml"),
+        "apiVersion: image.toolkit.fluxcd.io/v1beta1\nkind: ImagePolicy\n"
+            + "metadata: {name: app, namespace: flux-system}\n"
+            + "spec:\n  imageRepositoryRef: {name: app}\n  policy: {semver: {range: 1.x}}\n");
+
+    assertThat(execute("plan", "--repo", repo.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .containsSubsequence(
+            "upkeep: warning: policy.yaml:1: ignoring ImagePolicy of unsupported apiVersion"
+                + " \"image.toolkit.fluxcd.io/v1beta1\"",
+            "upkeep: the repository defines no policy",
+            "that Upkeep can use (1 warning(s) about Flux objects above)");
   }
 }
