@@ -200,11 +200,14 @@ public final class FluxAutomation {
         out.add(first);
         continue;
       }
-      int colon = first.definedIn().lastIndexOf(':');
+      // definedIn is file:line, as FluxObject.where() writes it
+      String where = first.definedIn();
+      int colon = where.lastIndexOf(':');
+      boolean line = colon > 0 && where.substring(colon + 1).matches("[0-9]+");
       findings.add(
           Finding.warning(
-              first.definedIn().substring(0, colon),
-              Integer.parseInt(first.definedIn().substring(colon + 1)),
+              line ? where.substring(0, colon) : where,
+              line ? Integer.parseInt(where.substring(colon + 1)) : 0,
               "policy "
                   + first.name()
                   + " is defined "
