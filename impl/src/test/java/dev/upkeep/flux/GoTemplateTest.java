@@ -1,0 +1,79 @@
+package dev.upkeep.flux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link GoTemplate} against Go's own {@code text/template}: each expected output was printed by
+ * go1.19.8 rendering the same template with the same {@code .Values} (Sprig's {@code upper}, {@code
+ * contains}, {@code hasPrefix}, {@code replace} and {@code default} given to Go as their Sprig
+ * definitions). Go sorts map keys; the values here are a sorted map.
+ */
+class GoTemplateTest {
+
+  static final Map<String, String> VALUES =
+      new TreeMap<>(Map.of("a", "1", "b", "2", "env", "prod", "name", "my-app", "empty", ""));
+
+  static Stream<Arguments> asGoRendersThem() {
+    return Stream.of(
+        Arguments.of(
+            "{{- $sep := \"\" -}}{{- range $k, $v := .Values -}}{{- print $sep $k \"=\" $v -}}{{- $sep = \", \" -}}{{- end -}}",
+            "a=1, b=2, empty=, env=prod, name=my-app"),
+        Arguments.of(
+            "{{ print 1 2 \"a\" 3 }}|{{ println \"a\" 1 }}|{{ printf \"%s=%q %d%%\" \"k\" \"v\" 5 }}|{{ printf \"%d\" \"x\" }}",
+            "1 2a3|a 1\n|k=\"v\" 5%|%!d(string=x)"),
+        Arguments.of("{{ if and .Values.a (not .Values.missing) }}yes{{ else }}no{{ end }}", "yes"),
+        Arguments.of(
+            "{{ len .Values }} {{ index .Values \"a\" }} {{ eq .Values.a \"1\" \"2\" }} {{ ne 1 2 }} {{ lt 1 2 }} {{ ge \"b\" \"a\" }}",
+            "5 1 true true true true"),
+        Arguments.of("a  {{- 1 -}}  b\n{{ 2 }}\n  {{- 3 }}", "a1b\n23"),
+        Arguments.of(
+            "{{ range $i, $k := .Values }}{{ if $i }},{{ end }}{{ $k }}{{ end }}",
+            ",1,2,,prod,my-app"),
+        Arguments.of("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}", "2"),
+        Arguments.of(
+            "{{ or .Values.empty .Values.missing \"fallback\" }}|{{ and 1 0 2 }}|{{ or 0 \"\" }}",
+            "fallback|0|"),
+        Arguments.of(
+            "{{ .Values.name | replace \"-\" \"_\" | upper }}|{{ contains \"pro\" .Values.env }}|{{ hasPrefix \"my\" .Values.name }}",
+            "MY_APP|true|true"),
+        Arguments.of(
+            "{{ printf \"%v %s\" (len .Values) .Values.env }}|{{ (print \"x\") }}", "5 prod|x"),
+        Arguments.of(
+            "{{ print \"a\" \"b\" }}{{ print 1 \"b\" 2 }}{{ print true false }}",
+            "ab1b2true false"),
+        Arguments.of(
+            "{{ default \"none\" .Values.empty }}/{{ .Values.env | default \"x\" }}", "none/prod"),
+        Arguments.of("{{ printf \"%q\" \"a\\tb\\\"c\" }}", "\"a\\tb\\\"c\""),
+        Arguments.of("{{ range .Values }}{{ . }}{{ else }}none{{ end }}", "12prodmy-app"),
+        Arguments.of("{{ \"lit\" }} {{ `raw\\n` }} {{ 42 }} {{ -7 }}", "lit raw\\n 42 -7"),
+        Arguments.of(
+            "{{- /* a comment */ -}}\nx {{ if eq (len .Values) 5 }}five{{ end }} {{ printf \"%v\" .Values }}",
+            "x five map[a:1 b:2 empty: env:prod name:my-app]"),
+        Arguments.of(
+            "[{{ index .Values \"missing\" }}]{{ print }}|{{ println }}|{{ .Values.a | printf \"%s-%s\" \"x\" }}",
+            "[]|\n|x-1"),
+        Arguments.of(
+            "{{ range $k, $v := .Values }}{{ range $j, $w := $.Values }}{{ if eq $k $j }}{{ $v }}{{ end }}{{ end }}{{ end }}",
+            "12prodmy-app"),
+        Arguments.of("line1\n  {{- \"x\" }}\n{{ \"y\" -}}\n   line3", "line1x\nyline3"),
+        Arguments.of(
+            "{{ $a := \"p\" }}{{ range .Values }}{{ $a = print $a . }}{{ end }}{{ $a }}",
+            "p12prodmy-app"),
+        Arguments.of(
+            "{{ not \"\" }} {{ not 0 }} {{ not .Values }} {{ and \"\" \"x\" }} {{ or \"a\" \"b\" }}",
+            "true true false  a"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void asGoRendersThem(String template, String go) {
+    assertThat(GoTemplate.parse(template).render(Map.of("Values", VALUES))).isEqualTo(go);
+  }
+}
