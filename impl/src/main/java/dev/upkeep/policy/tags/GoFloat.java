@@ -21,6 +21,13 @@ final class GoFloat {
 
   /** The value, or null when Go would return an error. */
   static Double parse(String s) {
+    if (s.indexOf('_') >= 0) {
+      // Go's literal syntax: an underscore may separate digits (and follow a base prefix)
+      if (!underscoresBetweenDigits(s)) {
+        return null;
+      }
+      s = s.replace("_", "");
+    }
     if (DECIMAL.matcher(s).matches() || HEX.matcher(s).matches()) {
       double d = Double.parseDouble(s);
       return Double.isInfinite(d) ? null : d;
@@ -32,5 +39,36 @@ final class GoFloat {
       return Double.NaN;
     }
     return null;
+  }
+
+  /**
+   * Go's {@code strconv.underscoreOK}: every underscore follows a digit (or a base prefix) and is
+   * followed by one.
+   */
+  private static boolean underscoresBetweenDigits(String s) {
+    int i = s.startsWith("+") || s.startsWith("-") ? 1 : 0;
+    char saw = '^';
+    boolean hex = false;
+    if (s.length() >= i + 2 && s.charAt(i) == '0' && "bBoOxX".indexOf(s.charAt(i + 1)) >= 0) {
+      hex = Character.toLowerCase(s.charAt(i + 1)) == 'x';
+      i += 2;
+      saw = '0'; // the base prefix counts as a digit
+    }
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9' || hex && "abcdefABCDEF".indexOf(c) >= 0) {
+        saw = '0';
+      } else if (c == '_') {
+        if (saw != '0') {
+          return false;
+        }
+        saw = '_';
+      } else if (saw == '_') {
+        return false;
+      } else {
+        saw = '!';
+      }
+    }
+    return saw != '_';
   }
 }

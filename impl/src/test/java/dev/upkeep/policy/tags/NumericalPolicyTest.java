@@ -92,13 +92,17 @@ class NumericalPolicyTest {
   }
 
   @ParameterizedTest(name = "{0} is a number as Go reads it")
-  @ValueSource(strings = {"007", "1.", ".5", "+3", "-2e3", "1E-2", "0x1p4", "Inf", "-infinity"})
+  @ValueSource(
+      strings = {"007", "1.", ".5", "+3", "-2e3", "1E-2", "0x1p4", "Inf", "-infinity", "1_000"})
   void goFloatSyntaxIsAccepted(String tag) {
     assertThat(NumericalPolicy.ascending().select(List.of(tag))).contains(tag);
   }
 
   @ParameterizedTest(name = "{0} is not a number as Go reads it")
-  @ValueSource(strings = {" 1", "1 ", "1d", "1f", "1_000", ".", "", "0x10", "1e400", "٣", "1,5"})
+  @ValueSource(
+      strings = {
+        " 1", "1 ", "1d", "1f", "1__000", "_1", "1_", ".", "", "0x10", "1e400", "٣", "1,5"
+      })
   void whatGoRejectsIsNotANumber(String tag) {
     assertThatThrownBy(() -> NumericalPolicy.ascending().select(List.of("1", tag)))
         .isInstanceOf(IllegalArgumentException.class)
