@@ -139,7 +139,9 @@ final class FilteredPolicy implements VersionPolicy {
       String previous = tagByValue.putIfAbsent(value, tag);
       if (previous == null) {
         values.add(value);
-      } else if (GoStrings.compare(tag, previous) > 0) {
+      } else if (GoStrings.compare(tag, previous) < 0) {
+        // tags that extract the same value: Flux's filter keeps the last of its bytewise
+        // descending list, the bytewise-smallest tag
         tagByValue.put(value, tag);
       }
       if (keepAll) {

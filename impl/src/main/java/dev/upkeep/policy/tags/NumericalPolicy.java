@@ -16,9 +16,11 @@ import java.util.Optional;
  *
  * <p>As in Flux, one tag that is not a number fails the whole selection with an {@link
  * IllegalArgumentException} naming that tag: wrap the policy in a {@link TagFilter} whose pattern
- * keeps only numeric tags (or extracts the number from each tag). Two differences from Flux make
- * the result independent of the order of the tags: among tags of equal value the bytewise-greatest
- * wins, and {@code NaN} is never selected (it is reported as not a version).
+ * keeps only numeric tags (or extracts the number from each tag). Among tags of equal value ({@code
+ * 1}, {@code 01}, {@code 1.0}) the bytewise-smallest wins, whatever the order of the tags: what
+ * Flux picks, whose image-reflector-controller stores the tags bytewise descending and keeps the
+ * last of equal values. One difference: {@code NaN} is never selected (it is reported as not a
+ * version), where Flux's comparisons with it make the pick depend on where it sorts.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -141,7 +143,9 @@ public final class NumericalPolicy implements VersionPolicy {
 
   private boolean ranksAbove(double v, String tag, double bestValue, String best) {
     if (v == bestValue) {
-      return GoStrings.compare(tag, best) > 0;
+      // Flux's database lists tags bytewise descending and its policy keeps the last of equal
+      // values: the bytewise-smallest tag
+      return GoStrings.compare(tag, best) < 0;
     }
     return order == Order.ASCENDING ? v > bestValue : v < bestValue;
   }

@@ -27,8 +27,9 @@ import java.util.Optional;
  * with {@code ^...$} to match the whole tag) is dropped ({@code FILTERED}). With {@link #extract},
  * the policy orders the extracted values ({@code $name}, {@code ${name}}, {@code $1}, expanded as
  * Go's {@code Regexp.Expand} does) but the original tag is what gets selected. When several tags
- * give the same value, the bytewise-greatest tag stands for it, so the result does not depend on
- * the order of the tags.
+ * give the same value, the bytewise-smallest tag stands for it, whatever the order of the tags: the
+ * one Flux selects, whose image-reflector-controller lists tags bytewise descending and maps each
+ * value to the last tag that gave it.
  *
  * <p>Patterns are Go (RE2) syntax, including {@code (?P<name>...)} groups. A {@code TagFilter} is
  * immutable and thread-safe; each method returns a new one.

@@ -110,10 +110,12 @@ class NumericalPolicyTest {
   }
 
   @Test
-  void equalValuesAreBrokenBytewiseWhateverTheOrder() {
-    assertThat(NumericalPolicy.ascending().select(List.of("1.0", "1", "01"))).contains("1.0");
-    assertThat(NumericalPolicy.ascending().select(List.of("01", "1", "1.0"))).contains("1.0");
-    assertThat(NumericalPolicy.descending().select(List.of("1", "1.0", "2"))).contains("1.0");
+  void equalValuesGoToTheBytewiseSmallestTagWhateverTheOrderAsInFlux() {
+    // image-reflector-controller lists tags bytewise descending and keeps the last equal value
+    assertThat(NumericalPolicy.ascending().select(List.of("1.0", "1", "01"))).contains("01");
+    assertThat(NumericalPolicy.ascending().select(List.of("01", "1", "1.0"))).contains("01");
+    assertThat(NumericalPolicy.descending().select(List.of("1", "1.0", "2"))).contains("1");
+    assertThat(NumericalPolicy.ascending().select(List.of("1e1", "10", "2"))).contains("10");
   }
 
   @Test
