@@ -3,6 +3,7 @@ package dev.upkeep.policy.tags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upkeep.policy.VersionPolicy;
+import dev.upkeep.policy.semver.SemverPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The numerical and alphabetical policies and the tag filter against Flux itself: {@code
- * flux-irc-oracle.tsv} holds tag lists, orders and filters with the tag Flux picks, printed by a Go
- * program (go1.19.8) built from image-reflector-controller's {@code internal/policy} and given the
+ * The numerical, alphabetical and semver policies behind a tag filter against Flux itself: {@code
+ * flux-irc-oracle.tsv} holds tag lists, orders (or semver constraints) and filters with the tag
+ * Flux picks, printed by a Go program (go1.19.8) built from image-reflector-controller's {@code
+ * internal/policy} (with Masterminds/semver and fluxcd/pkg's {@code ParseVersion}) and given the
  * tags bytewise descending, as its database stores them.
  */
 class FluxPolicyOracleTest {
@@ -30,10 +32,14 @@ class FluxPolicyOracleTest {
         }
         String[] f = line.split("\t", -1);
         boolean ascending = f[1].equals("ASC");
-        VersionPolicy p =
-            f[0].equals("numerical")
-                ? (ascending ? NumericalPolicy.ascending() : NumericalPolicy.descending())
-                : (ascending ? AlphabeticalPolicy.ascending() : AlphabeticalPolicy.descending());
+        VersionPolicy p;
+        if (f[0].equals("semver")) {
+          p = SemverPolicy.of(f[1]); // the constraint, in the order column
+        } else if (f[0].equals("numerical")) {
+          p = ascending ? NumericalPolicy.ascending() : NumericalPolicy.descending();
+        } else {
+          p = ascending ? AlphabeticalPolicy.ascending() : AlphabeticalPolicy.descending();
+        }
         if (!f[2].isEmpty()) {
           TagFilter filter = TagFilter.pattern(f[2]);
           p = (f[3].isEmpty() ? filter : filter.extract(f[3])).then(p);
@@ -51,7 +57,7 @@ class FluxPolicyOracleTest {
         }
       }
     }
-    assertThat(cases).isGreaterThan(250);
+    assertThat(cases).isGreaterThan(450);
     assertThat(wrong).isEmpty();
   }
 }
