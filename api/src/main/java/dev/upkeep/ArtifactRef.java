@@ -76,8 +76,20 @@ public final class ArtifactRef {
               + "\": only oci:// is supported; use ArtifactRef.helmChart(url, chart) for an HTTP"
               + " Helm repository");
     }
+    boolean trailingSlash = ref.endsWith("/");
     while (ref.endsWith("/")) {
       ref = ref.substring(0, ref.length() - 1);
+    }
+    if (trailingSlash
+        && ref.indexOf('/') < 0
+        && (ref.contains(".") || ref.contains(":") || ref.equals("localhost"))) {
+      // "ghcr.io/" names a registry, not Docker Hub's library/ghcr.io
+      throw new IllegalArgumentException(
+          "invalid artifact reference \""
+              + reference
+              + "\": it names the registry "
+              + ref
+              + " but no repository in it");
     }
     if (ref.contains("@")) {
       throw new IllegalArgumentException(

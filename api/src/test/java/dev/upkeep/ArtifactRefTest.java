@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,17 @@ class ArtifactRefTest {
     assertThat(ref.registry()).isEqualTo(registry);
     assertThat(ref.repository()).isEqualTo(repository);
     assertThat(ref.isChart()).isEqualTo(chart);
+  }
+
+  @Test
+  void aRegistryWithATrailingSlashIsNotADockerHubImage() {
+    // Flux's go-containerregistry rejects "ghcr.io/"; it was read as docker.io/library/ghcr.io
+    for (String ref : List.of("ghcr.io/", "oci://ghcr.io/", "localhost:5000/", "localhost/")) {
+      assertThatThrownBy(() -> ArtifactRef.parse(ref))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no repository in it");
+    }
+    assertThat(ArtifactRef.parse("ghcr.io/org/app/").repository()).isEqualTo("org/app");
   }
 
   @Test
