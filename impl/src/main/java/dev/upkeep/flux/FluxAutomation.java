@@ -266,9 +266,25 @@ public final class FluxAutomation {
       return Optional.empty();
     }
     FluxObject r = repo.get();
+    String image = r.string("image").orElse("");
+    if (image.contains("://")) {
+      // image-reflector-controller refuses it, so Flux never resolves this policy
+      findings.add(
+          Finding.warning(
+              r.file(),
+              r.line(),
+              "ImageRepository "
+                  + r.key()
+                  + ": image \""
+                  + image
+                  + "\" should not include a URL scheme (Flux refuses it); remove \""
+                  + image.substring(0, image.indexOf("://") + 3)
+                  + "\""));
+      return Optional.empty();
+    }
     ArtifactRef artifact;
     try {
-      artifact = ArtifactRef.parse(r.string("image").orElse(""));
+      artifact = ArtifactRef.parse(image);
     } catch (IllegalArgumentException e) {
       findings.add(
           Finding.warning(

@@ -363,4 +363,26 @@ class FluxAutomationTest {
                     .contains("ImageRepository flux-system/app, which is defined 2 times")
                     .contains("a/repo.yaml:1, b/repo.yaml:1"));
   }
+
+  @Test
+  void anImageRepositoryWithAUrlSchemeIsRefusedAsFluxRefusesIt(@TempDir Path root)
+      throws IOException {
+    write(
+        root,
+        "flux/images.yaml",
+        REPOSITORY.replace("ghcr.io/org/app", "oci://ghcr.io/org/app")
+            + policy("app", "  policy: {semver: {range: 1.x}}\n"));
+
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    assertThat(flux.policies()).isEmpty();
+    assertThat(flux.findings())
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .isEqualTo(
+                        "ImageRepository flux-system:app: image \"oci://ghcr.io/org/app\" should"
+                            + " not include a URL scheme (Flux refuses it); remove \"oci://\""));
+  }
 }
