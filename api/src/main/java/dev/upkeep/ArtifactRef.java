@@ -80,9 +80,7 @@ public final class ArtifactRef {
     while (ref.endsWith("/")) {
       ref = ref.substring(0, ref.length() - 1);
     }
-    if (trailingSlash
-        && ref.indexOf('/') < 0
-        && (ref.contains(".") || ref.contains(":") || ref.equals("localhost"))) {
+    if (trailingSlash && ref.indexOf('/') < 0 && namesRegistry(ref)) {
       // "ghcr.io/" names a registry, not Docker Hub's library/ghcr.io
       throw new IllegalArgumentException(
           "invalid artifact reference \""
@@ -101,11 +99,7 @@ public final class ArtifactRef {
     String path;
     int slash = ref.indexOf('/');
     String first = slash < 0 ? ref : ref.substring(0, slash);
-    if (slash > 0
-        && (first.contains(".")
-            || first.contains(":")
-            || first.equals("localhost")
-            || first.startsWith("["))) {
+    if (slash > 0 && namesRegistry(first)) {
       registry = first;
       path = ref.substring(slash + 1);
     } else {
@@ -153,6 +147,17 @@ public final class ArtifactRef {
               + "\": repository name longer than 255 characters");
     }
     return new ArtifactRef(Kind.OCI, registry, path, oci, null);
+  }
+
+  /**
+   * Whether the first component of a reference is a registry host rather than a Docker Hub
+   * namespace: it has a dot or a port, is {@code localhost}, or is an IPv6 literal.
+   */
+  private static boolean namesRegistry(String first) {
+    return first.contains(".")
+        || first.contains(":")
+        || first.equals("localhost")
+        || first.startsWith("[");
   }
 
   /**
