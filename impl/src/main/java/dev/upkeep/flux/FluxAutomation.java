@@ -143,13 +143,13 @@ public final class FluxAutomation {
   /** Builds from objects already read. */
   public static FluxAutomation from(FluxObjects objects) {
     List<Finding> findings = new ArrayList<>(objects.findings());
-    List<Policy> policies = new ArrayList<>();
+    List<Defined> policies = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
     for (FluxObject p : objects.ofKind("ImagePolicy")) {
       imagePolicy(objects, p, findings)
           .ifPresent(
               policy -> {
-                policies.add(policy);
+                policies.add(new Defined(policy, p));
                 names.add(policy.name());
               });
     }
@@ -170,7 +170,7 @@ public final class FluxAutomation {
       ociRepository(o, chartRefs(objects, o), findings)
           .ifPresent(
               policy -> {
-                policies.add(policy);
+                policies.add(new Defined(policy, o));
                 names.add(policy.name());
               });
     }
@@ -188,36 +188,35 @@ public final class FluxAutomation {
    * no policy of that name, and one warning that lists the definitions, so that the markers that
    * name it are left alone instead of being moved by a guess.
    */
-  private static List<Policy> distinct(List<Policy> policies, List<Finding> findings) {
-    Map<String, List<Policy>> byName = new LinkedHashMap<>();
-    for (Policy p : policies) {
-      byName.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p);
+  private static List<Policy> distinct(List<Defined> policies, List<Finding> findings) {
+    Map<String, List<Defined>> byName = new LinkedHashMap<>();
+    for (Defined d : policies) {
+      byName.computeIfAbsent(d.policy().name(), k -> new ArrayList<>()).add(d);
     }
     List<Policy> out = new ArrayList<>();
-    for (List<Policy> same : byName.values()) {
-      Policy first = same.get(0);
-      if (same.stream().map(FluxAutomation::meaning).distinct().count() == 1) {
-        out.add(first);
+    for (List<Defined> same : byName.values()) {
+      Defined first = same.get(0);
+      if (same.stream().map(d -> meaning(d.policy())).distinct().count() == 1) {
+        out.add(first.policy());
         continue;
       }
-      // definedIn is file:line, as FluxObject.where() writes it
-      String where = first.definedIn();
-      int colon = where.lastIndexOf(':');
-      boolean line = colon > 0 && where.substring(colon + 1).matches("[0-9]+");
       findings.add(
           Finding.warning(
-              line ? where.substring(0, colon) : where,
-              line ? Integer.parseInt(where.substring(colon + 1)) : 0,
+              first.source().file(),
+              first.source().line(),
               "policy "
-                  + first.name()
+                  + first.policy().name()
                   + " is defined "
                   + same.size()
                   + " times, differently ("
-                  + same.stream().map(Policy::definedIn).collect(Collectors.joining(", "))
+                  + same.stream().map(d -> d.source().where()).collect(Collectors.joining(", "))
                   + "); markers that name it are left alone"));
     }
     return out;
   }
+
+  /** A policy and the object it was read from. */
+  private record Defined(Policy policy, FluxObject source) {}
 
   /** What a policy does: its artifact, rule, filter, options and how its registry is reached. */
   private static String meaning(Policy p) {
