@@ -26,15 +26,6 @@ final class Prefetch {
   private Prefetch() {}
 
   /**
-   * Starts reading the repository of a {@code plan} command line over a local directory, and JGit's
-   * start-up for the commands that clone.
-   */
-  static void start(String... args) {
-    startRead(args);
-    warmUpGit(args);
-  }
-
-  /**
    * Starts reading the repository of a {@code plan} command line over a local directory. The read
    * logs nothing, so it may start before logging is configured, which the command's first
    * milliseconds go to.

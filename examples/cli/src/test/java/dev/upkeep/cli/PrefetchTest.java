@@ -27,7 +27,7 @@ class PrefetchTest {
   @Test
   void aPlanOfALocalDirectoryIsReadEarlyAndTheLoadOfThatDirectoryTakesIt() throws IOException {
     repository();
-    Prefetch.start("plan", "--format", "json", "--repo", root.toString());
+    Prefetch.startRead("plan", "--format", "json", "--repo", root.toString());
     Files.writeString(root.resolve("apps/late.yaml"), "v: 1 # {\"$imagepolicy\": \"ns:late\"}\n");
 
     Session.Loaded loaded = Session.load(root);
@@ -42,7 +42,7 @@ class PrefetchTest {
   void theEarlyReadIsDroppedWhenTheCommandLoadsAnotherDirectory(@TempDir Path other)
       throws IOException {
     repository();
-    Prefetch.start("plan", "--repo=" + root);
+    Prefetch.startRead("plan", "--repo=" + root);
     assertThat(Prefetch.take(other)).isEmpty();
     assertThat(Prefetch.take(root.resolve("apps/.."))).isPresent();
   }
@@ -50,11 +50,11 @@ class PrefetchTest {
   @Test
   void nothingIsReadEarlyForOtherCommandsUrlsOrAdoption() throws IOException {
     repository();
-    Prefetch.start("run", "--repo", root.toString());
+    Prefetch.startRead("run", "--repo", root.toString());
     assertThat(Prefetch.take(root)).isEmpty();
-    Prefetch.start("plan", "--repo", "https://example.test/org/repo.git");
+    Prefetch.startRead("plan", "--repo", "https://example.test/org/repo.git");
     assertThat(Prefetch.take(root)).isEmpty();
-    Prefetch.start("plan", "--discover", "--repo", root.toString());
+    Prefetch.startRead("plan", "--discover", "--repo", root.toString());
     assertThat(Prefetch.take(root)).isEmpty();
   }
 }
