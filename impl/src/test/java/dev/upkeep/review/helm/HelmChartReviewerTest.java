@@ -140,46 +140,53 @@ class HelmChartReviewerTest {
             });
   }
 
-  @Test
-  void readsValuesFromConfigMapsDefinedInTheRepository() throws Exception {
+  /** The ConfigMap podinfo-values of namespace dev, setting ui.color (on its ninth line). */
+  static final String PODINFO_VALUES =
+      "apiVersion: v1\n"
+          + "kind: ConfigMap\n"
+          + "metadata:\n"
+          + "  name: podinfo-values\n"
+          + "  namespace: dev\n"
+          + "data:\n"
+          + "  values.yaml: |\n"
+          + "    ui:\n"
+          + "      color: blue\n";
+
+  /** The dev release of podinfo, taking values from the ConfigMap podinfo-values. */
+  private void writeReleaseWithValuesFromConfigMap() throws Exception {
     write(
         "clusters/dev/podinfo.yaml",
         Podinfo.release("dev", "1.2.3", "flux-system:podinfo-dev", "    replicaCount: 1\n")
             .replace(
                 "  values:\n",
                 "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n  values:\n"));
-    write(
-        "clusters/dev/values.yaml",
-        "apiVersion: v1\n"
-            + "kind: ConfigMap\n"
-            + "metadata:\n"
-            + "  name: podinfo-values\n"
-            + "  namespace: dev\n"
-            + "data:\n"
-            + "  values.yaml: |\n"
-            + "    ui:\n"
-            + "      color: blue\n");
+  }
 
-    UpdateReport report = plan(HelmChartReviewer.create());
-
+  /** The one warning: ui.color, which the new chart dropped, set in values.yaml at {@code line}. */
+  private static void assertRemovedColorSetAtValuesLine(UpdateReport report, int line) {
     assertThat(report.charts().get(0).warnings())
         .singleElement()
         .satisfies(
             w -> {
               assertThat(w.file()).isEqualTo("clusters/dev/values.yaml");
-              assertThat(w.line()).isEqualTo(9);
+              assertThat(w.line()).isEqualTo(line);
               assertThat(w.key()).isEqualTo("ui.color");
             });
   }
 
   @Test
+  void readsValuesFromConfigMapsDefinedInTheRepository() throws Exception {
+    writeReleaseWithValuesFromConfigMap();
+    write("clusters/dev/values.yaml", PODINFO_VALUES);
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertRemovedColorSetAtValuesLine(report, 9);
+  }
+
+  @Test
   void readsAConfigMapBesideADocumentOfAnotherKindThatDoesNotParse() throws Exception {
-    write(
-        "clusters/dev/podinfo.yaml",
-        Podinfo.release("dev", "1.2.3", "flux-system:podinfo-dev", "    replicaCount: 1\n")
-            .replace(
-                "  values:\n",
-                "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-values\n  values:\n"));
+    writeReleaseWithValuesFromConfigMap();
     // a CustomResourceDefinition that mentions Secrets, with an alias to no anchor
     write(
         "clusters/dev/values.yaml",
@@ -189,26 +196,11 @@ class HelmChartReviewerTest {
             + "  description: reads a Secret\n"
             + "  names: *missing\n"
             + "---\n"
-            + "apiVersion: v1\n"
-            + "kind: ConfigMap\n"
-            + "metadata:\n"
-            + "  name: podinfo-values\n"
-            + "  namespace: dev\n"
-            + "data:\n"
-            + "  values.yaml: |\n"
-            + "    ui:\n"
-            + "      color: blue\n");
+            + PODINFO_VALUES);
 
     UpdateReport report = plan(HelmChartReviewer.create());
 
-    assertThat(report.charts().get(0).warnings())
-        .singleElement()
-        .satisfies(
-            w -> {
-              assertThat(w.file()).isEqualTo("clusters/dev/values.yaml");
-              assertThat(w.line()).isEqualTo(15);
-              assertThat(w.key()).isEqualTo("ui.color");
-            });
+    assertRemovedColorSetAtValuesLine(report, 15);
   }
 
   @Test
