@@ -196,7 +196,8 @@ public final class FluxAutomation {
     List<Policy> out = new ArrayList<>();
     for (List<Defined> same : byName.values()) {
       Defined first = same.get(0);
-      if (same.stream().map(d -> meaning(d.policy())).distinct().count() == 1) {
+      // most names are defined once: no meaning to compare (building it costs a plan ~5 ms cold)
+      if (same.size() == 1 || same.stream().map(d -> meaning(d.policy())).distinct().count() == 1) {
         out.add(first.policy());
         continue;
       }

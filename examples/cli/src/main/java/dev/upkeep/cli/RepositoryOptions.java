@@ -74,10 +74,50 @@ final class RepositoryOptions {
   boolean chartReview;
 
   @Option(
+      names = "--cache",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Keep the chart packages the chart review downloads in --cache-dir, by digest, so that"
+              + " later runs and other repositories of a fleet read them from there (default: on).")
+  boolean cache;
+
+  @Option(
+      names = "--cache-dir",
+      description =
+          "Where downloaded chart packages are kept, at most 512 MiB (default:"
+              + " $XDG_CACHE_HOME/upkeep, else ~/.cache/upkeep).")
+  Path cacheDir;
+
+  @Option(
       names = "--work-dir",
       description =
           "Where to keep the clone of a remote repository (default: a temporary directory).")
   Path workDir;
+
+  /**
+   * The directory chart packages are kept in: {@code --cache-dir}, else {@code upkeep} in {@code
+   * $XDG_CACHE_HOME} (when absolute, as the XDG specification requires) or in {@code ~/.cache};
+   * empty with {@code --no-cache} or when there is no home directory to put it in.
+   */
+  java.util.Optional<Path> packageCache() {
+    if (!cache) {
+      return java.util.Optional.empty();
+    }
+    if (cacheDir != null) {
+      return java.util.Optional.of(cacheDir.toAbsolutePath().resolve("charts"));
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+      return java.util.Optional.of(Path.of(xdg, "upkeep", "charts"));
+    }
+    String home = System.getProperty("user.home", "");
+    if (home.isEmpty() || home.equals("?")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Path.of(home, ".cache", "upkeep", "charts"));
+  }
 
   /** Whether {@link #repo} names a remote rather than a local directory. */
   boolean isRemote() {

@@ -298,6 +298,7 @@ final class Session implements AutoCloseable {
     if (options.dockerConfig != null) {
       b.dockerConfig(options.dockerConfig);
     }
+    options.packageCache().ifPresent(b::packageCache);
     for (String secret : flux.applySecrets(b, options.secrets)) {
       err.println(
           "upkeep: warning: no --secret "

@@ -94,17 +94,20 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
   private static final System.Logger LOG = Redaction.logger(OciRegistrySource.class.getName());
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final long DEFAULT_PACKAGE_CACHE_BYTES = 512L << 20;
   private static final Pattern NEXT_LINK =
       Pattern.compile("<([^>]*)>\\s*;[^,]*rel\\s*=\\s*\"?next\"?", Pattern.CASE_INSENSITIVE);
 
   private final Settings settings;
   private final RegistryHttp http;
+  private final Optional<PackageCache> packages;
   private final Map<ArtifactRef, CompletableFuture<List<String>>> inFlight =
       new ConcurrentHashMap<>();
 
-  private OciRegistrySource(Settings settings) {
+  private OciRegistrySource(Settings settings, Optional<PackageCache> packages) {
     this.settings = settings;
     this.http = new RegistryHttp(settings);
+    this.packages = packages;
   }
 
   /** A source with the defaults: Docker credentials, HTTPS except for loopback hosts. */
@@ -405,6 +408,10 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
         && ((Number) content.get("size")).longValue() > maxBytes) {
       throw t.fail(tooLarge(ref, tag, ((Number) content.get("size")).longValue(), maxBytes));
     }
+    Optional<byte[]> kept = packages.flatMap(p -> p.get(digest, maxBytes));
+    if (kept.isPresent()) {
+      return kept;
+    }
     RegistryHttp.Reply blob =
         http.send(
             t, "GET", "/v2/" + t.ref.repository() + "/blobs/" + digest, HELM_CONTENT, maxBytes);
@@ -417,6 +424,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
     if (!sha256(blob.body).equals(digest)) {
       throw t.fail(t.apiHost + " answered a chart package whose digest is not " + digest);
     }
+    packages.ifPresent(p -> p.put(digest, blob.body));
     return Optional.of(blob.body);
   }
 
@@ -555,8 +563,33 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
     private long manifestLimit = 4L << 20;
     private long tagPageLimit = 8L << 20;
     private long blobLimit = 16L << 20;
+    private Path packageCache;
+    private long packageCacheBytes = DEFAULT_PACKAGE_CACHE_BYTES;
 
     private Builder() {}
+
+    /**
+     * Keeps the chart packages this source downloads in {@code directory} (made when first needed,
+     * readable by its owner only), at most 512 MiB of them; see {@link #packageCache(Path, long)}.
+     */
+    public Builder packageCache(Path directory) {
+      return packageCache(directory, DEFAULT_PACKAGE_CACHE_BYTES);
+    }
+
+    /**
+     * Keeps the chart packages this source downloads in {@code directory}, named by their digest,
+     * and reads a package from there when a chart manifest names that digest again: a chart review
+     * of the same move, in a later run or another repository of a fleet, downloads it once. The
+     * manifest is still asked for each time (tags move); a kept package is checked against its
+     * digest on every read. At most {@code maxBytes} in all: beyond that, the packages read longest
+     * ago are deleted. A directory that cannot be written costs downloads, never a run. Default:
+     * none.
+     */
+    public Builder packageCache(Path directory, long maxBytes) {
+      this.packageCache = Objects.requireNonNull(directory, "directory");
+      this.packageCacheBytes = limit(maxBytes, "package cache bytes");
+      return this;
+    }
 
     /**
      * Allows plain HTTP and unverified TLS for {@code host} ({@code name} or {@code name:port}, as
@@ -720,7 +753,13 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
 
     /** An immutable, thread-safe source with these options. */
     public OciRegistrySource build() {
-      return new OciRegistrySource(buildSettings());
+      return new OciRegistrySource(
+          buildSettings(),
+          Optional.ofNullable(packageCache)
+              .map(
+                  dir ->
+                      new PackageCache(
+                          dir.toAbsolutePath(), packageCacheBytes, OciRegistrySource::sha256)));
     }
 
     Settings buildSettings() {

@@ -1,0 +1,215 @@
+package dev.upkeep.source.oci;
+
+import dev.upkeep.Redaction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Chart packages kept on disk by their digest, so that a package a run downloaded is not downloaded
+ * again by the next run, or by the next repository of a fleet, that reviews the same chart move.
+ *
+ * <p>Content-addressed, so never stale: a tag that moves names another digest. Every read checks
+ * the bytes against the digest again (a file changed on disk is deleted and counts as absent), and
+ * only regular files are read, never through a symbolic link. Bounded: after each write, the
+ * packages read longest ago are deleted until the whole is under its limit. Best effort: a
+ * directory that cannot be made or written costs a download, never a run, and is logged at debug
+ * level. Safe for several threads and processes at once: a package is written under a temporary
+ * name and renamed into place.
+ *
+ * <p>Layout: {@code DIR/sha256/HEX}, the directories made readable by their owner only (packages of
+ * private registries land here).
+ */
+final class PackageCache {
+  private static final System.Logger LOG = Redaction.logger(PackageCache.class.getName());
+  private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
+  private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}");
+
+  private final Path dir;
+  private final long maxBytes;
+  private final Function<byte[], String> sha256;
+
+  /**
+   * A cache under {@code root} (made on the first write) holding at most {@code maxBytes}; {@code
+   * sha256} gives bytes' digest as {@code sha256:HEX}.
+   */
+  PackageCache(Path root, long maxBytes, Function<byte[], String> sha256) {
+    this.dir = root.resolve("sha256");
+    this.maxBytes = maxBytes;
+    this.sha256 = sha256;
+  }
+
+  /** The directory packages are kept in. */
+  Path directory() {
+    return dir;
+  }
+
+  /**
+   * The package with {@code digest}, when it is here, at most {@code limit} bytes long and still
+   * has that digest; empty otherwise.
+   */
+  Optional<byte[]> get(String digest, long limit) {
+    Optional<Path> file = file(digest);
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    Path f = file.get();
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile() || a.size() > limit) {
+        return Optional.empty();
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+        bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+      }
+      if (bytes.length > limit || !sha256.apply(bytes).equals(digest)) {
+        LOG.log(System.Logger.Level.DEBUG, "dropping {0}: not the package it is named after", f);
+        Files.deleteIfExists(f);
+        return Optional.empty();
+      }
+      touch(f);
+      return Optional.of(bytes);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | SecurityException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot read {0}: {1}", f, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Marks {@code file} read now: kept longest when the cache is pruned (a read-only cache: not).
+   */
+  private static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException | SecurityException e) {
+      // pruned a little sooner
+    }
+  }
+
+  /** Keeps {@code bytes}, whose digest the caller checked to be {@code digest}. */
+  void put(String digest, byte[] bytes) {
+    Optional<Path> file = file(digest);
+    if (file.isEmpty() || bytes.length > maxBytes) {
+      return;
+    }
+    Path temporary = null;
+    try {
+      makeDirectory();
+      temporary = Files.createTempFile(dir, ".", ".tmp");
+      Files.write(temporary, bytes);
+      try {
+        Files.move(
+            temporary,
+            file.get(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, file.get(), StandardCopyOption.REPLACE_EXISTING);
+      }
+      temporary = null;
+      prune();
+    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot keep a package in {0}: {1}", dir, e.getMessage());
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+          // a leftover temporary file is deleted by a later prune
+        }
+      }
+    }
+  }
+
+  /** The file of {@code digest}; empty for anything but a sha256 digest in lowercase hex. */
+  private Optional<Path> file(String digest) {
+    var m = DIGEST.matcher(digest);
+    return m.matches() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
+  }
+
+  private void makeDirectory() throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      Path parent = dir.getParent();
+      if (!Files.isDirectory(parent)) {
+        Files.createDirectories(
+            parent,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      try {
+        Files.createDirectory(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // made by another process meanwhile
+      }
+    } else {
+      Files.createDirectories(dir);
+    }
+  }
+
+  private record Entry(Path file, long size, long lastModified) {}
+
+  /**
+   * Deletes the packages read longest ago until the whole is at most three quarters of the limit,
+   * when it is over the limit; and temporary files older than an hour (left by a killed process).
+   */
+  private void prune() throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    long total = 0;
+    long hourAgo = System.currentTimeMillis() - 3_600_000;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+          continue; // deleted meanwhile
+        }
+        String name = f.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp")) {
+          if (a.lastModifiedTime().toMillis() < hourAgo) {
+            Files.deleteIfExists(f);
+          }
+          continue;
+        }
+        if (ENTRY.matcher(name).matches() && a.isRegularFile()) {
+          entries.add(new Entry(f, a.size(), a.lastModifiedTime().toMillis()));
+          total += a.size();
+        }
+      }
+    }
+    if (total <= maxBytes) {
+      return;
+    }
+    entries.sort(Comparator.comparingLong(Entry::lastModified));
+    for (Entry e : entries) {
+      if (total <= maxBytes / 4 * 3) {
+        break;
+      }
+      Files.deleteIfExists(e.file());
+      total -= e.size();
+    }
+  }
+}
