@@ -308,6 +308,13 @@ final class Session implements AutoCloseable {
     return b.build();
   }
 
+  /** The source of charts in classic Helm repositories, keeping packages where the OCI one does. */
+  private HelmRepositorySource helmRepositories() {
+    HelmRepositorySource.Builder b = HelmRepositorySource.builder();
+    options.packageCache().ifPresent(b::packageCache);
+    return b.build();
+  }
+
   /**
    * A pipeline builder with the source, every policy (Flux objects and inline markers), the patcher
    * and the files of the automation's update path.
@@ -318,7 +325,7 @@ final class Session implements AutoCloseable {
         UpdatePipeline.builder()
             .source(own(sources.apply(source(loaded.flux()))))
             // charts of classic Helm repositories, which inline markers (and adopt) name
-            .source(own(sources.apply(HelmRepositorySource.create())))
+            .source(own(sources.apply(helmRepositories())))
             .patcher(SetterPatcher.create())
             .publisher(own(publisher))
             .concurrency(options.concurrency);

@@ -2,6 +2,7 @@ package dev.upkeep.source.helm;
 
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.Redaction;
+import dev.upkeep.internal.cache.PackageCache;
 import dev.upkeep.internal.http.HostRules;
 import dev.upkeep.internal.http.HttpCall;
 import dev.upkeep.internal.http.HttpFailure;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -77,9 +79,13 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
   private final HttpTransport http;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<HelmIndex>> inFlight = new ConcurrentHashMap<>();
+  private final Optional<PackageCache> packages;
 
   private HelmRepositorySource(Builder options) {
     this.options = options;
+    this.packages =
+        Optional.ofNullable(options.packageCache)
+            .map(dir -> new PackageCache(dir, options.packageCacheBytes));
     this.http =
         HttpTransport.builder()
             .connectTimeout(options.connectTimeout)
@@ -171,6 +177,13 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
     URI base = ref.helmRepository().orElseThrow();
     String where = action + " chart \"" + ref.repository() + "\" in " + base;
     HelmIndex.Version v = found.get();
+    String expected = sha256(v);
+    if (expected != null) {
+      Optional<byte[]> kept = packages.flatMap(p -> p.get(expected, maxBytes));
+      if (kept.isPresent()) {
+        return kept;
+      }
+    }
     if (v.url == null || v.url.isBlank()) {
       throw new RegistryException(where + ": the index names no package URL for it");
     }
@@ -207,10 +220,13 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
     } catch (HttpFailure e) {
       throw new RegistryException(where + ": " + e.getMessage(), e);
     }
-    String expected = sha256(v);
-    if (expected != null && !expected.equals(sha256(bytes))) {
-      throw new RegistryException(
-          where + ": the package's digest is " + sha256(bytes) + ", not the index's " + expected);
+    if (expected != null) {
+      String actual = PackageCache.sha256(bytes);
+      if (!expected.equals(actual)) {
+        throw new RegistryException(
+            where + ": the package's digest is " + actual + ", not the index's " + expected);
+      }
+      packages.ifPresent(p -> p.put(expected, bytes));
     }
     return Optional.of(bytes);
   }
@@ -225,16 +241,6 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
     }
     String d = v.digest.strip().toLowerCase(Locale.ROOT);
     return d.contains(":") ? d : "sha256:" + d;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return "sha256:"
-          + java.util.HexFormat.of()
-              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 
   private HttpCall withCredentials(HttpCall call, String host) {
@@ -404,8 +410,31 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
     private Duration maxRetryAfter = Duration.ofSeconds(60);
     private String userAgent = "upkeep/0.1";
     private Sleeper sleeper = Sleeper.REAL;
+    private Path packageCache;
+    private long packageCacheBytes = PackageCache.DEFAULT_MAX_BYTES;
 
     private Builder() {}
+
+    /**
+     * Keeps the chart packages this source downloads in {@code directory}, named by the digest the
+     * repository's index gives them, at most 512 MiB; as {@code
+     * OciRegistrySource.Builder.packageCache}. A package whose index entry has no digest is not
+     * kept. Default: none.
+     */
+    public Builder packageCache(Path directory) {
+      return packageCache(directory, PackageCache.DEFAULT_MAX_BYTES);
+    }
+
+    /** As {@link #packageCache(Path)}, at most {@code maxBytes} in all. */
+    public Builder packageCache(Path directory, long maxBytes) {
+      if (maxBytes < 1024) {
+        throw new IllegalArgumentException(
+            "package cache bytes must be at least 1024, got " + maxBytes);
+      }
+      this.packageCache = Objects.requireNonNull(directory, "directory");
+      this.packageCacheBytes = maxBytes;
+      return this;
+    }
 
     /** Basic credentials for repositories on {@code host} ({@code name} or {@code name:port}). */
     public Builder credentials(String host, String username, String password) {
@@ -518,6 +547,8 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
       copy.maxRetryAfter = maxRetryAfter;
       copy.userAgent = userAgent;
       copy.sleeper = sleeper;
+      copy.packageCache = packageCache;
+      copy.packageCacheBytes = packageCacheBytes;
       return new HelmRepositorySource(copy);
     }
 

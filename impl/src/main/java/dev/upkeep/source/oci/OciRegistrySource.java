@@ -2,6 +2,7 @@ package dev.upkeep.source.oci;
 
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.Redaction;
+import dev.upkeep.internal.cache.PackageCache;
 import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.json.Json;
 import dev.upkeep.source.ChartInspector;
@@ -10,8 +11,6 @@ import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +93,6 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
   private static final System.Logger LOG = Redaction.logger(OciRegistrySource.class.getName());
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-  private static final long DEFAULT_PACKAGE_CACHE_BYTES = 512L << 20;
   private static final Pattern NEXT_LINK =
       Pattern.compile("<([^>]*)>\\s*;[^,]*rel\\s*=\\s*\"?next\"?", Pattern.CASE_INSENSITIVE);
 
@@ -318,7 +316,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
         get.header("Docker-Content-Digest")
             .map(String::strip)
             .filter(d -> DIGEST.matcher(d).matches())
-            .orElseGet(() -> sha256(get.body)));
+            .orElseGet(() -> PackageCache.sha256(get.body)));
   }
 
   /**
@@ -362,7 +360,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
             .header("Docker-Content-Digest")
             .map(String::strip)
             .filter(d -> DIGEST.matcher(d).matches())
-            .orElseGet(() -> sha256(manifest.body));
+            .orElseGet(() -> PackageCache.sha256(manifest.body));
     return Optional.of(
         new ChartMetadata(
             String.valueOf(chart.get("name")),
@@ -421,7 +419,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
     if (blob.body.length > maxBytes) {
       throw t.fail(tooLarge(ref, tag, blob.body.length, maxBytes));
     }
-    if (!sha256(blob.body).equals(digest)) {
+    if (!PackageCache.sha256(blob.body).equals(digest)) {
       throw t.fail(t.apiHost + " answered a chart package whose digest is not " + digest);
     }
     packages.ifPresent(p -> p.put(digest, blob.body));
@@ -523,19 +521,6 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
     return m.find() ? Optional.of(m.group(1).strip()) : Optional.empty();
   }
 
-  private static String sha256(byte[] body) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
-      StringBuilder b = new StringBuilder("sha256:");
-      for (byte x : hash) {
-        b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-      }
-      return b.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
-
   @Override
   public String toString() {
     return "OciRegistrySource[insecure=" + settings.insecureHosts + "]";
@@ -564,7 +549,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
     private long tagPageLimit = 8L << 20;
     private long blobLimit = 16L << 20;
     private Path packageCache;
-    private long packageCacheBytes = DEFAULT_PACKAGE_CACHE_BYTES;
+    private long packageCacheBytes = PackageCache.DEFAULT_MAX_BYTES;
 
     private Builder() {}
 
@@ -573,7 +558,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
      * readable by its owner only), at most 512 MiB of them; see {@link #packageCache(Path, long)}.
      */
     public Builder packageCache(Path directory) {
-      return packageCache(directory, DEFAULT_PACKAGE_CACHE_BYTES);
+      return packageCache(directory, PackageCache.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -755,11 +740,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
     public OciRegistrySource build() {
       return new OciRegistrySource(
           buildSettings(),
-          Optional.ofNullable(packageCache)
-              .map(
-                  dir ->
-                      new PackageCache(
-                          dir.toAbsolutePath(), packageCacheBytes, OciRegistrySource::sha256)));
+          Optional.ofNullable(packageCache).map(dir -> new PackageCache(dir, packageCacheBytes)));
     }
 
     Settings buildSettings() {

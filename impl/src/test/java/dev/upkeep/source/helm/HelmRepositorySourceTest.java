@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HelmRepositorySourceTest {
   private static final String INDEX =
@@ -403,6 +405,28 @@ class HelmRepositorySourceTest {
           .isInstanceOf(RegistryException.class)
           .hasMessageContaining("cannot download chart version \"1.0.0\"")
           .hasMessageContaining("10");
+    }
+
+    @Test
+    void aKeptPackageIsReadFromTheCacheByTheIndexDigest(@TempDir Path cache) throws Exception {
+      serve(index(sha256(PACKAGE), "podinfo-1.0.0.tgz"), Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+      HelmRepositorySource first =
+          HelmRepositorySource.builder().sleeper(sleeps::add).packageCache(cache).build();
+      assertThat(first.archive(chart("podinfo"), "1.0.0", 1 << 20)).isPresent();
+      int asked = requests.size(); // the index and the package
+      routes.remove("/charts/podinfo-1.0.0.tgz");
+
+      HelmRepositorySource second =
+          HelmRepositorySource.builder().sleeper(sleeps::add).packageCache(cache).build();
+      Optional<byte[]> archive = second.archive(chart("podinfo"), "1.0.0", 1 << 20);
+
+      assertThat(archive)
+          .hasValueSatisfying(
+              b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo(PACKAGE));
+      assertThat(requests).hasSize(asked + 1); // the index only
+      assertThat(cache.resolve("sha256").resolve(sha256(PACKAGE))).exists();
     }
 
     @Test

@@ -1,13 +1,7 @@
-package dev.upkeep.source.oci;
+package dev.upkeep.internal.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.upkeep.ArtifactRef;
-import dev.upkeep.source.RegistryException;
-import dev.upkeep.testing.FakeOciRegistry;
-import dev.upkeep.testing.oci.HelmChart;
-import dev.upkeep.testing.oci.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +30,7 @@ class PackageCacheTest {
   }
 
   private PackageCache cache(long maxBytes) {
-    return new PackageCache(dir.resolve("cache"), maxBytes, PackageCacheTest::digest);
+    return new PackageCache(dir.resolve("cache"), maxBytes);
   }
 
   private static byte[] bytes(String s) {
@@ -157,95 +151,6 @@ class PackageCacheTest {
         assertThat(files.map(f -> f.getFileName().toString()))
             .hasSize(5)
             .allMatch(n -> n.matches("[0-9a-f]{64}"));
-      }
-    }
-  }
-
-  @Nested
-  class InTheSource {
-    private long blobRequests(FakeOciRegistry registry) {
-      return registry.requests().stream()
-          .map(RecordedRequest::path)
-          .filter(p -> p.contains("/blobs/"))
-          .count();
-    }
-
-    @Test
-    void aSecondSourceReadsTheChartPackageFromTheCacheNotTheRegistry() {
-      try (FakeOciRegistry registry = FakeOciRegistry.start()) {
-        registry.pushChart("charts/podinfo", "6.5.4");
-        ArtifactRef chart = registry.chartRef("charts/podinfo");
-        Path cache = dir.resolve("charts");
-
-        byte[] first;
-        try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
-          first = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
-        }
-        assertThat(blobRequests(registry)).isEqualTo(1);
-        registry.clearRequests();
-
-        try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
-          assertThat(source.archive(chart, "6.5.4", 1 << 20)).hasValue(first);
-        }
-        // the manifest is asked again (the tag may have moved), the package is not
-        assertThat(registry.requests()).extracting(RecordedRequest::path).hasSize(1);
-        assertThat(blobRequests(registry)).isZero();
-      }
-    }
-
-    @Test
-    void aTagThatMovedGetsItsNewPackage() {
-      try (FakeOciRegistry registry = FakeOciRegistry.start()) {
-        registry.pushChart("charts/podinfo", "6.5.4");
-        ArtifactRef chart = registry.chartRef("charts/podinfo");
-        Path cache = dir.resolve("charts");
-        try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
-          byte[] before = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
-          HelmChart moved = HelmChart.of("podinfo", "6.5.4").withValues("moved: true\n");
-          registry.pushChart("charts/podinfo", moved);
-          registry.clearRequests();
-
-          byte[] now = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
-
-          assertThat(now).isEqualTo(moved.tarball()).isNotEqualTo(before);
-          assertThat(blobRequests(registry)).isEqualTo(1);
-        }
-      }
-    }
-
-    @Test
-    void aTamperedPackageIsDownloadedAgain() throws IOException {
-      try (FakeOciRegistry registry = FakeOciRegistry.start()) {
-        registry.pushChart("charts/podinfo", "6.5.4");
-        ArtifactRef chart = registry.chartRef("charts/podinfo");
-        Path cache = dir.resolve("charts");
-        try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
-          byte[] real = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
-          try (Stream<Path> kept = Files.list(cache.resolve("sha256"))) {
-            for (Path f : (Iterable<Path>) kept::iterator) {
-              Files.writeString(f, "not the chart");
-            }
-          }
-          registry.clearRequests();
-
-          assertThat(source.archive(chart, "6.5.4", 1 << 20)).hasValue(real);
-          assertThat(blobRequests(registry)).isEqualTo(1);
-        }
-      }
-    }
-
-    @Test
-    void aPackageOverTheLimitFailsAsItDidWithoutTheCache() {
-      try (FakeOciRegistry registry = FakeOciRegistry.start()) {
-        registry.pushChart("charts/podinfo", "6.5.4");
-        ArtifactRef chart = registry.chartRef("charts/podinfo");
-        try (OciRegistrySource source =
-            OciRegistrySource.builder().packageCache(dir.resolve("charts")).build()) {
-          source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
-          assertThatThrownBy(() -> source.archive(chart, "6.5.4", 16))
-              .isInstanceOf(RegistryException.class)
-              .hasMessageContaining("limit");
-        }
       }
     }
   }

@@ -1,4 +1,4 @@
-package dev.upkeep.source.oci;
+package dev.upkeep.internal.cache;
 
 import dev.upkeep.Redaction;
 import java.io.IOException;
@@ -13,11 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -33,37 +35,45 @@ import java.util.regex.Pattern;
  * name and renamed into place.
  *
  * <p>Layout: {@code DIR/sha256/HEX}, the directories made readable by their owner only (packages of
- * private registries land here).
+ * private registries land here). Shared by the OCI and the Helm repository sources; not API.
  */
-final class PackageCache {
+public final class PackageCache {
   private static final System.Logger LOG = Redaction.logger(PackageCache.class.getName());
   private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
   private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}");
 
+  /** What a cache holds unless told otherwise: 512 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 512L << 20;
+
   private final Path dir;
   private final long maxBytes;
-  private final Function<byte[], String> sha256;
 
-  /**
-   * A cache under {@code root} (made on the first write) holding at most {@code maxBytes}; {@code
-   * sha256} gives bytes' digest as {@code sha256:HEX}.
-   */
-  PackageCache(Path root, long maxBytes, Function<byte[], String> sha256) {
-    this.dir = root.resolve("sha256");
+  /** A cache under {@code root} (made on the first write) holding at most {@code maxBytes}. */
+  public PackageCache(Path root, long maxBytes) {
+    this.dir = root.toAbsolutePath().resolve("sha256");
     this.maxBytes = maxBytes;
-    this.sha256 = sha256;
   }
 
   /** The directory packages are kept in. */
-  Path directory() {
+  public Path directory() {
     return dir;
+  }
+
+  /** The digest of {@code bytes} as {@code sha256:HEX}, the form registries and caches name. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
   }
 
   /**
    * The package with {@code digest}, when it is here, at most {@code limit} bytes long and still
    * has that digest; empty otherwise.
    */
-  Optional<byte[]> get(String digest, long limit) {
+  public Optional<byte[]> get(String digest, long limit) {
     Optional<Path> file = file(digest);
     if (file.isEmpty()) {
       return Optional.empty();
@@ -79,7 +89,7 @@ final class PackageCache {
       try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
         bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
       }
-      if (bytes.length > limit || !sha256.apply(bytes).equals(digest)) {
+      if (bytes.length > limit || !sha256(bytes).equals(digest)) {
         LOG.log(System.Logger.Level.DEBUG, "dropping {0}: not the package it is named after", f);
         Files.deleteIfExists(f);
         return Optional.empty();
@@ -106,7 +116,7 @@ final class PackageCache {
   }
 
   /** Keeps {@code bytes}, whose digest the caller checked to be {@code digest}. */
-  void put(String digest, byte[] bytes) {
+  public void put(String digest, byte[] bytes) {
     Optional<Path> file = file(digest);
     if (file.isEmpty() || bytes.length > maxBytes) {
       return;
