@@ -79,15 +79,16 @@ final class RepositoryOptions {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Keep the chart packages the chart review downloads in --cache-dir, by digest, so that"
-              + " later runs and other repositories of a fleet read them from there (default: on).")
+          "Keep downloaded chart packages (by digest) and Helm repository indexes (revalidated"
+              + " with their server each run) in --cache-dir, for later runs and the other"
+              + " repositories of a fleet (default: on).")
   boolean cache;
 
   @Option(
       names = "--cache-dir",
       description =
-          "Where downloaded chart packages are kept, at most 512 MiB (default:"
-              + " $XDG_CACHE_HOME/upkeep, else ~/.cache/upkeep).")
+          "Where downloaded chart packages (at most 512 MiB) and Helm repository indexes are"
+              + " kept (default: $XDG_CACHE_HOME/upkeep, else ~/.cache/upkeep).")
   Path cacheDir;
 
   @Option(

@@ -298,7 +298,7 @@ final class Session implements AutoCloseable {
     if (options.dockerConfig != null) {
       b.dockerConfig(options.dockerConfig);
     }
-    options.packageCache().ifPresent(b::packageCache);
+    options.packageCache().ifPresent(b::cache);
     for (String secret : flux.applySecrets(b, options.secrets)) {
       err.println(
           "upkeep: warning: no --secret "
@@ -311,7 +311,7 @@ final class Session implements AutoCloseable {
   /** The source of charts in classic Helm repositories, keeping packages where the OCI one does. */
   private HelmRepositorySource helmRepositories() {
     HelmRepositorySource.Builder b = HelmRepositorySource.builder();
-    options.packageCache().ifPresent(b::packageCache);
+    options.packageCache().ifPresent(b::cache);
     return b.build();
   }
 

@@ -123,7 +123,7 @@ public final class PackageCache {
     }
     Path temporary = null;
     try {
-      makeDirectory();
+      privateDirectory(dir);
       temporary = Files.createTempFile(dir, ".", ".tmp");
       Files.write(temporary, bytes);
       try {
@@ -156,26 +156,27 @@ public final class PackageCache {
     return m.matches() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
   }
 
-  private void makeDirectory() throws IOException {
+  /**
+   * Makes {@code dir} and its missing parents, readable by their owner only where the file system
+   * has POSIX permissions; a directory that is there already is left as it is.
+   */
+  public static void privateDirectory(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
     }
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Path parent = dir.getParent();
-      if (!Files.isDirectory(parent)) {
-        Files.createDirectories(
-            parent,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      try {
-        Files.createDirectory(
-            dir,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // made by another process meanwhile
-      }
-    } else {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
       Files.createDirectories(dir);
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      privateDirectory(parent);
+    }
+    try {
+      Files.createDirectory(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // made by another process meanwhile
     }
   }
 

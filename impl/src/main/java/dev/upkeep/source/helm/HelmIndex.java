@@ -48,6 +48,16 @@ final class HelmIndex {
     this.charts = charts;
   }
 
+  /** An index of {@code charts}, each chart's versions in the order the index lists them. */
+  static HelmIndex of(Map<String, List<Version>> charts) {
+    return new HelmIndex(charts);
+  }
+
+  /** Every chart's versions, in the index's order. */
+  Map<String, List<Version>> charts() {
+    return charts;
+  }
+
   Optional<List<Version>> chart(String name) {
     return Optional.ofNullable(charts.get(name));
   }

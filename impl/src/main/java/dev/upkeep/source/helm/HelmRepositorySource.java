@@ -80,12 +80,16 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<HelmIndex>> inFlight = new ConcurrentHashMap<>();
   private final Optional<PackageCache> packages;
+  private final Optional<StoredIndexes> stored;
 
   private HelmRepositorySource(Builder options) {
     this.options = options;
     this.packages =
         Optional.ofNullable(options.packageCache)
             .map(dir -> new PackageCache(dir, options.packageCacheBytes));
+    this.stored =
+        Optional.ofNullable(options.packageCache)
+            .map(dir -> new StoredIndexes(dir, options.maxIndexBytes));
     this.http =
         HttpTransport.builder()
             .connectTimeout(options.connectTimeout)
@@ -307,6 +311,14 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
   private HelmIndex fetch(URI indexUrl, String where) {
     String host = indexUrl.getRawAuthority();
     Cached cached = cache.get(indexUrl.toString());
+    if (cached == null) {
+      // an earlier run's copy: the server says whether it still holds
+      cached =
+          stored
+              .flatMap(s -> s.read(indexUrl))
+              .map(s -> new Cached(s.index(), s.etag(), s.lastModified()))
+              .orElse(null);
+    }
     HttpCall call =
         HttpCall.get(indexUrl)
             .header("Accept", "application/x-yaml, text/yaml, application/yaml, */*")
@@ -323,6 +335,7 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
       int status = response.status();
       if (status == 304 && cached != null) {
         LOG.log(System.Logger.Level.DEBUG, "{0} unchanged", indexUrl);
+        cache.put(indexUrl.toString(), cached);
         return cached.index;
       }
       if (status == 401 || status == 403) {
@@ -373,6 +386,9 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
       String lastModified = response.header("Last-Modified").orElse(null);
       if (etag != null || lastModified != null) {
         cache.put(indexUrl.toString(), new Cached(index, etag, lastModified));
+        HelmIndex kept = index;
+        stored.ifPresent(
+            s -> s.write(indexUrl, new StoredIndexes.Stored(kept, etag, lastModified)));
       }
       return index;
     } catch (HttpFailure e) {
@@ -416,17 +432,20 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
     private Builder() {}
 
     /**
-     * Keeps the chart packages this source downloads in {@code directory}, named by the digest the
-     * repository's index gives them, at most 512 MiB; as {@code
-     * OciRegistrySource.Builder.packageCache}. A package whose index entry has no digest is not
-     * kept. Default: none.
+     * Keeps what this source downloads in {@code directory} (made when first needed, readable by
+     * its owner only) for later runs: chart packages named by the digest the repository's index
+     * gives them (one without a digest is not kept), checked against it on every read, at most 512
+     * MiB, as {@code OciRegistrySource.Builder.cache} does; and each repository's index, as the
+     * versions, digests and package URLs read from it, with the {@code ETag} and {@code
+     * Last-Modified} its server sent. The server is asked every time whether the index changed: an
+     * answer of 304 costs neither the download nor the parse. Default: none.
      */
-    public Builder packageCache(Path directory) {
-      return packageCache(directory, PackageCache.DEFAULT_MAX_BYTES);
+    public Builder cache(Path directory) {
+      return cache(directory, PackageCache.DEFAULT_MAX_BYTES);
     }
 
-    /** As {@link #packageCache(Path)}, at most {@code maxBytes} in all. */
-    public Builder packageCache(Path directory, long maxBytes) {
+    /** As {@link #cache(Path)}, at most {@code maxBytes} in all. */
+    public Builder cache(Path directory, long maxBytes) {
       if (maxBytes < 1024) {
         throw new IllegalArgumentException(
             "package cache bytes must be at least 1024, got " + maxBytes);

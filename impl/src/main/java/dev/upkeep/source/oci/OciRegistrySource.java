@@ -555,10 +555,10 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
 
     /**
      * Keeps the chart packages this source downloads in {@code directory} (made when first needed,
-     * readable by its owner only), at most 512 MiB of them; see {@link #packageCache(Path, long)}.
+     * readable by its owner only), at most 512 MiB of them; see {@link #cache(Path, long)}.
      */
-    public Builder packageCache(Path directory) {
-      return packageCache(directory, PackageCache.DEFAULT_MAX_BYTES);
+    public Builder cache(Path directory) {
+      return cache(directory, PackageCache.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -570,7 +570,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
      * ago are deleted. A directory that cannot be written costs downloads, never a run. Default:
      * none.
      */
-    public Builder packageCache(Path directory, long maxBytes) {
+    public Builder cache(Path directory, long maxBytes) {
       this.packageCache = Objects.requireNonNull(directory, "directory");
       this.packageCacheBytes = limit(maxBytes, "package cache bytes");
       return this;

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,6 +187,71 @@ class HelmRepositorySourceTest {
       assertThat(requests).hasSize(2);
       assertThat(requests.get(0)).doesNotContainKey("If-none-match");
       assertThat(requests.get(1).get("If-none-match")).containsExactly("\"v1\"");
+    }
+
+    @Test
+    void aLaterRunReusesTheStoredIndexWhenTheServerSaysItIsUnchanged(@TempDir Path cache)
+        throws IOException {
+      serve(INDEX, Map.of("ETag", "\"v1\""));
+      List<String> first =
+          HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));
+      // the server would now answer an index that is not YAML: only a 304 can serve the next run
+      routes.put(
+          "/charts/index.yaml",
+          new Response(200, "application/x-yaml", "{{ not yaml", Map.of("ETag", "\"v1\"")));
+
+      HelmRepositorySource next = HelmRepositorySource.builder().cache(cache).build();
+
+      assertThat(next.listTags(chart("podinfo"))).isEqualTo(first).hasSize(3);
+      assertThat(next.chart(chart("podinfo"), "6.5.3"))
+          .hasValueSatisfying(m -> assertThat(m.digest()).isEqualTo("sha256:" + "1".repeat(64)));
+      assertThat(next.listTags(chart("redis"))).containsExactly("18.0.0");
+      try (var files = Files.list(cache.resolve("indexes"))) {
+        // named by a hash of the repository URL, which is not written (it may carry a user)
+        assertThat(files)
+            .singleElement()
+            .satisfies(
+                f ->
+                    assertThat(Files.readString(f, StandardCharsets.ISO_8859_1))
+                        .doesNotContain(base()));
+      }
+      // each read asks the server again, as within one run; none downloads the index
+      assertThat(requests).hasSize(4);
+      assertThat(requests.subList(1, 4))
+          .allSatisfy(h -> assertThat(h.get("If-none-match")).containsExactly("\"v1\""));
+    }
+
+    @Test
+    void aChangedIndexReplacesTheStoredOne(@TempDir Path cache) {
+      serve(INDEX, Map.of("ETag", "\"v1\""));
+      HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));
+      serve(INDEX.replace("version: 18.0.0", "version: 18.1.0"), Map.of("ETag", "\"v2\""));
+
+      assertThat(HelmRepositorySource.builder().cache(cache).build().listTags(chart("redis")))
+          .containsExactly("18.1.0");
+      routes.remove("/charts/index.yaml");
+      serve("{{ not yaml", Map.of("ETag", "\"v2\""));
+      assertThat(HelmRepositorySource.builder().cache(cache).build().listTags(chart("redis")))
+          .containsExactly("18.1.0");
+    }
+
+    @Test
+    void aDamagedStoredIndexIsFetchedInFull(@TempDir Path cache) throws IOException {
+      serve(INDEX, Map.of("ETag", "\"v1\""));
+      HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));
+      try (var files = Files.list(cache.resolve("indexes"))) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          byte[] b = Files.readAllBytes(f);
+          Files.write(f, java.util.Arrays.copyOf(b, b.length / 2));
+        }
+      }
+      requests.clear();
+
+      assertThat(HelmRepositorySource.builder().cache(cache).build().listTags(chart("redis")))
+          .containsExactly("18.0.0");
+      assertThat(requests)
+          .singleElement()
+          .satisfies(h -> assertThat(h).doesNotContainKey("If-none-match"));
     }
 
     @Test
@@ -413,13 +479,13 @@ class HelmRepositorySourceTest {
       routes.put(
           "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
       HelmRepositorySource first =
-          HelmRepositorySource.builder().sleeper(sleeps::add).packageCache(cache).build();
+          HelmRepositorySource.builder().sleeper(sleeps::add).cache(cache).build();
       assertThat(first.archive(chart("podinfo"), "1.0.0", 1 << 20)).isPresent();
       int asked = requests.size(); // the index and the package
       routes.remove("/charts/podinfo-1.0.0.tgz");
 
       HelmRepositorySource second =
-          HelmRepositorySource.builder().sleeper(sleeps::add).packageCache(cache).build();
+          HelmRepositorySource.builder().sleeper(sleeps::add).cache(cache).build();
       Optional<byte[]> archive = second.archive(chart("podinfo"), "1.0.0", 1 << 20);
 
       assertThat(archive)

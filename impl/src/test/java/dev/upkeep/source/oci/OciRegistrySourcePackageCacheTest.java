@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link OciRegistrySource.Builder#packageCache}: chart packages read from disk by digest. */
+/** {@link OciRegistrySource.Builder#cache}: chart packages read from disk by digest. */
 class OciRegistrySourcePackageCacheTest {
 
   @TempDir Path dir;
@@ -35,13 +35,13 @@ class OciRegistrySourcePackageCacheTest {
       Path cache = dir.resolve("charts");
 
       byte[] first;
-      try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
+      try (OciRegistrySource source = OciRegistrySource.builder().cache(cache).build()) {
         first = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
       }
       assertThat(blobRequests(registry)).isEqualTo(1);
       registry.clearRequests();
 
-      try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
+      try (OciRegistrySource source = OciRegistrySource.builder().cache(cache).build()) {
         assertThat(source.archive(chart, "6.5.4", 1 << 20)).hasValue(first);
       }
       // the manifest is asked again (the tag may have moved), the package is not
@@ -56,7 +56,7 @@ class OciRegistrySourcePackageCacheTest {
       registry.pushChart("charts/podinfo", "6.5.4");
       ArtifactRef chart = registry.chartRef("charts/podinfo");
       Path cache = dir.resolve("charts");
-      try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
+      try (OciRegistrySource source = OciRegistrySource.builder().cache(cache).build()) {
         byte[] before = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
         HelmChart moved = HelmChart.of("podinfo", "6.5.4").withValues("moved: true\n");
         registry.pushChart("charts/podinfo", moved);
@@ -76,7 +76,7 @@ class OciRegistrySourcePackageCacheTest {
       registry.pushChart("charts/podinfo", "6.5.4");
       ArtifactRef chart = registry.chartRef("charts/podinfo");
       Path cache = dir.resolve("charts");
-      try (OciRegistrySource source = OciRegistrySource.builder().packageCache(cache).build()) {
+      try (OciRegistrySource source = OciRegistrySource.builder().cache(cache).build()) {
         byte[] real = source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
         try (Stream<Path> kept = Files.list(cache.resolve("sha256"))) {
           for (Path f : (Iterable<Path>) kept::iterator) {
@@ -97,7 +97,7 @@ class OciRegistrySourcePackageCacheTest {
       registry.pushChart("charts/podinfo", "6.5.4");
       ArtifactRef chart = registry.chartRef("charts/podinfo");
       try (OciRegistrySource source =
-          OciRegistrySource.builder().packageCache(dir.resolve("charts")).build()) {
+          OciRegistrySource.builder().cache(dir.resolve("charts")).build()) {
         source.archive(chart, "6.5.4", 1 << 20).orElseThrow();
         assertThatThrownBy(() -> source.archive(chart, "6.5.4", 16))
             .isInstanceOf(RegistryException.class)
