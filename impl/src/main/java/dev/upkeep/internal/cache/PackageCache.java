@@ -1,8 +1,10 @@
 package dev.upkeep.internal.cache;
 
 import dev.upkeep.Redaction;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -121,24 +123,46 @@ public final class PackageCache {
     if (file.isEmpty() || bytes.length > maxBytes) {
       return;
     }
-    Path temporary = null;
     try {
-      privateDirectory(dir);
-      temporary = Files.createTempFile(dir, ".", ".tmp");
-      Files.write(temporary, bytes);
-      try {
-        Files.move(
-            temporary,
-            file.get(),
-            StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, file.get(), StandardCopyOption.REPLACE_EXISTING);
-      }
-      temporary = null;
+      writeWhole(dir, file.get(), maxBytes, out -> out.write(bytes));
       prune();
     } catch (IOException | SecurityException | UnsupportedOperationException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot keep a package in {0}: {1}", dir, e.getMessage());
+    }
+  }
+
+  /** What a cache file holds, written to a stream. */
+  public interface Content {
+    /** Writes the content to {@code out}. */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code target}, a file of {@code dir} (made private when missing), as {@code content}
+   * writes it: under a temporary name in {@code dir}, renamed over {@code target} once whole, so a
+   * reader never sees half of it. A content over {@code maxBytes} is not kept.
+   *
+   * @return whether the file was written
+   */
+  public static boolean writeWhole(Path dir, Path target, long maxBytes, Content content)
+      throws IOException {
+    privateDirectory(dir);
+    Path temporary = Files.createTempFile(dir, ".", ".tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
+        content.writeTo(out);
+      }
+      if (Files.size(temporary) > maxBytes) {
+        return false;
+      }
+      try {
+        Files.move(
+            temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      temporary = null;
+      return true;
     } finally {
       if (temporary != null) {
         try {

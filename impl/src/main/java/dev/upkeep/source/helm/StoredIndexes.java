@@ -3,18 +3,14 @@ package dev.upkeep.source.helm;
 import dev.upkeep.Redaction;
 import dev.upkeep.internal.cache.PackageCache;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,36 +109,19 @@ final class StoredIndexes {
 
   /** Stores {@code index} for {@code url} with its validators; one of them must be present. */
   void write(URI url, Stored stored) {
-    Path target = file(url);
-    Path temporary = null;
     try {
-      PackageCache.privateDirectory(dir);
-      temporary = Files.createTempFile(dir, ".", ".tmp");
-      try (OutputStream file = Files.newOutputStream(temporary);
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file))) {
-        write(out, stored);
-      }
-      if (Files.size(temporary) > maxBytes) {
-        return;
-      }
-      try {
-        Files.move(
-            temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      temporary = null;
+      PackageCache.writeWhole(
+          dir,
+          file(url),
+          maxBytes,
+          out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            write(data, stored);
+            data.flush();
+          });
     } catch (IOException | RuntimeException e) {
       // a string over 64 KB (UTFDataFormatException), a full disk, a directory not ours
       LOG.log(System.Logger.Level.DEBUG, "cannot store the index of {0}: {1}", dir, e.getMessage());
-    } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException ignored) {
-          // left for the next write's directory to hold; harmless
-        }
-      }
     }
   }
 
