@@ -99,22 +99,34 @@ final class RepositoryOptions {
 
   /**
    * The directory chart packages are kept in: {@code --cache-dir}, else {@code upkeep} in {@code
-   * $XDG_CACHE_HOME} (when absolute, as the XDG specification requires) or in {@code ~/.cache};
-   * empty with {@code --no-cache} or when there is no home directory to put it in.
+   * $XDG_CACHE_HOME} (when absolute, as the XDG specification requires) or in {@code $HOME/.cache}
+   * (else the JVM's {@code user.home}); empty with {@code --no-cache} or when there is no home
+   * directory to put it in.
    */
   java.util.Optional<Path> packageCache() {
+    return packageCache(cache, cacheDir, System.getenv(), System.getProperty("user.home", ""));
+  }
+
+  /** {@link #packageCache()} for these options, environment and {@code user.home}. */
+  static java.util.Optional<Path> packageCache(
+      boolean cache, Path cacheDir, Map<String, String> env, String userHome) {
     if (!cache) {
       return java.util.Optional.empty();
     }
     if (cacheDir != null) {
       return java.util.Optional.of(cacheDir.toAbsolutePath().resolve("charts"));
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
+    String xdg = env.get("XDG_CACHE_HOME");
     if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
       return java.util.Optional.of(Path.of(xdg, "upkeep", "charts"));
     }
-    String home = System.getProperty("user.home", "");
-    if (home.isEmpty() || home.equals("?")) {
+    // $HOME first, as the XDG specification says; Java's user.home is "?" for a user the
+    // container's passwd file does not list (the image runs as 65532 with HOME=/tmp)
+    String home = env.get("HOME");
+    if (home == null || !Path.of(home).isAbsolute()) {
+      home = userHome;
+    }
+    if (home == null || home.isEmpty() || !Path.of(home).isAbsolute()) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(Path.of(home, ".cache", "upkeep", "charts"));

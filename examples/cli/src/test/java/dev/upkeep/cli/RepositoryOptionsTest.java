@@ -2,6 +2,9 @@ package dev.upkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,5 +28,36 @@ class RepositoryOptionsTest {
       strings = {".", "apps", "/srv/gitops", "clusters/prod@2024:old", "@team:repo", "a/b@c:d"})
   void pathsAreLocalEvenWithAnAtSign(String repo) {
     assertThat(RepositoryOptions.isRemote(repo)).isFalse();
+  }
+
+  @Test
+  void chartPackagesAreKeptWhereTheXdgSpecificationSays() {
+    Path none = null;
+    assertThat(RepositoryOptions.packageCache(true, none, Map.of("HOME", "/home/me"), "/x"))
+        .hasValue(Path.of("/home/me/.cache/upkeep/charts"));
+    assertThat(
+            RepositoryOptions.packageCache(
+                true, none, Map.of("XDG_CACHE_HOME", "/var/cache/me", "HOME", "/home/me"), "/x"))
+        .hasValue(Path.of("/var/cache/me/upkeep/charts"));
+    // a relative XDG_CACHE_HOME is invalid and ignored, as the specification says
+    assertThat(
+            RepositoryOptions.packageCache(
+                true, none, Map.of("XDG_CACHE_HOME", "cache", "HOME", "/home/me"), "/x"))
+        .hasValue(Path.of("/home/me/.cache/upkeep/charts"));
+    // a container user without a passwd entry: HOME, else nothing (Java says "?")
+    assertThat(RepositoryOptions.packageCache(true, none, Map.of("HOME", "/tmp"), "?"))
+        .hasValue(Path.of("/tmp/.cache/upkeep/charts"));
+    assertThat(RepositoryOptions.packageCache(true, none, Map.of(), "?")).isEmpty();
+    assertThat(RepositoryOptions.packageCache(true, none, Map.of(), "/home/java"))
+        .hasValue(Path.of("/home/java/.cache/upkeep/charts"));
+  }
+
+  @Test
+  void cacheDirAndNoCacheWin() {
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", "/var/cache/me");
+    assertThat(RepositoryOptions.packageCache(true, Path.of("/srv/cache"), env, "/x"))
+        .hasValue(Path.of("/srv/cache/charts"));
+    assertThat(RepositoryOptions.packageCache(false, Path.of("/srv/cache"), env, "/x")).isEmpty();
+    assertThat(RepositoryOptions.packageCache(false, null, env, "/x")).isEmpty();
   }
 }
