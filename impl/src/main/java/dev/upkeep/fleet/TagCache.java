@@ -31,7 +31,12 @@ public final class TagCache {
   private final Map<Digest, CompletableFuture<Optional<String>>> digests =
       new ConcurrentHashMap<>();
 
+  private final Map<Archive, CompletableFuture<Optional<byte[]>>> archives =
+      new ConcurrentHashMap<>();
+
   private record Digest(ArtifactRef ref, String tag) {}
+
+  private record Archive(ArtifactRef ref, String tag, long maxBytes) {}
 
   private TagCache() {}
 
@@ -78,9 +83,27 @@ public final class TagCache {
       return ChartInspector.of(source).chart(ref, tag);
     }
 
+    /**
+     * One download of a package for all the pipelines that want it at the same time (repositories
+     * of a fleet reviewing the same chart move); not kept once it is done, as packages are large: a
+     * source with a package cache serves the later ones from disk.
+     */
     @Override
     public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
-      return ChartInspector.of(source).archive(ref, tag, maxBytes);
+      Archive key = new Archive(ref, tag, maxBytes);
+      CompletableFuture<Optional<byte[]>> mine = new CompletableFuture<>();
+      CompletableFuture<Optional<byte[]>> running = cache.archives.putIfAbsent(key, mine);
+      if (running != null) {
+        return join(running);
+      }
+      try {
+        mine.complete(ChartInspector.of(source).archive(ref, tag, maxBytes));
+      } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+      } finally {
+        cache.archives.remove(key, mine);
+      }
+      return join(mine);
     }
 
     @Override
@@ -113,8 +136,12 @@ public final class TagCache {
       }
       existing = mine;
     }
+    return join(existing);
+  }
+
+  private static <V> V join(CompletableFuture<V> future) {
     try {
-      return existing.join();
+      return future.join();
     } catch (CompletionException e) {
       // The source's own exception (a RegistryException), as the first caller saw it.
       if (e.getCause() instanceof RuntimeException) {

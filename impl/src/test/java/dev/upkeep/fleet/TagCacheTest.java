@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartInspector;
+import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +81,66 @@ class TagCacheTest {
 
     assertThat(source.listings).hasValue(2);
     assertThat(cache.artifactsListed()).isEqualTo(2);
+  }
+
+  /** Counts package downloads; each waits for {@code gate}. */
+  static final class PackageSource implements RegistrySource, ChartInspector {
+    final AtomicInteger downloads = new AtomicInteger();
+    final CountDownLatch gate = new CountDownLatch(1);
+
+    @Override
+    public List<String> listTags(ArtifactRef ref) {
+      return List.of();
+    }
+
+    @Override
+    public Optional<String> digest(ArtifactRef ref, String tag) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<ChartMetadata> chart(ArtifactRef ref, String tag) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+      downloads.incrementAndGet();
+      try {
+        gate.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Optional.of((ref.repository() + ":" + tag).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void downloadsAPackageOnceForThePipelinesThatWantItAtOnceAndKeepsNoneAfterwards()
+      throws Exception {
+    PackageSource source = new PackageSource();
+    TagCache cache = TagCache.create();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Optional<byte[]>>> answers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        ChartInspector own = (ChartInspector) cache.wrap(source);
+        answers.add(pool.submit(() -> own.archive(PODINFO, "1.1.0", 1 << 20)));
+      }
+      Thread.sleep(50);
+      source.gate.countDown();
+      for (Future<Optional<byte[]>> a : answers) {
+        assertThat(a.get(5, TimeUnit.SECONDS))
+            .hasValue("charts/podinfo:1.1.0".getBytes(StandardCharsets.UTF_8));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(source.downloads).hasValue(1);
+
+    // done: the next caller asks the source (whose own cache, if any, answers it)
+    ((ChartInspector) cache.wrap(source)).archive(PODINFO, "1.1.0", 1 << 20);
+    assertThat(source.downloads).hasValue(2);
   }
 
   @Test

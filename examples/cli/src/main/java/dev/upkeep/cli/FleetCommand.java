@@ -232,19 +232,13 @@ final class FleetCommand implements Callable<Integer> {
   }
 
   private RepositoryOptions repositoryOptions(int position, FleetConfig.Repository repository) {
-    RepositoryOptions o = new RepositoryOptions();
-    o.repo = repository.url();
-    o.automation = repository.automation().orElse(null);
-    o.format = RepositoryOptions.Format.json;
-    o.insecureRegistries = options.insecureRegistries;
-    o.dockerConfig = options.dockerConfig;
-    o.secrets = options.secrets;
-    o.path = options.path;
-    o.concurrency = options.concurrency;
-    o.workDir =
-        options.workDir == null
-            ? null
-            : options.workDir.resolve(String.format(Locale.ROOT, "%02d", position + 1));
+    RepositoryOptions o =
+        options.forRepository(
+            repository.url(),
+            repository.automation().orElse(null),
+            options.workDir == null
+                ? null
+                : options.workDir.resolve(String.format(Locale.ROOT, "%02d", position + 1)));
     if (!o.isRemote()) {
       throw new ConfigurationException(
           "fleet repositories are Git URLs (https://, ssh://, file://), got \""

@@ -132,6 +132,27 @@ final class RepositoryOptions {
     return java.util.Optional.of(Path.of(home, ".cache", "upkeep", "charts"));
   }
 
+  /**
+   * These options for one repository of a fleet: its URL, automation and work directory, a JSON
+   * report, and every other option as given (the chart review, the cache, the registries).
+   */
+  RepositoryOptions forRepository(String repo, String automation, Path workDir) {
+    RepositoryOptions o = new RepositoryOptions();
+    o.repo = repo;
+    o.automation = automation;
+    o.workDir = workDir;
+    o.format = Format.json;
+    o.insecureRegistries = insecureRegistries;
+    o.dockerConfig = dockerConfig;
+    o.secrets = secrets;
+    o.path = path;
+    o.concurrency = concurrency;
+    o.chartReview = chartReview;
+    o.cache = cache;
+    o.cacheDir = cacheDir;
+    return o;
+  }
+
   /** Whether {@link #repo} names a remote rather than a local directory. */
   boolean isRemote() {
     return isRemote(repo);

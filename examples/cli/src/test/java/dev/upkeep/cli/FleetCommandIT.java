@@ -142,6 +142,62 @@ class FleetCommandIT {
         .contains("\"error\": null");
   }
 
+  static List<String> packageDownloads(String chart) {
+    return registry.requests().stream()
+        .filter(r -> r.startsWith("GET /v2/charts/" + chart + "/blobs/"))
+        .collect(Collectors.toList());
+  }
+
+  /** A remote whose Chart.yaml depends on podinfo and nginx 1.2.3: each move is reviewed. */
+  GitRemoteFixture umbrella() {
+    StringBuilder chart = new StringBuilder("apiVersion: v2\nname: umbrella\nversion: 0.1.0\n");
+    chart.append("dependencies:\n");
+    for (String name : List.of("podinfo", "nginx")) {
+      chart
+          .append("  - name: ")
+          .append(name)
+          .append("\n    version: 1.2.3 # ")
+          .append(marker(name))
+          .append("\n    repository: oci://")
+          .append(registry.host())
+          .append("/charts\n");
+    }
+    GitRemoteFixture remote = GitRemoteFixture.create();
+    remote.seed(Map.of("Chart.yaml", chart.toString()));
+    remotes.add(remote);
+    return remote;
+  }
+
+  @Test
+  void downloadsEachChartPackageOnceForTheWholeFleet(@TempDir Path dir) throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      urls.add(umbrella().url());
+    }
+    int podinfoBefore = packageDownloads("podinfo").size();
+    int nginxBefore = packageDownloads("nginx").size();
+
+    Result r =
+        upkeep(
+            "fleet",
+            "--config",
+            config(dir, urls).toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--parallel",
+            "3",
+            "--cache-dir",
+            dir.resolve("cache").toString());
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    // five repositories review the same two moves (1.2.3 -> 1.2.5): two packages of each chart,
+    // downloaded once whichever repositories ask at the same time or later
+    List<String> podinfo = packageDownloads("podinfo");
+    List<String> nginx = packageDownloads("nginx");
+    assertThat(podinfo.subList(podinfoBefore, podinfo.size())).hasSize(2).doesNotHaveDuplicates();
+    assertThat(nginx.subList(nginxBefore, nginx.size())).hasSize(2).doesNotHaveDuplicates();
+  }
+
   @Test
   void reportsAFailingRepositoryAndUpdatesTheOthers(@TempDir Path dir) throws Exception {
     String first = repository().url();
