@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,7 +87,9 @@ public final class TagCache {
     /**
      * One download of a package for all the pipelines that want it at the same time (repositories
      * of a fleet reviewing the same chart move); not kept once it is done, as packages are large: a
-     * source with a package cache serves the later ones from disk.
+     * source with a package cache serves the later ones from disk. Only a package is shared: a
+     * pipeline whose wait ends in a failure (another repository's credentials, an interrupted
+     * download) asks its own source.
      */
     @Override
     public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
@@ -94,7 +97,11 @@ public final class TagCache {
       CompletableFuture<Optional<byte[]>> mine = new CompletableFuture<>();
       CompletableFuture<Optional<byte[]>> running = cache.archives.putIfAbsent(key, mine);
       if (running != null) {
-        return join(running);
+        try {
+          return running.join();
+        } catch (CompletionException | CancellationException e) {
+          return ChartInspector.of(source).archive(ref, tag, maxBytes);
+        }
       }
       try {
         mine.complete(ChartInspector.of(source).archive(ref, tag, maxBytes));

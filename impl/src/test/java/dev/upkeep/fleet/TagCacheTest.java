@@ -83,10 +83,11 @@ class TagCacheTest {
     assertThat(cache.artifactsListed()).isEqualTo(2);
   }
 
-  /** Counts package downloads; each waits for {@code gate}. */
+  /** Counts package downloads; each waits for {@code gate}, and fails when {@code fail}. */
   static final class PackageSource implements RegistrySource, ChartInspector {
     final AtomicInteger downloads = new AtomicInteger();
     final CountDownLatch gate = new CountDownLatch(1);
+    volatile boolean fail;
 
     @Override
     public List<String> listTags(ArtifactRef ref) {
@@ -111,6 +112,9 @@ class TagCacheTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      if (fail) {
+        throw new RegistryException("denied with this repository's credentials");
+      }
       return Optional.of((ref.repository() + ":" + tag).getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -122,12 +126,7 @@ class TagCacheTest {
     TagCache cache = TagCache.create();
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
-      List<Future<Optional<byte[]>>> answers = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        ChartInspector own = (ChartInspector) cache.wrap(source);
-        answers.add(pool.submit(() -> own.archive(PODINFO, "1.1.0", 1 << 20)));
-      }
-      Thread.sleep(50);
+      List<Future<Optional<byte[]>>> answers = askAtOnce(cache, source, pool, 6);
       source.gate.countDown();
       for (Future<Optional<byte[]>> a : answers) {
         assertThat(a.get(5, TimeUnit.SECONDS))
@@ -141,6 +140,75 @@ class TagCacheTest {
     // done: the next caller asks the source (whose own cache, if any, answers it)
     ((ChartInspector) cache.wrap(source)).archive(PODINFO, "1.1.0", 1 << 20);
     assertThat(source.downloads).hasValue(2);
+  }
+
+  /**
+   * Has {@code n} pipelines ask for the same package on {@code pool} and returns once one of them
+   * is downloading and the others wait for it (parked), so the test does not depend on timing.
+   */
+  private static List<Future<Optional<byte[]>>> askAtOnce(
+      TagCache cache, PackageSource source, ExecutorService pool, int n) throws Exception {
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Future<Optional<byte[]>>> answers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ChartInspector own = (ChartInspector) cache.wrap(source); // one per repository
+      answers.add(
+          pool.submit(
+              () -> {
+                threads.add(Thread.currentThread());
+                return own.archive(PODINFO, "1.1.0", 1 << 20);
+              }));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (threads.size() < n
+        || threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < n - 1
+        || source.downloads.get() < 1) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the pipelines did not all ask in time");
+      }
+      Thread.sleep(5);
+    }
+    return answers;
+  }
+
+  @Test
+  void aFailedDownloadIsNotSharedEachWaitingPipelineAsksItsOwnSource() throws Exception {
+    PackageSource failing = new PackageSource();
+    failing.fail = true;
+    PackageSource working = new PackageSource();
+    working.gate.countDown();
+    TagCache cache = TagCache.create();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Optional<byte[]>> first =
+          pool.submit(() -> ((ChartInspector) cache.wrap(failing)).archive(PODINFO, "1.1.0", 1024));
+      while (failing.downloads.get() < 1) {
+        Thread.sleep(5);
+      }
+      ChartInspector other = (ChartInspector) cache.wrap(working);
+      java.util.concurrent.atomic.AtomicReference<Thread> asking =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Future<Optional<byte[]>> second =
+          pool.submit(
+              () -> {
+                asking.set(Thread.currentThread());
+                return other.archive(PODINFO, "1.1.0", 1024);
+              });
+      // the second pipeline waits for the first one's download, which then fails
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (asking.get() == null || asking.get().getState() != Thread.State.WAITING) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      failing.gate.countDown();
+
+      assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(RegistryException.class);
+      assertThat(second.get(5, TimeUnit.SECONDS))
+          .hasValue("charts/podinfo:1.1.0".getBytes(StandardCharsets.UTF_8));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +24,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -49,11 +52,74 @@ public final class PackageCache {
 
   private final Path dir;
   private final long maxBytes;
+  private volatile Boolean usable;
 
   /** A cache under {@code root} (made on the first write) holding at most {@code maxBytes}. */
   public PackageCache(Path root, long maxBytes) {
     this.dir = root.toAbsolutePath().resolve("sha256");
     this.maxBytes = maxBytes;
+  }
+
+  /** Whether this cache's directories are the user's own ({@link #ownDirectories}); asked once. */
+  private boolean usable() {
+    Boolean u = usable;
+    if (u == null) {
+      u = ownDirectories(dir.getParent(), dir);
+      usable = u;
+    }
+    return u;
+  }
+
+  /** The user's numeric id, or -1 where there is none to be had. */
+  private static final long OWN_UID = ownUid();
+
+  private static long ownUid() {
+    try {
+      return new com.sun.security.auth.module.UnixSystem().getUid();
+    } catch (RuntimeException | LinkageError e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Whether a cache may use {@code dirs}: each that exists is a directory owned by this user that
+   * neither its group nor others may write to (a cache directory that someone else can write to
+   * could hand this user an index or package of their choosing); those of this user's that others
+   * may read are made private. When one is not, logs a warning naming it and answers false: the
+   * caller then works without its cache. On file systems without POSIX permissions, true.
+   */
+  public static boolean ownDirectories(Path... dirs) {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return true;
+    }
+    for (Path d : dirs) {
+      try {
+        if (!Files.exists(d)) {
+          continue;
+        }
+        PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class);
+        Object uid = Files.getAttribute(d, "unix:uid");
+        Set<PosixFilePermission> p = a.permissions();
+        if (!a.isDirectory()
+            || (OWN_UID >= 0 && uid instanceof Number && ((Number) uid).longValue() != OWN_UID)
+            || p.contains(PosixFilePermission.GROUP_WRITE)
+            || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "not using the cache in {0}: it is not a directory of this user''s alone (owner,"
+                  + " or write permission for others); choose another with --cache-dir",
+              d);
+          return false;
+        }
+        if (!p.equals(PosixFilePermissions.fromString("rwx------"))) {
+          Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cannot check {0}: {1}", d, e.getMessage());
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The directory packages are kept in. */
@@ -77,7 +143,7 @@ public final class PackageCache {
    */
   public Optional<byte[]> get(String digest, long limit) {
     Optional<Path> file = file(digest);
-    if (file.isEmpty()) {
+    if (file.isEmpty() || !usable()) {
       return Optional.empty();
     }
     Path f = file.get();
@@ -87,11 +153,18 @@ public final class PackageCache {
       if (!a.isRegularFile() || a.size() > limit) {
         return Optional.empty();
       }
+      if (a.size() > Integer.MAX_VALUE - 16) {
+        return Optional.empty();
+      }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-        bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        // the size just read, and one byte more to see a file that grew meanwhile
+        bytes = in.readNBytes((int) a.size() + 1);
       }
-      if (bytes.length > limit || !sha256(bytes).equals(digest)) {
+      if (bytes.length != a.size()) {
+        return Optional.empty(); // being replaced: a download costs less than a guess
+      }
+      if (!sha256(bytes).equals(digest)) {
         LOG.log(System.Logger.Level.DEBUG, "dropping {0}: not the package it is named after", f);
         Files.deleteIfExists(f);
         return Optional.empty();
@@ -100,7 +173,7 @@ public final class PackageCache {
       return Optional.of(bytes);
     } catch (java.nio.file.NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException | SecurityException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot read {0}: {1}", f, e.getMessage());
       return Optional.empty();
     }
@@ -120,13 +193,13 @@ public final class PackageCache {
   /** Keeps {@code bytes}, whose digest the caller checked to be {@code digest}. */
   public void put(String digest, byte[] bytes) {
     Optional<Path> file = file(digest);
-    if (file.isEmpty() || bytes.length > maxBytes) {
+    if (file.isEmpty() || bytes.length > maxBytes || !usable()) {
       return;
     }
     try {
       writeWhole(dir, file.get(), maxBytes, out -> out.write(bytes));
       prune();
-    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot keep a package in {0}: {1}", dir, e.getMessage());
     }
   }

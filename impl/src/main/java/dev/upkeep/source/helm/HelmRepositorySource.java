@@ -20,7 +20,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -386,9 +389,14 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
       String lastModified = response.header("Last-Modified").orElse(null);
       if (etag != null || lastModified != null) {
         cache.put(indexUrl.toString(), new Cached(index, etag, lastModified));
+      }
+      if (etag != null || strong(lastModified, response.header("Date").orElse(null))) {
         HelmIndex kept = index;
         stored.ifPresent(
             s -> s.write(indexUrl, new StoredIndexes.Stored(kept, etag, lastModified)));
+      } else {
+        // a copy whose validator the server no longer sends (or a weak one) is never asked for
+        stored.ifPresent(s -> s.forget(indexUrl));
       }
       return index;
     } catch (HttpFailure e) {
@@ -402,6 +410,24 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
               + firstLine(e.getMessage())
               + ")",
           e);
+    }
+  }
+
+  /**
+   * Whether a {@code Last-Modified} alone tells versions apart: only when it is at least a second
+   * before the answer's {@code Date} (RFC 9110, 8.8.2.2), as an index changed twice within its
+   * second would otherwise be answered 304 until it changes again. Kept across runs only then.
+   */
+  static boolean strong(String lastModified, String date) {
+    if (lastModified == null || date == null) {
+      return false;
+    }
+    try {
+      Instant modified = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(lastModified));
+      Instant answered = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(date));
+      return !modified.plusSeconds(1).isAfter(answered);
+    } catch (DateTimeException e) {
+      return false;
     }
   }
 

@@ -8,10 +8,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +40,26 @@ final class StoredIndexes {
   /** A stored index and the validators its server gave. */
   record Stored(HelmIndex index, String etag, String lastModified) {}
 
+  /** An index no run has used for this long is deleted when another is stored. */
+  static final Duration UNUSED = Duration.ofDays(30);
+
   private final Path dir;
   private final long maxBytes;
+  private volatile Boolean usable;
 
   StoredIndexes(Path cacheRoot, long maxBytes) {
     this.dir = cacheRoot.toAbsolutePath().resolve("indexes");
     this.maxBytes = maxBytes;
+  }
+
+  /** Whether the directories are the user's own ({@link PackageCache#ownDirectories}); once. */
+  private boolean usable() {
+    Boolean u = usable;
+    if (u == null) {
+      u = PackageCache.ownDirectories(dir.getParent(), dir);
+      usable = u;
+    }
+    return u;
   }
 
   private Path file(URI url) {
@@ -52,6 +69,9 @@ final class StoredIndexes {
 
   /** The index stored for {@code url}, when there is one that reads back whole. */
   Optional<Stored> read(URI url) {
+    if (!usable()) {
+      return Optional.empty();
+    }
     Path f = file(url);
     try {
       BasicFileAttributes a =
@@ -62,7 +82,9 @@ final class StoredIndexes {
       try (DataInputStream in =
           new DataInputStream(
               new BufferedInputStream(Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)))) {
-        return Optional.of(read(in));
+        Stored stored = read(in);
+        touch(f);
+        return Optional.of(stored);
       }
     } catch (java.nio.file.NoSuchFileException e) {
       return Optional.empty();
@@ -109,6 +131,9 @@ final class StoredIndexes {
 
   /** Stores {@code index} for {@code url} with its validators; one of them must be present. */
   void write(URI url, Stored stored) {
+    if (!usable()) {
+      return;
+    }
     try {
       PackageCache.writeWhole(
           dir,
@@ -119,9 +144,46 @@ final class StoredIndexes {
             write(data, stored);
             data.flush();
           });
+      prune();
     } catch (IOException | RuntimeException e) {
       // a string over 64 KB (UTFDataFormatException), a full disk, a directory not ours
       LOG.log(System.Logger.Level.DEBUG, "cannot store the index of {0}: {1}", dir, e.getMessage());
+    }
+  }
+
+  /** Deletes what is stored for {@code url}: its server no longer sends a validator. */
+  void forget(URI url) {
+    try {
+      Files.deleteIfExists(file(url));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot delete the stored index: {0}", e.getMessage());
+    }
+  }
+
+  /** Marks {@code file} used now, so that {@link #prune} keeps it. */
+  private static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException | RuntimeException e) {
+      // deleted a little sooner
+    }
+  }
+
+  /**
+   * Deletes the stored indexes no run has used for {@link #UNUSED} (repositories no longer
+   * followed), and temporary files older than an hour (left by a killed process).
+   */
+  private void prune() throws IOException {
+    long now = System.currentTimeMillis();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        long age = now - Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
+        boolean temporary = name.startsWith(".") && name.endsWith(".tmp");
+        if ((temporary && age > 3_600_000) || (!temporary && age > UNUSED.toMillis())) {
+          Files.deleteIfExists(f);
+        }
+      }
     }
   }
 

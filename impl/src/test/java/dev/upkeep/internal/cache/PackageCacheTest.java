@@ -73,6 +73,41 @@ class PackageCacheTest {
     }
 
     @Test
+    void aLimitAsLargeAsALongStillReadsWhatItKept() {
+      byte[] chart = bytes("a chart package");
+      PackageCache cache = cache(1 << 20);
+      cache.put(digest(chart), chart);
+      assertThat(cache.get(digest(chart), Long.MAX_VALUE)).hasValue(chart);
+      assertThat(cache.get(digest(chart), Long.MAX_VALUE)).hasValue(chart);
+    }
+
+    @Test
+    void refusesADirectoryOthersMayWriteTo() throws IOException {
+      byte[] chart = bytes("a chart package");
+      cache(1 << 20).put(digest(chart), chart);
+      Path packages = dir.resolve("cache/sha256");
+      Files.setPosixFilePermissions(packages, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+      PackageCache cache = cache(1 << 20);
+      assertThat(cache.get(digest(chart), 1024)).isEmpty();
+      byte[] other = bytes("another package");
+      cache.put(digest(other), other);
+      assertThat(packages.resolve(digest(other).substring(7))).doesNotExist();
+    }
+
+    @Test
+    void makesADirectoryOfItsOwnThatOthersMayReadPrivate() throws IOException {
+      byte[] chart = bytes("a chart package");
+      cache(1 << 20).put(digest(chart), chart);
+      Path packages = dir.resolve("cache/sha256");
+      Files.setPosixFilePermissions(packages, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+      assertThat(cache(1 << 20).get(digest(chart), 1024)).hasValue(chart);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(packages)))
+          .isEqualTo("rwx------");
+    }
+
+    @Test
     void readsNoFileLargerThanTheCallersLimit() {
       byte[] chart = new byte[4096];
       PackageCache cache = cache(1 << 20);

@@ -236,6 +236,49 @@ class HelmRepositorySourceTest {
     }
 
     @Test
+    void keepsALastModifiedAloneOnlyWhenItIsASecondOlderThanTheAnswer() {
+      String date = "Thu, 03 Dec 2026 10:42:10 GMT";
+      assertThat(HelmRepositorySource.strong("Thu, 03 Dec 2026 10:42:09 GMT", date)).isTrue();
+      assertThat(HelmRepositorySource.strong("Thu, 03 Dec 2026 10:42:10 GMT", date)).isFalse();
+      assertThat(HelmRepositorySource.strong("Thu, 03 Dec 2026 10:42:09 GMT", null)).isFalse();
+      assertThat(HelmRepositorySource.strong("yesterday", date)).isFalse();
+      assertThat(HelmRepositorySource.strong(null, date)).isFalse();
+    }
+
+    @Test
+    void storesNoIndexWhoseServerSendsNoStrongValidator(@TempDir Path cache) throws IOException {
+      serve(INDEX, Map.of("ETag", "\"v1\""));
+      HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));
+      assertThat(cache.resolve("indexes")).isNotEmptyDirectory();
+      // the server now sends a Last-Modified of the same second as its answer: too weak to keep
+      String now =
+          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+      serve(INDEX, Map.of("Last-Modified", now, "Date", now));
+
+      HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));
+
+      assertThat(cache.resolve("indexes")).isEmptyDirectory();
+    }
+
+    @Test
+    void deletesStoredIndexesNoRunHasUsedForAMonth(@TempDir Path cache) throws IOException {
+      Path old = Files.createDirectories(cache.resolve("indexes")).resolve("0".repeat(64));
+      Files.writeString(old, "an index of a repository no longer followed");
+      Files.setLastModifiedTime(
+          old,
+          java.nio.file.attribute.FileTime.from(
+              java.time.Instant.now().minus(StoredIndexes.UNUSED).minusSeconds(60)));
+      serve(INDEX, Map.of("ETag", "\"v1\""));
+
+      HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));
+
+      try (var files = Files.list(cache.resolve("indexes"))) {
+        assertThat(files).singleElement().isNotEqualTo(old);
+      }
+    }
+
+    @Test
     void aDamagedStoredIndexIsFetchedInFull(@TempDir Path cache) throws IOException {
       serve(INDEX, Map.of("ETag", "\"v1\""));
       HelmRepositorySource.builder().cache(cache).build().listTags(chart("podinfo"));

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -300,7 +301,9 @@ public final class CliFloorBenchmark {
     Path cache =
         xdg != null && Path.of(xdg).isAbsolute()
             ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
+            : Path.of(
+                Objects.requireNonNullElse(System.getenv("HOME"), System.getProperty("user.home")),
+                ".cache");
     Path dir = cache.resolve("upkeep").resolve("renovate-" + RENOVATE_VERSION);
     Path bin = dir.resolve("node_modules").resolve(".bin").resolve("renovate");
     if (!Files.isExecutable(bin)) {
@@ -309,8 +312,12 @@ public final class CliFloorBenchmark {
           "(installing renovate@%s with npm into %s, once; RENOVATE=off skips Renovate)%n",
           RENOVATE_VERSION,
           dir);
+      Path partial = null;
       try {
-        Files.createDirectories(dir);
+        // installed beside, then renamed into place: a run stopped halfway, or two at once,
+        // leave no half-installed Renovate behind to be taken for a whole one
+        Files.createDirectories(dir.getParent());
+        partial = Files.createTempDirectory(dir.getParent(), ".renovate-");
         exec(
             List.of(
                 npm,
@@ -320,13 +327,21 @@ public final class CliFloorBenchmark {
                 "--loglevel=error",
                 "--ignore-scripts",
                 "--prefix",
-                dir.toString(),
+                partial.toString(),
                 "renovate@" + RENOVATE_VERSION),
-            dir,
+            partial,
             Map.of());
+        if (!Files.isExecutable(bin)) {
+          Files.move(partial, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          partial = null;
+        }
       } catch (IOException | RuntimeException e) {
         System.out.println("(could not install Renovate: " + e.getMessage() + ")");
         return null;
+      } finally {
+        if (partial != null) {
+          GitCli.deleteTree(partial);
+        }
       }
     }
     return Files.isExecutable(bin) ? bin.toString() : null;
