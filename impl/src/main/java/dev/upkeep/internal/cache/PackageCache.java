@@ -182,7 +182,7 @@ public final class PackageCache {
   /**
    * Marks {@code file} read now: kept longest when the cache is pruned (a read-only cache: not).
    */
-  private static void touch(Path file) {
+  public static void touch(Path file) {
     try {
       Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
     } catch (IOException | SecurityException e) {

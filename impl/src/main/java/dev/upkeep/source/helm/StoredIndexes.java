@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +82,7 @@ final class StoredIndexes {
           new DataInputStream(
               new BufferedInputStream(Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)))) {
         Stored stored = read(in);
-        touch(f);
+        PackageCache.touch(f); // used now: kept by the prune
         return Optional.of(stored);
       }
     } catch (java.nio.file.NoSuchFileException e) {
@@ -157,15 +156,6 @@ final class StoredIndexes {
       Files.deleteIfExists(file(url));
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot delete the stored index: {0}", e.getMessage());
-    }
-  }
-
-  /** Marks {@code file} used now, so that {@link #prune} keeps it. */
-  private static void touch(Path file) {
-    try {
-      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
-    } catch (IOException | RuntimeException e) {
-      // deleted a little sooner
     }
   }
 
