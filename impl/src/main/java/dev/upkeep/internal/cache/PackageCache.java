@@ -70,6 +70,9 @@ public final class PackageCache {
     return u;
   }
 
+  /** The directories refused already: each is warned about once per process. */
+  private static final Set<Path> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** The user's numeric id, or -1 where there is none to be had. */
   private static final long OWN_UID = ownUid();
 
@@ -105,7 +108,7 @@ public final class PackageCache {
             || p.contains(PosixFilePermission.GROUP_WRITE)
             || p.contains(PosixFilePermission.OTHERS_WRITE)) {
           LOG.log(
-              System.Logger.Level.WARNING,
+              WARNED.add(d) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
               "not using the cache in {0}: it is not a directory of this user''s alone (owner,"
                   + " or write permission for others); choose another with --cache-dir",
               d);
