@@ -1,6 +1,7 @@
 package dev.upkeep.source.helm;
 
 import dev.upkeep.Redaction;
+import dev.upkeep.internal.cache.CacheDirectory;
 import dev.upkeep.internal.cache.PackageCache;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -42,23 +43,12 @@ final class StoredIndexes {
   /** An index no run has used for this long is deleted when another is stored. */
   static final Duration UNUSED = Duration.ofDays(30);
 
-  private final Path dir;
+  private final CacheDirectory dir;
   private final long maxBytes;
-  private volatile Boolean usable;
 
   StoredIndexes(Path cacheRoot, long maxBytes) {
-    this.dir = cacheRoot.toAbsolutePath().resolve("indexes");
+    this.dir = new CacheDirectory(cacheRoot, "indexes");
     this.maxBytes = maxBytes;
-  }
-
-  /** Whether the directories are the user's own ({@link PackageCache#ownDirectories}); once. */
-  private boolean usable() {
-    Boolean u = usable;
-    if (u == null) {
-      u = PackageCache.ownDirectories(dir.getParent(), dir);
-      usable = u;
-    }
-    return u;
   }
 
   private Path file(URI url) {
@@ -68,7 +58,7 @@ final class StoredIndexes {
 
   /** The index stored for {@code url}, when there is one that reads back whole. */
   Optional<Stored> read(URI url) {
-    if (!usable()) {
+    if (!dir.usable()) {
       return Optional.empty();
     }
     Path f = file(url);
@@ -82,7 +72,7 @@ final class StoredIndexes {
           new DataInputStream(
               new BufferedInputStream(Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)))) {
         Stored stored = read(in);
-        PackageCache.touch(f); // used now: kept by the prune
+        CacheDirectory.touch(f); // used now: kept by the prune
         return Optional.of(stored);
       }
     } catch (java.nio.file.NoSuchFileException e) {
@@ -130,12 +120,11 @@ final class StoredIndexes {
 
   /** Stores {@code index} for {@code url} with its validators; one of them must be present. */
   void write(URI url, Stored stored) {
-    if (!usable()) {
+    if (!dir.usable()) {
       return;
     }
     try {
-      PackageCache.writeWhole(
-          dir,
+      dir.write(
           file(url),
           maxBytes,
           out -> {
@@ -146,7 +135,11 @@ final class StoredIndexes {
       prune();
     } catch (IOException | RuntimeException e) {
       // a string over 64 KB (UTFDataFormatException), a full disk, a directory not ours
-      LOG.log(System.Logger.Level.DEBUG, "cannot store the index of {0}: {1}", dir, e.getMessage());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "cannot store the index of {0}: {1}",
+          dir.path(),
+          e.getMessage());
     }
   }
 
@@ -161,16 +154,14 @@ final class StoredIndexes {
 
   /**
    * Deletes the stored indexes no run has used for {@link #UNUSED} (repositories no longer
-   * followed), and temporary files older than an hour (left by a killed process).
+   * followed), and old temporary files ({@link CacheDirectory#temporary}).
    */
   private void prune() throws IOException {
-    long now = System.currentTimeMillis();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+    long unusedSince = System.currentTimeMillis() - UNUSED.toMillis();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.path())) {
       for (Path f : files) {
-        String name = f.getFileName().toString();
-        long age = now - Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
-        boolean temporary = name.startsWith(".") && name.endsWith(".tmp");
-        if ((temporary && age > 3_600_000) || (!temporary && age > UNUSED.toMillis())) {
+        long modified = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
+        if (!CacheDirectory.temporary(f, modified) && modified < unusedSince) {
           Files.deleteIfExists(f);
         }
       }

@@ -1,0 +1,206 @@
+package dev.upkeep.internal.cache;
+
+import dev.upkeep.Redaction;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One directory of Upkeep's cache ({@code ROOT/sha256} for packages, {@code ROOT/indexes} for Helm
+ * indexes): whether it may be used at all, how a file gets into it whole, and what a killed process
+ * leaves behind there. Thread-safe; not API.
+ */
+public final class CacheDirectory {
+  private static final System.Logger LOG = Redaction.logger(CacheDirectory.class.getName());
+
+  /** The directories refused already: each is warned about once per process. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
+  /** The user's numeric id, or -1 where there is none to be had. */
+  private static final long OWN_UID = ownUid();
+
+  private static final String TEMPORARY_PREFIX = ".";
+  private static final String TEMPORARY_SUFFIX = ".tmp";
+
+  private final Path dir;
+  private volatile Boolean usable;
+
+  /** The directory {@code name} of the cache under {@code root}; made when first written. */
+  public CacheDirectory(Path root, String name) {
+    this.dir = root.toAbsolutePath().resolve(name);
+  }
+
+  /** Where this directory is. */
+  public Path path() {
+    return dir;
+  }
+
+  /** The file {@code name} in this directory. */
+  public Path resolve(String name) {
+    return dir.resolve(name);
+  }
+
+  /**
+   * Whether the cache may use this directory and the root it is in ({@link #ownDirectories}); asked
+   * once.
+   */
+  public boolean usable() {
+    Boolean u = usable;
+    if (u == null) {
+      u = ownDirectories(dir.getParent(), dir);
+      usable = u;
+    }
+    return u;
+  }
+
+  private static long ownUid() {
+    try {
+      return new com.sun.security.auth.module.UnixSystem().getUid();
+    } catch (RuntimeException | LinkageError e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Whether a cache may use {@code dirs}: each that exists is a directory owned by this user that
+   * neither its group nor others may write to (a cache directory that someone else can write to
+   * could hand this user an index or package of their choosing); those of this user's that others
+   * may read are made private. When one is not, logs a warning naming it (once per process) and
+   * answers false: the caller then works without its cache. On file systems without POSIX
+   * permissions, true.
+   */
+  static boolean ownDirectories(Path... dirs) {
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      return true;
+    }
+    for (Path d : dirs) {
+      try {
+        if (!Files.exists(d)) {
+          continue;
+        }
+        PosixFileAttributes a = Files.readAttributes(d, PosixFileAttributes.class);
+        Object uid = Files.getAttribute(d, "unix:uid");
+        Set<PosixFilePermission> p = a.permissions();
+        if (!a.isDirectory()
+            || (OWN_UID >= 0 && uid instanceof Number && ((Number) uid).longValue() != OWN_UID)
+            || p.contains(PosixFilePermission.GROUP_WRITE)
+            || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+          LOG.log(
+              WARNED.add(d) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+              "not using the cache in {0}: it is not a directory of this user''s alone (owner,"
+                  + " or write permission for others); choose another with --cache-dir",
+              d);
+          return false;
+        }
+        if (!p.equals(PosixFilePermissions.fromString("rwx------"))) {
+          Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "cannot check {0}: {1}", d, e.getMessage());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What a cache file holds, written to a stream. */
+  public interface Content {
+    /** Writes the content to {@code out}. */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code target}, a file of this directory (made private when missing), as {@code content}
+   * writes it: under a temporary name here, renamed over {@code target} once whole, so a reader
+   * never sees half of it. A content over {@code maxBytes} is not kept.
+   *
+   * @return whether the file was written
+   */
+  public boolean write(Path target, long maxBytes, Content content) throws IOException {
+    privateDirectory(dir);
+    Path temporary = Files.createTempFile(dir, TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
+        content.writeTo(out);
+      }
+      if (Files.size(temporary) > maxBytes) {
+        return false;
+      }
+      try {
+        Files.move(
+            temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      temporary = null;
+      return true;
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+          // a leftover temporary file is deleted by a later prune
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@code file} of this directory is a temporary file of {@link #write}; one older than an
+   * hour (left by a killed process) is deleted. The pruning of each kind of cache skips them.
+   */
+  public static boolean temporary(Path file, long lastModifiedMillis) throws IOException {
+    String name = file.getFileName().toString();
+    if (!name.startsWith(TEMPORARY_PREFIX) || !name.endsWith(TEMPORARY_SUFFIX)) {
+      return false;
+    }
+    if (lastModifiedMillis < System.currentTimeMillis() - 3_600_000) {
+      Files.deleteIfExists(file);
+    }
+    return true;
+  }
+
+  /** Marks {@code file} used now: the prune keeps what was used last (a read-only cache: not). */
+  public static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException | RuntimeException e) {
+      // pruned a little sooner
+    }
+  }
+
+  /**
+   * Makes {@code dir} and its missing parents, readable by their owner only where the file system
+   * has POSIX permissions; a directory that is there already is left as it is.
+   */
+  private static void privateDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      Files.createDirectories(dir);
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      privateDirectory(parent);
+    }
+    try {
+      Files.createDirectory(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // made by another process meanwhile
+    }
+  }
+}
