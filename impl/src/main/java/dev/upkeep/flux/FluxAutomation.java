@@ -244,10 +244,7 @@ public final class FluxAutomation {
               "ImagePolicy " + p.key() + " has no spec.imageRepositoryRef.name; skipped"));
       return Optional.empty();
     }
-    List<FluxObject> copies =
-        objects.ofKind("ImageRepository").stream()
-            .filter(o -> o.namespace().equals(repoNamespace) && o.name().equals(repoName))
-            .collect(Collectors.toList());
+    List<FluxObject> copies = objects.named("ImageRepository", repoNamespace, repoName);
     if (copies.stream().map(FluxObject::spec).distinct().count() > 1) {
       findings.add(
           skipped(

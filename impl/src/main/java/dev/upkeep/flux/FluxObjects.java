@@ -277,12 +277,20 @@ public final class FluxObjects {
     return objects.stream().filter(o -> o.kind().equals(kind)).collect(Collectors.toList());
   }
 
-  /** The object of {@code kind} named {@code namespace/name}. */
+  /** The object of {@code kind} named {@code namespace/name}; the first when there are copies. */
   public Optional<FluxObject> find(String kind, String namespace, String name) {
+    return named(kind, namespace, name).stream().findFirst();
+  }
+
+  /**
+   * Every object of {@code kind} named {@code namespace/name}, in the order they were read: a
+   * repository of several clusters may define one in each.
+   */
+  public List<FluxObject> named(String kind, String namespace, String name) {
     return objects.stream()
         .filter(
             o -> o.kind().equals(kind) && o.namespace().equals(namespace) && o.name().equals(name))
-        .findFirst();
+        .collect(Collectors.toList());
   }
 
   /** Problems met while reading: unparsable files, unsupported API versions. */
