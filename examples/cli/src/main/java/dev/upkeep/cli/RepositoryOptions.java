@@ -1,10 +1,12 @@
 package dev.upkeep.cli;
 
+import dev.upkeep.internal.cache.CacheDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: which repository, which registries, which output. */
@@ -103,33 +105,21 @@ final class RepositoryOptions {
    * (else the JVM's {@code user.home}); empty with {@code --no-cache} or when there is no home
    * directory to put it in.
    */
-  java.util.Optional<Path> packageCache() {
+  Optional<Path> packageCache() {
     return packageCache(cache, cacheDir, System.getenv(), System.getProperty("user.home", ""));
   }
 
   /** {@link #packageCache()} for these options, environment and {@code user.home}. */
-  static java.util.Optional<Path> packageCache(
+  static Optional<Path> packageCache(
       boolean cache, Path cacheDir, Map<String, String> env, String userHome) {
     if (!cache) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     if (cacheDir != null) {
-      return java.util.Optional.of(cacheDir.toAbsolutePath().resolve("charts"));
+      return Optional.of(cacheDir.toAbsolutePath().resolve("charts"));
     }
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
-      return java.util.Optional.of(Path.of(xdg, "upkeep", "charts"));
-    }
-    // $HOME first, as the XDG specification says; Java's user.home is "?" for a user the
-    // container's passwd file does not list (the image runs as 65532 with HOME=/tmp)
-    String home = env.get("HOME");
-    if (home == null || !Path.of(home).isAbsolute()) {
-      home = userHome;
-    }
-    if (home == null || home.isEmpty() || !Path.of(home).isAbsolute()) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(Path.of(home, ".cache", "upkeep", "charts"));
+    return CacheDirectory.userCacheHome(env, userHome)
+        .map(h -> h.resolve("upkeep").resolve("charts"));
   }
 
   /**

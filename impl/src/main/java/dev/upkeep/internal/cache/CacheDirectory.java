@@ -13,6 +13,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +41,25 @@ public final class CacheDirectory {
   /** The directory {@code name} of the cache under {@code root}; made when first written. */
   public CacheDirectory(Path root, String name) {
     this.dir = root.toAbsolutePath().resolve(name);
+  }
+
+  /**
+   * Where a user's caches go, by the XDG base directory rules: {@code $XDG_CACHE_HOME} when it is
+   * absolute (a relative one is invalid and ignored), else {@code $HOME/.cache}, else {@code
+   * .cache} in {@code userHome} (the JVM's {@code user.home}, which is {@code "?"} for a user the
+   * passwd file does not list, as in the container image); empty when none is an absolute path.
+   */
+  public static Optional<Path> userCacheHome(Map<String, String> env, String userHome) {
+    String xdg = env.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+      return Optional.of(Path.of(xdg));
+    }
+    for (String home : new String[] {env.get("HOME"), userHome}) {
+      if (home != null && !home.isEmpty() && Path.of(home).isAbsolute()) {
+        return Optional.of(Path.of(home, ".cache"));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Where this directory is. */

@@ -1,6 +1,7 @@
 package dev.upkeep.examples.bench.cli;
 
 import dev.upkeep.cli.Logging;
+import dev.upkeep.internal.cache.CacheDirectory;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.GitRemoteFixture;
 import dev.upkeep.testing.git.GitCli;
@@ -15,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -297,13 +298,12 @@ public final class CliFloorBenchmark {
     if (found != null || npm == null || onPath("node") == null) {
       return found;
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache =
-        xdg != null && Path.of(xdg).isAbsolute()
-            ? Path.of(xdg)
-            : Path.of(
-                Objects.requireNonNullElse(System.getenv("HOME"), System.getProperty("user.home")),
-                ".cache");
+    Optional<Path> home =
+        CacheDirectory.userCacheHome(System.getenv(), System.getProperty("user.home", ""));
+    if (home.isEmpty()) {
+      return null;
+    }
+    Path cache = home.get();
     Path dir = cache.resolve("upkeep").resolve("renovate-" + RENOVATE_VERSION);
     Path bin = dir.resolve("node_modules").resolve(".bin").resolve("renovate");
     if (!Files.isExecutable(bin)) {
