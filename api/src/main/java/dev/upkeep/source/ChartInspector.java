@@ -35,6 +35,19 @@ public interface ChartInspector {
   }
 
   /**
+   * The chart package of {@code tag} with the digest this source vouches for, read only when its
+   * {@link ChartArchive#bytes()} are asked for; empty when the tag does not exist. A caller that
+   * keeps what it learned from a package under its digest asks here first and need not read the
+   * package again. The default reads the package with {@link #archive} and hashes it; sources that
+   * learn the digest before the package (an OCI manifest, a Helm index) override this.
+   *
+   * @throws RegistryException as {@link #archive}, now or when the bytes are read
+   */
+  default Optional<ChartArchive> archiveOf(ArtifactRef ref, String tag, long maxBytes) {
+    return archive(ref, tag, maxBytes).map(ChartArchive::of);
+  }
+
+  /**
    * {@code source} as a chart inspector; for a source that is not one, an inspector whose every
    * call throws {@link UnsupportedOperationException} naming the source. For wrappers (caches) that
    * pass chart reads through to the source they wrap.

@@ -1,6 +1,7 @@
 package dev.upkeep.fleet;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
@@ -34,10 +35,13 @@ public final class TagCache {
 
   private final Map<Archive, CompletableFuture<Optional<byte[]>>> archives =
       new ConcurrentHashMap<>();
+  private final Map<Digested, CompletableFuture<byte[]>> digested = new ConcurrentHashMap<>();
 
   private record Digest(ArtifactRef ref, String tag) {}
 
   private record Archive(ArtifactRef ref, String tag, long maxBytes) {}
+
+  private record Digested(String digest, long maxBytes) {}
 
   private TagCache() {}
 
@@ -93,24 +97,41 @@ public final class TagCache {
      */
     @Override
     public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
-      Archive key = new Archive(ref, tag, maxBytes);
-      CompletableFuture<Optional<byte[]>> mine = new CompletableFuture<>();
-      CompletableFuture<Optional<byte[]>> running = cache.archives.putIfAbsent(key, mine);
-      if (running != null) {
-        try {
-          return running.join();
-        } catch (CompletionException | CancellationException e) {
-          return ChartInspector.of(source).archive(ref, tag, maxBytes);
-        }
+      ChartInspector own = ChartInspector.of(source);
+      return whileRunning(
+          cache.archives, new Archive(ref, tag, maxBytes), () -> own.archive(ref, tag, maxBytes));
+    }
+
+    /**
+     * The package as the source describes it; its bytes shared as {@link #archive} shares a
+     * download, keyed by digest.
+     */
+    @Override
+    public Optional<ChartArchive> archiveOf(ArtifactRef ref, String tag, long maxBytes) {
+      ChartInspector inspector = ChartInspector.of(source);
+      if (readsBeforeDigest(inspector)) {
+        // its digest is its package's hash: share the download as archive does
+        return archive(ref, tag, maxBytes).map(ChartArchive::of);
       }
+      return inspector
+          .archiveOf(ref, tag, maxBytes)
+          .map(a -> ChartArchive.of(a.digest(), () -> shared(a, maxBytes)));
+    }
+
+    /** Whether {@code inspector} keeps the default {@link ChartInspector#archiveOf}. */
+    private static boolean readsBeforeDigest(ChartInspector inspector) {
       try {
-        mine.complete(ChartInspector.of(source).archive(ref, tag, maxBytes));
-      } catch (RuntimeException | Error e) {
-        mine.completeExceptionally(e);
-      } finally {
-        cache.archives.remove(key, mine);
+        return inspector
+            .getClass()
+            .getMethod("archiveOf", ArtifactRef.class, String.class, long.class)
+            .isDefault();
+      } catch (NoSuchMethodException e) {
+        return true;
       }
-      return join(mine);
+    }
+
+    private byte[] shared(ChartArchive archive, long maxBytes) {
+      return whileRunning(cache.digested, new Digested(archive.digest(), maxBytes), archive::bytes);
     }
 
     @Override
@@ -130,6 +151,31 @@ public final class TagCache {
   /** How many artifacts' tags were listed (or tried) through this cache. */
   public int artifactsListed() {
     return tags.size();
+  }
+
+  /**
+   * {@code ask}'s answer, or the answer of the caller asking for {@code key} at this moment, which
+   * this one waits for; nothing is kept once it is done. Only an answer is shared: a caller whose
+   * wait ends in a failure asks itself ({@code ask}).
+   */
+  private static <K, V> V whileRunning(Map<K, CompletableFuture<V>> map, K key, Supplier<V> ask) {
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> running = map.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException | CancellationException e) {
+        return ask.get();
+      }
+    }
+    try {
+      mine.complete(ask.get());
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+    } finally {
+      map.remove(key, mine);
+    }
+    return join(mine);
   }
 
   private static <K, V> V once(Map<K, CompletableFuture<V>> map, K key, Supplier<V> ask) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
@@ -84,7 +85,7 @@ class TagCacheTest {
   }
 
   /** Counts package downloads; each waits for {@code gate}, and fails when {@code fail}. */
-  static final class PackageSource implements RegistrySource, ChartInspector {
+  static class PackageSource implements RegistrySource, ChartInspector {
     final AtomicInteger downloads = new AtomicInteger();
     final CountDownLatch gate = new CountDownLatch(1);
     volatile boolean fail;
@@ -169,6 +170,60 @@ class TagCacheTest {
       Thread.sleep(5);
     }
     return answers;
+  }
+
+  /** A source that names a package's digest first and downloads it when asked, counting. */
+  static final class DigestFirstSource extends PackageSource {
+    final AtomicInteger descriptions = new AtomicInteger();
+
+    @Override
+    public Optional<ChartArchive> archiveOf(ArtifactRef ref, String tag, long maxBytes) {
+      descriptions.incrementAndGet();
+      byte[] expected = (ref.repository() + ":" + tag).getBytes(StandardCharsets.UTF_8);
+      return Optional.of(
+          ChartArchive.of(
+              ChartArchive.sha256(expected), () -> archive(ref, tag, maxBytes).orElseThrow()));
+    }
+  }
+
+  @Test
+  void sharesTheDownloadOfAPackageItsSourceNamesByDigestAndReadsNoneUnasked() throws Exception {
+    DigestFirstSource source = new DigestFirstSource();
+    TagCache cache = TagCache.create();
+    ChartInspector one = (ChartInspector) cache.wrap(source);
+    ChartInspector two = (ChartInspector) cache.wrap(source);
+
+    ChartArchive first = one.archiveOf(PODINFO, "1.1.0", 1 << 20).orElseThrow();
+    ChartArchive second = two.archiveOf(PODINFO, "1.1.0", 1 << 20).orElseThrow();
+
+    assertThat(second.digest()).isEqualTo(first.digest());
+    assertThat(source.downloads).hasValue(0); // nobody asked for the bytes yet
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<byte[]> a = pool.submit(first::bytes);
+      while (source.downloads.get() < 1) {
+        Thread.sleep(5);
+      }
+      java.util.concurrent.atomic.AtomicReference<Thread> waiting =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Future<byte[]> b =
+          pool.submit(
+              () -> {
+                waiting.set(Thread.currentThread());
+                return second.bytes();
+              });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (waiting.get() == null || waiting.get().getState() != Thread.State.WAITING) {
+        assertThat(System.nanoTime()).isLessThan(deadline); // the second waits for the first
+        Thread.sleep(5);
+      }
+      source.gate.countDown();
+      assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(b.get(5, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(source.downloads).hasValue(1);
+    assertThat(source.descriptions).hasValue(2);
   }
 
   @Test

@@ -289,8 +289,11 @@ final class Session implements AutoCloseable {
         : all.stream().map(FluxAutomation.Automation::name).collect(Collectors.joining(", "));
   }
 
-  /** A registry source with the insecure hosts of the flags and the Flux objects. */
-  OciRegistrySource source(FluxAutomation flux) {
+  /**
+   * A registry source with the insecure hosts of the flags and the Flux objects, keeping chart
+   * packages in {@code cache} when there is one.
+   */
+  OciRegistrySource source(FluxAutomation flux, Optional<Path> cache) {
     OciRegistrySource.Builder b = OciRegistrySource.builder();
     Set<String> insecure = new TreeSet<>(options.insecureRegistries);
     insecure.addAll(flux.insecureRegistries());
@@ -298,7 +301,7 @@ final class Session implements AutoCloseable {
     if (options.dockerConfig != null) {
       b.dockerConfig(options.dockerConfig);
     }
-    options.packageCache().ifPresent(b::cache);
+    cache.ifPresent(b::cache);
     for (String secret : flux.applySecrets(b, options.secrets)) {
       err.println(
           "upkeep: warning: no --secret "
@@ -309,9 +312,9 @@ final class Session implements AutoCloseable {
   }
 
   /** The source of charts in classic Helm repositories, keeping packages where the OCI one does. */
-  private HelmRepositorySource helmRepositories() {
+  private HelmRepositorySource helmRepositories(Optional<Path> cache) {
     HelmRepositorySource.Builder b = HelmRepositorySource.builder();
-    options.packageCache().ifPresent(b::cache);
+    cache.ifPresent(b::cache);
     return b.build();
   }
 
@@ -321,16 +324,19 @@ final class Session implements AutoCloseable {
    */
   UpdatePipeline.Builder pipeline(
       Loaded loaded, Optional<FluxAutomation.Automation> automation, GitPublisher publisher) {
+    Optional<Path> cache = options.packageCache();
     UpdatePipeline.Builder b =
         UpdatePipeline.builder()
-            .source(own(sources.apply(source(loaded.flux()))))
+            .source(own(sources.apply(source(loaded.flux(), cache))))
             // charts of classic Helm repositories, which inline markers (and adopt) name
-            .source(own(sources.apply(helmRepositories())))
+            .source(own(sources.apply(helmRepositories(cache))))
             .patcher(SetterPatcher.create())
             .publisher(own(publisher))
             .concurrency(options.concurrency);
     if (options.chartReview) {
-      b.chartReviewer(HelmChartReviewer.create());
+      HelmChartReviewer reviewer = HelmChartReviewer.create();
+      // what each package held, by digest: a chart move reviewed before costs no package read
+      b.chartReviewer(cache.map(c -> reviewer.summaries(c.resolve("reviews"))).orElse(reviewer));
     }
     loaded.flux().configure(b);
     Map<String, InlinePolicy> inline = new LinkedHashMap<>();

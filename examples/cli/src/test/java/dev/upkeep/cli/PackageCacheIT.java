@@ -75,6 +75,27 @@ class PackageCacheIT {
   }
 
   @Test
+  void aChartReviewedBeforeNeedsNoPackageAtAllOnlyItsSummary(
+      FakeOciRegistry registry, @TempDir Path repo, @TempDir Path cache) throws IOException {
+    repository(repo, registry);
+    String first = plan(repo, registry, "--cache-dir", cache.toString());
+    try (Stream<Path> packages = Files.list(cache.resolve("charts/sha256"))) {
+      for (Path p : (Iterable<Path>) packages::iterator) {
+        Files.delete(p);
+      }
+    }
+    registry.clearRequests();
+
+    String second = plan(repo, registry, "--cache-dir", cache.toString());
+
+    assertThat(packageDownloads(registry)).isZero();
+    assertThat(withoutTimes(second)).isEqualTo(withoutTimes(first));
+    try (Stream<Path> summaries = Files.list(cache.resolve("charts/reviews"))) {
+      assertThat(summaries).hasSize(2);
+    }
+  }
+
+  @Test
   void noCacheDownloadsEachTimeAndWritesNothing(
       FakeOciRegistry registry, @TempDir Path repo, @TempDir Path cache) throws IOException {
     repository(repo, registry);

@@ -5,14 +5,17 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -190,6 +193,22 @@ public final class CacheDirectory {
       Files.deleteIfExists(file);
     }
     return true;
+  }
+
+  /**
+   * Deletes the files of this directory no run has used (read or written, {@link #touch}) for
+   * {@code unused}, and old temporary files ({@link #temporary}).
+   */
+  public void deleteUnused(Duration unused) throws IOException {
+    long unusedSince = System.currentTimeMillis() - unused.toMillis();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        long modified = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
+        if (!temporary(f, modified) && modified < unusedSince) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
   }
 
   /** Marks {@code file} used now: the prune keeps what was used last (a read-only cache: not). */

@@ -1,6 +1,7 @@
 package dev.upkeep.internal.cache;
 
 import dev.upkeep.Redaction;
+import dev.upkeep.source.ChartArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -8,11 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -56,12 +54,7 @@ public final class PackageCache {
 
   /** The digest of {@code bytes} as {@code sha256:HEX}, the form registries and caches name. */
   public static String sha256(byte[] bytes) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return ChartArchive.sha256(bytes);
   }
 
   /**

@@ -56,22 +56,33 @@ public final class ChartPackage {
   private static final Pattern CRD_KIND =
       Pattern.compile("(?m)^kind:\\s*[\"']?CustomResourceDefinition[\"']?\\s*$");
 
-  /** A CRD: its kind and group, and what it is compared by. */
-  private record Crd(String kind, String group, Object content) {}
+  /**
+   * A CRD: its kind and group, and the digest of its content ({@link Summary#digest}), by which two
+   * versions' are compared.
+   */
+  record Crd(String kind, String group, String digest) {}
 
-  private final Map<String, Object> chartYaml;
+  /** What the review reads of {@code Chart.yaml}; each field as text, empty when missing. */
+  record Chart(
+      String name,
+      String version,
+      String appVersion,
+      String kubeVersion,
+      Map<String, String> dependencies) {}
+
+  private final Chart chart;
   private final Values defaults;
   private final Object defaultsObject;
   private final Optional<Object> schema;
   private final Map<String, Crd> crds;
 
-  private ChartPackage(
-      Map<String, Object> chartYaml,
+  ChartPackage(
+      Chart chart,
       Values defaults,
       Object defaultsObject,
       Optional<Object> schema,
       Map<String, Crd> crds) {
-    this.chartYaml = chartYaml;
+    this.chart = chart;
     this.defaults = defaults;
     this.defaultsObject = defaultsObject;
     this.schema = schema;
@@ -119,9 +130,18 @@ public final class ChartPackage {
             crdsFromTemplate(text(bytes), crds);
           }
         });
-    @SuppressWarnings("unchecked")
-    Map<String, Object> chartMap = (Map<String, Object>) chart;
-    return new ChartPackage(chartMap, defaults, defaultsObject, schema, crds);
+    Map<?, ?> chartMap = (Map<?, ?>) chart;
+    return new ChartPackage(
+        new Chart(
+            String.valueOf(chartMap.get("name")),
+            String.valueOf(chartMap.get("version")),
+            scalar(chartMap.get("appVersion")),
+            scalar(chartMap.get("kubeVersion")),
+            dependencies(chartMap)),
+        defaults,
+        defaultsObject,
+        schema,
+        crds);
   }
 
   /**
@@ -144,12 +164,12 @@ public final class ChartPackage {
 
   /** The chart's name from {@code Chart.yaml}. */
   public String name() {
-    return String.valueOf(chartYaml.get("name"));
+    return chart.name();
   }
 
   /** The chart's version from {@code Chart.yaml}. */
   public String version() {
-    return String.valueOf(chartYaml.get("version"));
+    return chart.version();
   }
 
   /** What changed from this version to {@code newer}. */
@@ -182,7 +202,7 @@ public final class ChartPackage {
           Crd now = newer.crds.get(key);
           if (now == null) {
             crdChanges.add(new ChartDiff.CrdChange(crd.kind, crd.group, ChartDiff.Kind.REMOVED));
-          } else if (!now.content.equals(crd.content)) {
+          } else if (!now.digest.equals(crd.digest)) {
             crdChanges.add(new ChartDiff.CrdChange(crd.kind, crd.group, ChartDiff.Kind.CHANGED));
           }
         });
@@ -193,15 +213,16 @@ public final class ChartPackage {
           }
         });
     List<ChartDiff.FieldChange> fields = new ArrayList<>();
-    for (String field : List.of("appVersion", "kubeVersion")) {
-      String was = scalar(chartYaml.get(field));
-      String is = scalar(newer.chartYaml.get(field));
-      if (!was.equals(is)) {
-        fields.add(new ChartDiff.FieldChange(field, was, is));
-      }
+    if (!chart.appVersion().equals(newer.chart.appVersion())) {
+      fields.add(
+          new ChartDiff.FieldChange("appVersion", chart.appVersion(), newer.chart.appVersion()));
     }
-    Map<String, String> depsBefore = dependencies();
-    Map<String, String> depsAfter = newer.dependencies();
+    if (!chart.kubeVersion().equals(newer.chart.kubeVersion())) {
+      fields.add(
+          new ChartDiff.FieldChange("kubeVersion", chart.kubeVersion(), newer.chart.kubeVersion()));
+    }
+    Map<String, String> depsBefore = chart.dependencies();
+    Map<String, String> depsAfter = newer.chart.dependencies();
     Map<String, String> names = new TreeMap<>();
     depsBefore.keySet().forEach(n -> names.put(n, n));
     depsAfter.keySet().forEach(n -> names.put(n, n));
@@ -235,8 +256,16 @@ public final class ChartPackage {
     return schema;
   }
 
+  Chart chart() {
+    return chart;
+  }
+
+  Map<String, Crd> crds() {
+    return crds;
+  }
+
   /** Each dependency by name (its alias when it has one): {@code VERSION REPOSITORY}. */
-  private Map<String, String> dependencies() {
+  private static Map<String, String> dependencies(Map<?, ?> chartYaml) {
     Map<String, String> out = new LinkedHashMap<>();
     Object deps = chartYaml.get("dependencies");
     if (deps instanceof List<?>) {
@@ -273,7 +302,7 @@ public final class ChartPackage {
         Object names = spec.get("names");
         String kind = names instanceof Map<?, ?> ? scalar(((Map<?, ?>) names).get("kind")) : "";
         String group = scalar(spec.get("group"));
-        crds.put(group + "/" + kind, new Crd(kind, group, doc));
+        crds.put(group + "/" + kind, new Crd(kind, group, Summary.digest(doc)));
       }
     }
   }
@@ -291,7 +320,7 @@ public final class ChartPackage {
       Matcher k = NAMES_KIND.matcher(doc);
       String group = g.find() ? g.group(1) : "";
       String kind = k.find() ? k.group(2) : "";
-      crds.put(group + "/" + kind, new Crd(kind, group, doc.strip()));
+      crds.put(group + "/" + kind, new Crd(kind, group, Summary.digest(doc.strip())));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.ChartException;
 import dev.upkeep.review.ChartReview;
 import dev.upkeep.review.ChartReviewer;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.RegistrySource;
 import java.nio.file.Path;
@@ -44,14 +45,16 @@ import java.util.concurrent.Future;
  */
 public final class HelmChartReviewer implements ChartReviewer {
   private final long maxPackageBytes;
+  private final Optional<PackageSummaries> summaries;
 
-  private HelmChartReviewer(long maxPackageBytes) {
+  private HelmChartReviewer(long maxPackageBytes, Optional<PackageSummaries> summaries) {
     this.maxPackageBytes = maxPackageBytes;
+    this.summaries = summaries;
   }
 
   /** A reviewer that downloads packages up to {@link ChartPackage#DEFAULT_MAX_PACKAGE_BYTES}. */
   public static HelmChartReviewer create() {
-    return new HelmChartReviewer(ChartPackage.DEFAULT_MAX_PACKAGE_BYTES);
+    return new HelmChartReviewer(ChartPackage.DEFAULT_MAX_PACKAGE_BYTES, Optional.empty());
   }
 
   /** A copy that downloads packages up to {@code bytes} long. */
@@ -59,7 +62,20 @@ public final class HelmChartReviewer implements ChartReviewer {
     if (bytes < 1) {
       throw new IllegalArgumentException("max package bytes must be positive, got " + bytes);
     }
-    return new HelmChartReviewer(bytes);
+    return new HelmChartReviewer(bytes, summaries);
+  }
+
+  /**
+   * A copy that keeps what it reads from each package in {@code directory}, under the package's
+   * digest, and looks there before reading one: a package reviewed once, by this run or an earlier
+   * one, costs its source's digest lookup (an OCI manifest, a Helm index entry) and a small read
+   * instead of a download, a hash, an unpacking and a parse. The directory is made private when
+   * first written; one that another user owns or may write to is not used (a warning says so), and
+   * a summary that cannot be read or written is a package read in full, never a failure.
+   */
+  public HelmChartReviewer summaries(Path directory) {
+    return new HelmChartReviewer(
+        maxPackageBytes, Optional.of(new PackageSummaries(Objects.requireNonNull(directory))));
   }
 
   @Override
@@ -259,9 +275,19 @@ public final class HelmChartReviewer implements ChartReviewer {
         return source.getClass().getSimpleName() + " cannot download chart packages";
       }
       try {
-        return ChartPackage.fetch((ChartInspector) source, chart, version, maxPackageBytes)
-            .<Object>map(p -> p)
-            .orElse("version " + version + " of " + chart + " was not found");
+        Optional<ChartArchive> archive =
+            ((ChartInspector) source).archiveOf(chart, chart.registryTag(version), maxPackageBytes);
+        if (archive.isEmpty()) {
+          return "version " + version + " of " + chart + " was not found";
+        }
+        String digest = archive.get().digest();
+        Optional<ChartPackage> kept = summaries.flatMap(s -> s.get(digest));
+        if (kept.isPresent()) {
+          return kept.get();
+        }
+        ChartPackage read = ChartPackage.read(archive.get().bytes());
+        summaries.ifPresent(s -> s.put(digest, read));
+        return read;
       } catch (ChartException e) {
         return chart + ":" + version + " is not a readable chart: " + e.getMessage();
       } catch (UpkeepException | UnsupportedOperationException e) {

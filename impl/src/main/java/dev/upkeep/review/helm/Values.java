@@ -2,6 +2,8 @@ package dev.upkeep.review.helm;
 
 import dev.upkeep.json.Json;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -94,6 +96,31 @@ final class Values {
     children
         .computeIfAbsent(key(path.subList(0, path.size() - 1)), k -> new LinkedHashSet<>())
         .add(path.get(path.size() - 1));
+  }
+
+  /**
+   * Values as {@link Summary} wrote them down: the leaves in document order, every key, and each
+   * map's keys in document order.
+   */
+  static Values restore(
+      List<Leaf> leaves, Collection<String> keys, Map<String, List<String>> children) {
+    Values v = new Values();
+    for (Leaf leaf : leaves) {
+      v.leaves.put(key(leaf.path()), leaf);
+    }
+    v.keys.addAll(keys);
+    children.forEach((parent, names) -> v.children.put(parent, new LinkedHashSet<>(names)));
+    return v;
+  }
+
+  /** Every key, leaf or map, dotted. */
+  Set<String> keys() {
+    return Collections.unmodifiableSet(keys);
+  }
+
+  /** Each map's keys by the map's dotted key, in document order. */
+  Map<String, Set<String>> children() {
+    return Collections.unmodifiableMap(children);
   }
 
   /** Every leaf by dotted key, in document order. */

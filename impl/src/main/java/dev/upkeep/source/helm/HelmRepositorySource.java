@@ -9,6 +9,7 @@ import dev.upkeep.internal.http.HttpFailure;
 import dev.upkeep.internal.http.HttpReply;
 import dev.upkeep.internal.http.HttpTransport;
 import dev.upkeep.internal.http.Sleeper;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -64,6 +66,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * <p>Immutable and thread-safe.
  */
 public final class HelmRepositorySource implements RegistrySource, ChartInspector, AutoCloseable {
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+
   private static final System.Logger LOG = Redaction.logger(HelmRepositorySource.class.getName());
 
   private static final class Cached {
@@ -175,20 +179,43 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
    */
   @Override
   public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    return archiveOf(ref, tag, maxBytes).map(ChartArchive::bytes);
+  }
+
+  /**
+   * The chart package of {@code tag} as {@link #archive} downloads it, with the digest the index
+   * gives, the package downloaded when its bytes are asked for; a version the index gives no digest
+   * for is downloaded now and hashed.
+   *
+   * @throws RegistryException as {@link #archive}
+   */
+  @Override
+  public Optional<ChartArchive> archiveOf(ArtifactRef ref, String tag, long maxBytes) {
     Objects.requireNonNull(tag, "tag");
     String action = "cannot download chart version \"" + tag + "\" of";
     Optional<HelmIndex.Version> found = version(ref, tag, action);
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    URI base = ref.helmRepository().orElseThrow();
-    String where = action + " chart \"" + ref.repository() + "\" in " + base;
+    String where =
+        action + " chart \"" + ref.repository() + "\" in " + ref.helmRepository().orElseThrow();
     HelmIndex.Version v = found.get();
     String expected = sha256(v);
+    if (expected != null && DIGEST.matcher(expected).matches()) {
+      return Optional.of(
+          ChartArchive.of(expected, () -> download(ref, v, expected, where, maxBytes)));
+    }
+    return Optional.of(ChartArchive.of(download(ref, v, expected, where, maxBytes)));
+  }
+
+  /** The package of {@code v}: kept, or downloaded, checked against {@code expected} and kept. */
+  private byte[] download(
+      ArtifactRef ref, HelmIndex.Version v, String expected, String where, long maxBytes) {
+    URI base = ref.helmRepository().orElseThrow();
     if (expected != null) {
       Optional<byte[]> kept = packages.flatMap(p -> p.get(expected, maxBytes));
       if (kept.isPresent()) {
-        return kept;
+        return kept.get();
       }
     }
     if (v.url == null || v.url.isBlank()) {
@@ -235,7 +262,7 @@ public final class HelmRepositorySource implements RegistrySource, ChartInspecto
       }
       packages.ifPresent(p -> p.put(expected, bytes));
     }
-    return Optional.of(bytes);
+    return bytes;
   }
 
   private Optional<HelmIndex.Version> version(ArtifactRef ref, String tag, String action) {

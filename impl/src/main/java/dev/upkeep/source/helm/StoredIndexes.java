@@ -9,7 +9,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -157,15 +156,7 @@ final class StoredIndexes {
    * followed), and old temporary files ({@link CacheDirectory#temporary}).
    */
   private void prune() throws IOException {
-    long unusedSince = System.currentTimeMillis() - UNUSED.toMillis();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.path())) {
-      for (Path f : files) {
-        long modified = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
-        if (!CacheDirectory.temporary(f, modified) && modified < unusedSince) {
-          Files.deleteIfExists(f);
-        }
-      }
-    }
+    dir.deleteUnused(UNUSED);
   }
 
   private static void write(DataOutputStream out, Stored stored) throws IOException {

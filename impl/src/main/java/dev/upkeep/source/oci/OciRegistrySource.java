@@ -5,6 +5,7 @@ import dev.upkeep.Redaction;
 import dev.upkeep.internal.cache.PackageCache;
 import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.json.Json;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.ChartMetadata;
 import dev.upkeep.source.RegistryException;
@@ -379,6 +380,18 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
    */
   @Override
   public Optional<byte[]> archive(ArtifactRef ref, String tag, long maxBytes) {
+    return archiveOf(ref, tag, maxBytes).map(ChartArchive::bytes);
+  }
+
+  /**
+   * The chart package of version {@code tag} as {@link #archive} reads it, with the digest of the
+   * chart's content layer, which the manifest names: the manifest is read now, the layer (from the
+   * package cache, else the registry) when its bytes are asked for, and checked against the digest.
+   *
+   * @throws RegistryException as {@link #archive}
+   */
+  @Override
+  public Optional<ChartArchive> archiveOf(ArtifactRef ref, String tag, long maxBytes) {
     Objects.requireNonNull(tag, "tag");
     RegistryHttp.Target t = target(ref, "cannot download chart \"" + tag + "\" of");
     Optional<RegistryHttp.Reply> manifest = chartManifest(t, ref, tag);
@@ -406,9 +419,15 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
         && ((Number) content.get("size")).longValue() > maxBytes) {
       throw t.fail(tooLarge(ref, tag, ((Number) content.get("size")).longValue(), maxBytes));
     }
+    return Optional.of(ChartArchive.of(digest, () -> layer(t, ref, tag, digest, maxBytes)));
+  }
+
+  /** The chart content layer {@code digest}: kept, or downloaded, checked and kept. */
+  private byte[] layer(
+      RegistryHttp.Target t, ArtifactRef ref, String tag, String digest, long maxBytes) {
     Optional<byte[]> kept = packages.flatMap(p -> p.get(digest, maxBytes));
     if (kept.isPresent()) {
-      return kept;
+      return kept.get();
     }
     RegistryHttp.Reply blob =
         http.send(
@@ -423,7 +442,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
       throw t.fail(t.apiHost + " answered a chart package whose digest is not " + digest);
     }
     packages.ifPresent(p -> p.put(digest, blob.body));
-    return Optional.of(blob.body);
+    return blob.body;
   }
 
   private static String tooLarge(ArtifactRef ref, String tag, long size, long maxBytes) {

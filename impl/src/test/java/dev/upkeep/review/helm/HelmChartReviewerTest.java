@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HelmChartReviewerTest {
   @TempDir Path repo;
+  @TempDir Path cache;
   FakeOciRegistry registry;
 
   @BeforeEach
@@ -89,6 +90,50 @@ class HelmChartReviewerTest {
         .containsExactly(new ChartDiff.CrdChange("Canary", "podinfo.dev", ChartDiff.Kind.ADDED));
     assertThat(report.charts().get(1).file()).isEqualTo("clusters/staging/podinfo.yaml");
     assertThat(report.charts().get(1).warnings()).isEmpty();
+  }
+
+  @Test
+  void aChartMoveReviewedBeforeIsReviewedFromItsSummariesWithoutReadingAPackage() throws Exception {
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+    write("clusters/staging/podinfo.yaml", Podinfo.staging("1.2.3"));
+    Path summaries = cache.resolve("reviews");
+    UpdateReport fresh = plan(HelmChartReviewer.create());
+    registry.clearRequests();
+
+    UpdateReport first = plan(HelmChartReviewer.create().summaries(summaries));
+    long firstBlobs = blobRequests();
+    registry.clearRequests();
+    UpdateReport second = plan(HelmChartReviewer.create().summaries(summaries));
+
+    assertThat(first.charts()).isEqualTo(fresh.charts());
+    assertThat(second.charts()).isEqualTo(fresh.charts());
+    assertThat(firstBlobs).isEqualTo(2); // the two packages, once each
+    assertThat(blobRequests()).isZero();
+    try (var files = Files.list(summaries)) {
+      assertThat(files).hasSize(2);
+    }
+  }
+
+  @Test
+  void aDamagedSummaryIsAPackageReadAgain() throws Exception {
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+    Path summaries = cache.resolve("reviews");
+    UpdateReport first = plan(HelmChartReviewer.create().summaries(summaries));
+    try (var files = Files.list(summaries)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.write(f, new byte[] {1, 2, 3});
+      }
+    }
+    registry.clearRequests();
+
+    UpdateReport again = plan(HelmChartReviewer.create().summaries(summaries));
+
+    assertThat(again.charts()).isEqualTo(first.charts());
+    assertThat(blobRequests()).isEqualTo(2);
+  }
+
+  long blobRequests() {
+    return registry.requests().stream().filter(r -> r.path().contains("/blobs/")).count();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.RegistryException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -490,6 +491,33 @@ class HelmRepositorySourceTest {
                 assertThat(m.digest()).isEqualTo("sha256:" + sha256(PACKAGE));
               });
       assertThat(source().archive(chart("podinfo"), "9.9.9", 1 << 20)).isEmpty();
+    }
+
+    @Test
+    void namesAPackageByTheIndexDigestAndDownloadsItOnlyWhenAsked() throws Exception {
+      serve(index(sha256(PACKAGE), "podinfo-1.0.0.tgz"), Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+      HelmRepositorySource source = source();
+
+      ChartArchive archive = source.archiveOf(chart("podinfo"), "1.0.0", 1 << 20).orElseThrow();
+
+      assertThat(archive.digest()).isEqualTo("sha256:" + sha256(PACKAGE));
+      assertThat(requests).hasSize(1); // the index only
+      assertThat(new String(archive.bytes(), StandardCharsets.UTF_8)).isEqualTo(PACKAGE);
+      assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void aVersionWithoutADigestIsDownloadedAndHashed() throws Exception {
+      serve(index("", "podinfo-1.0.0.tgz"), Map.of());
+      routes.put(
+          "/charts/podinfo-1.0.0.tgz", new Response(200, "application/gzip", PACKAGE, Map.of()));
+
+      ChartArchive archive = source().archiveOf(chart("podinfo"), "1.0.0", 1 << 20).orElseThrow();
+
+      assertThat(archive.digest()).isEqualTo("sha256:" + sha256(PACKAGE));
+      assertThat(new String(archive.bytes(), StandardCharsets.UTF_8)).isEqualTo(PACKAGE);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartArchive;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.oci.HelmChart;
@@ -87,6 +88,25 @@ class OciRegistrySourcePackageCacheTest {
 
         assertThat(source.archive(chart, "6.5.4", 1 << 20)).hasValue(real);
         assertThat(blobRequests(registry)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void namesThePackageByItsLayerDigestAndDownloadsItOnlyWhenAsked() {
+    try (FakeOciRegistry registry = FakeOciRegistry.start()) {
+      HelmChart podinfo = HelmChart.of("podinfo", "6.5.4");
+      registry.pushChart("charts/podinfo", podinfo);
+      ArtifactRef chart = registry.chartRef("charts/podinfo");
+      try (OciRegistrySource source = OciRegistrySource.builder().build()) {
+        ChartArchive archive = source.archiveOf(chart, "6.5.4", 1 << 20).orElseThrow();
+
+        assertThat(archive.digest()).isEqualTo(ChartArchive.sha256(podinfo.tarball()));
+        assertThat(blobRequests(registry)).isZero();
+        assertThat(archive.bytes()).isEqualTo(podinfo.tarball());
+        assertThat(archive.bytes()).isEqualTo(podinfo.tarball());
+        assertThat(blobRequests(registry)).isEqualTo(1);
+        assertThat(source.archiveOf(chart, "9.9.9", 1 << 20)).isEmpty();
       }
     }
   }

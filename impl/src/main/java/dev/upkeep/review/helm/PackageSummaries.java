@@ -1,0 +1,113 @@
+package dev.upkeep.review.helm;
+
+import dev.upkeep.Redaction;
+import dev.upkeep.internal.cache.CacheDirectory;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the review learned from each chart package, kept on disk under the package's digest ({@link
+ * Summary}): a package reviewed once is neither downloaded, hashed, unpacked nor parsed again, by
+ * this run or a later one. A digest names one content, so a summary never goes stale; one no run
+ * has used for {@link #UNUSED} is deleted when another is written.
+ *
+ * <p>Best effort, as the package cache: a summary that cannot be read or written is a package read
+ * in full, never a failed review. The directory must be this user's alone ({@link CacheDirectory}).
+ * Thread-safe.
+ */
+final class PackageSummaries {
+  private static final System.Logger LOG = Redaction.logger(PackageSummaries.class.getName());
+  private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
+
+  /** The largest summary written or read. */
+  static final long MAX_BYTES = 64L << 20;
+
+  /** A summary no run has used for this long is deleted when another is written. */
+  static final Duration UNUSED = Duration.ofDays(30);
+
+  private final CacheDirectory dir;
+
+  /** Summaries in {@code directory}, made (private) when the first is written. */
+  PackageSummaries(Path directory) {
+    Path absolute = directory.toAbsolutePath().normalize();
+    if (absolute.getParent() == null) {
+      throw new IllegalArgumentException("not a directory for chart summaries: " + directory);
+    }
+    this.dir = new CacheDirectory(absolute.getParent(), absolute.getFileName().toString());
+  }
+
+  Path directory() {
+    return dir.path();
+  }
+
+  private Optional<Path> file(String digest) {
+    java.util.regex.Matcher m = DIGEST.matcher(digest);
+    return m.matches() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
+  }
+
+  /** The package of {@code digest}, when its summary is here and reads back whole. */
+  Optional<ChartPackage> get(String digest) {
+    Optional<Path> file = file(digest);
+    if (file.isEmpty() || !dir.usable()) {
+      return Optional.empty();
+    }
+    Path f = file.get();
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile() || a.size() > MAX_BYTES) {
+        return Optional.empty();
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+        bytes = in.readNBytes((int) MAX_BYTES + 1);
+      }
+      ChartPackage p = Summary.read(new DataInputStream(new ByteArrayInputStream(bytes)), digest);
+      CacheDirectory.touch(f); // used now: kept by the prune
+      return Optional.of(p);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "ignoring the chart summary {0}: {1}", f, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Keeps the summary of {@code p}, the package of {@code digest}. */
+  void put(String digest, ChartPackage p) {
+    Optional<Path> file = file(digest);
+    if (file.isEmpty() || !dir.usable()) {
+      return;
+    }
+    try {
+      dir.write(
+          file.get(),
+          MAX_BYTES,
+          out -> {
+            DataOutputStream data = new DataOutputStream(Summary.bounded(out, MAX_BYTES));
+            Summary.write(p, digest, data);
+            data.flush();
+          });
+      prune();
+    } catch (IOException | RuntimeException e) {
+      // a value the form does not hold, a summary over the limit, a full disk, a directory not ours
+      LOG.log(
+          System.Logger.Level.DEBUG, "cannot keep the summary of {0}: {1}", digest, e.getMessage());
+    }
+  }
+
+  /** Deletes the summaries no run has used for {@link #UNUSED}, and old temporary files. */
+  private void prune() throws IOException {
+    dir.deleteUnused(UNUSED);
+  }
+}
