@@ -22,11 +22,16 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * <pre>{@code
  * repositories:
  *   - url: https://github.com/org/gitops.git     # or file:///path, ssh://...
+ *     github: org/gitops                           # optional: open its pull request there
  *   - url: file:///srv/git/platform.git
  *     automation: flux-system:platform             # optional, as plan/run --automation
  * }</pre>
  *
- * Immutable and thread-safe.
+ * <p>{@code github: owner/name}, {@code gitlab: group/project} or {@code gitea: owner/name} (one at
+ * most) says where a repository's pull request is opened, as {@code run --github-repository} and
+ * its siblings do for one repository.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class FleetConfig {
 
@@ -35,12 +40,51 @@ public final class FleetConfig {
    *
    * @param url the Git URL to clone
    * @param automation the ImageUpdateAutomation ({@code namespace:name}) to follow, if named
+   * @param pullRequests where its pull request is opened, if anywhere
    */
-  public record Repository(String url, Optional<String> automation) {
+  public record Repository(
+      String url, Optional<String> automation, Optional<PullRequests> pullRequests) {
     /** Validates that no component is null. */
     public Repository {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(automation, "automation");
+      Objects.requireNonNull(pullRequests, "pullRequests");
+    }
+
+    /** A repository whose changes are pushed, with no pull request opened. */
+    public Repository(String url, Optional<String> automation) {
+      this(url, automation, Optional.empty());
+    }
+  }
+
+  /** The Git hosts a fleet file can name for a repository's pull requests, by their key. */
+  public enum Forge {
+    /** {@code github: owner/name}. */
+    GITHUB,
+    /** {@code gitlab: group/project}. */
+    GITLAB,
+    /** {@code gitea: owner/name} (Gitea and Forgejo). */
+    GITEA;
+
+    /** The fleet file's key: {@code github}, {@code gitlab}, {@code gitea}. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Where a repository's pull requests are opened.
+   *
+   * @param forge the host's kind
+   * @param repository {@code owner/name} (GitLab: the project's path)
+   */
+  public record PullRequests(Forge forge, String repository) {
+    /** Validates that no component is null or blank. */
+    public PullRequests {
+      Objects.requireNonNull(forge, "forge");
+      if (repository == null || repository.isBlank()) {
+        throw new IllegalArgumentException("a pull request repository needs owner/name");
+      }
     }
   }
 
@@ -90,7 +134,7 @@ public final class FleetConfig {
     }
   }
 
-  private static final Set<String> KEYS = Set.of("url", "automation");
+  private static final Set<String> KEYS = Set.of("url", "automation", "github", "gitlab", "gitea");
 
   private final List<Repository> repositories;
 
@@ -154,7 +198,10 @@ public final class FleetConfig {
     for (Object key : map.keySet()) {
       if (!KEYS.contains(String.valueOf(key))) {
         throw new ConfigurationException(
-            where + " has an unknown key \"" + key + "\"; expected url and automation");
+            where
+                + " has an unknown key \""
+                + key
+                + "\"; expected url, automation and one of github, gitlab, gitea");
       }
     }
     if (!(map.get("url") instanceof String) || ((String) map.get("url")).isBlank()) {
@@ -165,8 +212,24 @@ public final class FleetConfig {
       throw new ConfigurationException(
           where + ": automation must be namespace:name, got \"" + automation + "\"");
     }
+    Optional<PullRequests> pullRequests = Optional.empty();
+    for (Forge forge : Forge.values()) {
+      Object name = map.get(forge.key());
+      if (name == null) {
+        continue;
+      }
+      if (pullRequests.isPresent()) {
+        throw new ConfigurationException(
+            where + " names more than one of github, gitlab and gitea; a repository has one host");
+      }
+      if (!(name instanceof String) || !((String) name).strip().contains("/")) {
+        throw new ConfigurationException(
+            where + ": " + forge.key() + " must be owner/name, got \"" + name + "\"");
+      }
+      pullRequests = Optional.of(new PullRequests(forge, ((String) name).strip()));
+    }
     return new Repository(
-        ((String) map.get("url")).strip(), Optional.ofNullable((String) automation));
+        ((String) map.get("url")).strip(), Optional.ofNullable((String) automation), pullRequests);
   }
 
   /** Every repository, in the order of the file. */

@@ -39,6 +39,44 @@ class FleetConfigTest {
     }
 
     @Test
+    void readsWhereEachRepositoryOpensItsPullRequest(@TempDir Path dir) throws Exception {
+      Path file = dir.resolve("fleet.yaml");
+      Files.writeString(
+          file,
+          "repositories:\n"
+              + "  - url: https://github.com/org/gitops.git\n"
+              + "    github: org/gitops\n"
+              + "  - url: https://gitlab.example.com/group/platform.git\n"
+              + "    gitlab: group/sub/platform\n"
+              + "  - url: file:///srv/git/apps.git\n");
+
+      assertThat(FleetConfig.load(file).repositories())
+          .extracting(FleetConfig.Repository::pullRequests)
+          .containsExactly(
+              Optional.of(new FleetConfig.PullRequests(FleetConfig.Forge.GITHUB, "org/gitops")),
+              Optional.of(
+                  new FleetConfig.PullRequests(FleetConfig.Forge.GITLAB, "group/sub/platform")),
+              Optional.empty());
+    }
+
+    @Test
+    void refusesTwoHostsOrANameWithoutOwnerForOneRepository(@TempDir Path dir) throws Exception {
+      Path two = dir.resolve("two.yaml");
+      Files.writeString(
+          two, "repositories:\n  - url: file:///a.git\n    github: o/a\n    gitea: o/a\n");
+      Path bare = dir.resolve("bare.yaml");
+      Files.writeString(bare, "repositories:\n  - url: file:///a.git\n    github: gitops\n");
+
+      assertThatThrownBy(() -> FleetConfig.load(two))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("repositories[0]")
+          .hasMessageContaining("more than one of github, gitlab and gitea");
+      assertThatThrownBy(() -> FleetConfig.load(bare))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("github must be owner/name, got \"gitops\"");
+    }
+
+    @Test
     void namesTheEntryWithAnUnknownKey(@TempDir Path dir) throws Exception {
       Path file = dir.resolve("fleet.yaml");
       Files.writeString(file, "repositories:\n  - url: file:///a.git\n  - uri: file:///b.git\n");

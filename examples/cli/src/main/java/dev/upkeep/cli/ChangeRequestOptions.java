@@ -2,12 +2,12 @@ package dev.upkeep.cli;
 
 import dev.upkeep.ConfigurationException;
 import dev.upkeep.UpdatePipeline;
+import dev.upkeep.fleet.FleetConfig;
 import dev.upkeep.publish.pr.GitHubOpener;
 import dev.upkeep.publish.pr.GitLabOpener;
 import dev.upkeep.publish.pr.GiteaOpener;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,19 +23,9 @@ final class ChangeRequestOptions {
   String github;
 
   @Option(
-      names = "--github-api-url",
-      description = "GitHub API URL (default: https://api.github.com).")
-  URI githubApi;
-
-  @Option(
       names = "--gitlab-project",
       description = "Open a GitLab merge request in group/name (token: UPKEEP_GITLAB_TOKEN).")
   String gitlab;
-
-  @Option(
-      names = "--gitlab-api-url",
-      description = "GitLab API URL (default: https://gitlab.com/api/v4).")
-  URI gitlabApi;
 
   @Option(
       names = "--gitea-repository",
@@ -43,19 +33,32 @@ final class ChangeRequestOptions {
           "Open a Gitea/Forgejo pull request in owner/name (token: UPKEEP_GITEA_TOKEN; needs --gitea-api-url).")
   String gitea;
 
-  @Option(
-      names = "--gitea-api-url",
-      description = "Gitea/Forgejo API URL, e.g. https://codeberg.org/api/v1.")
-  URI giteaApi;
+  @Mixin ForgeOptions forge = new ForgeOptions();
 
-  @Option(names = "--title", description = "Pull request title (default: Update versions).")
-  String title;
-
-  @Option(names = "--label", description = "A label for the pull request (repeatable).")
-  List<String> labels = new ArrayList<>();
-
-  @Option(names = "--reviewer", description = "A reviewer to request (repeatable).")
-  List<String> reviewers = new ArrayList<>();
+  /**
+   * The options of one repository of a fleet: its pull requests opened where the fleet file says,
+   * as {@code forge} (the fleet command's, shared) says; none when it names no host.
+   */
+  static ChangeRequestOptions of(
+      Optional<FleetConfig.PullRequests> pullRequests, ForgeOptions forge) {
+    ChangeRequestOptions o = new ChangeRequestOptions();
+    o.forge = forge;
+    pullRequests.ifPresent(
+        p -> {
+          switch (p.forge()) {
+            case GITHUB:
+              o.github = p.repository();
+              break;
+            case GITLAB:
+              o.gitlab = p.repository();
+              break;
+            case GITEA:
+              o.gitea = p.repository();
+              break;
+          }
+        });
+    return o;
+  }
 
   /**
    * Adds the opener, title, labels and reviewers chosen on the command line to {@code b}; the
@@ -67,29 +70,30 @@ final class ChangeRequestOptions {
       throw new ConfigurationException(
           "choose one of --github-repository, --gitlab-project and --gitea-repository");
     }
-    if (title != null) {
-      b.changeRequestTitle(title);
+    if (forge.title != null) {
+      b.changeRequestTitle(forge.title);
     }
-    b.labels(labels);
-    b.reviewers(reviewers);
+    b.labels(forge.labels);
+    b.reviewers(forge.reviewers);
     if (github != null) {
       GitHubOpener.Builder o = GitHubOpener.builder(github, token("UPKEEP_GITHUB_TOKEN"));
-      if (githubApi != null) {
-        o.apiUrl(githubApi);
+      if (forge.githubApi != null) {
+        o.apiUrl(forge.githubApi);
       }
       b.changeRequests(session.own(o.build()));
     } else if (gitlab != null) {
       GitLabOpener.Builder o = GitLabOpener.builder(gitlab, token("UPKEEP_GITLAB_TOKEN"));
-      if (gitlabApi != null) {
-        o.apiUrl(gitlabApi);
+      if (forge.gitlabApi != null) {
+        o.apiUrl(forge.gitlabApi);
       }
       b.changeRequests(session.own(o.build()));
     } else if (gitea != null) {
-      if (giteaApi == null) {
-        throw new ConfigurationException("--gitea-repository needs --gitea-api-url");
+      if (forge.giteaApi == null) {
+        throw new ConfigurationException(gitea + ": a Gitea pull request needs --gitea-api-url");
       }
       b.changeRequests(
-          session.own(GiteaOpener.builder(giteaApi, gitea, token("UPKEEP_GITEA_TOKEN")).build()));
+          session.own(
+              GiteaOpener.builder(forge.giteaApi, gitea, token("UPKEEP_GITEA_TOKEN")).build()));
     }
   }
 

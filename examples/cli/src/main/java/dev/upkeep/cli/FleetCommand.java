@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run every repository of a fleet config, a few at a time, listing each artifact's tags once.",
-      "Git credentials come from the environment, as for run."
+      "Git credentials come from the environment, as for run; a repository with github:, gitlab:",
+      "or gitea: owner/name in the file gets its pull request there (tokens as for run)."
     })
 final class FleetCommand implements Callable<Integer> {
 
@@ -71,6 +72,9 @@ final class FleetCommand implements Callable<Integer> {
   Path reportDir;
 
   @Mixin CommitOptions commit;
+
+  /** How each repository's pull request is opened; where, each says in the fleet file. */
+  @Mixin ForgeOptions forge;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -192,7 +196,7 @@ final class FleetCommand implements Callable<Integer> {
     try {
       RunCommand run = new RunCommand();
       run.options = repositoryOptions(position, repository);
-      run.changeRequests = new ChangeRequestOptions();
+      run.changeRequests = ChangeRequestOptions.of(repository.pullRequests(), forge);
       run.commit = commit;
       run.spec = spec;
       try (Session session = new Session(run.options, new PrintWriter(new StringWriter()), log)) {

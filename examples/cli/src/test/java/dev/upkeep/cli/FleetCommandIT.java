@@ -96,6 +96,100 @@ class FleetCommandIT {
         .count();
   }
 
+  /** A GitHub API that opens pull request 7 in any repository, recording each request. */
+  static final class FakeGitHub implements AutoCloseable {
+    final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final com.sun.net.httpserver.HttpServer server;
+
+    FakeGitHub() throws IOException {
+      server =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 8);
+      server.createContext(
+          "/",
+          ex -> {
+            try (ex) {
+              String path = ex.getRequestURI().getPath();
+              requests.add(ex.getRequestMethod() + " " + path);
+              authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+              ex.getRequestBody().readAllBytes();
+              String repo = path.replaceAll("^/repos/([^/]+/[^/]+)/.*", "$1");
+              String body =
+                  ex.getRequestMethod().equals("GET")
+                      ? "[]"
+                      : path.endsWith("/pulls")
+                          ? "{\"number\": 7, \"html_url\": \"https://github.com/"
+                              + repo
+                              + "/pull/7\"}"
+                          : "{}";
+              byte[] out = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              ex.getResponseHeaders().set("Content-Type", "application/json");
+              ex.sendResponseHeaders(ex.getRequestMethod().equals("GET") ? 200 : 201, out.length);
+              ex.getResponseBody().write(out);
+            }
+          });
+      server.start();
+    }
+
+    String api() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void opensEachRepositorysPullRequestWhereTheFleetFileSays(@TempDir Path dir) throws Exception {
+    GitRemoteFixture withPr = repository();
+    GitRemoteFixture withoutPr = repository();
+    Path file = dir.resolve("fleet.yaml");
+    Files.writeString(
+        file,
+        "repositories:\n  - url: "
+            + withPr.url()
+            + "\n    github: org/gitops\n  - url: "
+            + withoutPr.url()
+            + "\n");
+    try (FakeGitHub github = new FakeGitHub()) {
+      Result r =
+          upkeep(
+              "fleet",
+              "--config",
+              file.toString(),
+              "--insecure-registry",
+              registry.host(),
+              "--github-api-url",
+              github.api(),
+              "--label",
+              "upkeep");
+
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      assertThat(github.requests)
+          .contains(
+              "GET /repos/org/gitops/pulls",
+              "POST /repos/org/gitops/pulls",
+              "POST /repos/org/gitops/issues/7/labels")
+          .allSatisfy(q -> assertThat(q).contains("/repos/org/gitops/"));
+      assertThat(github.authorizations).allMatch(a -> a.endsWith("fleet-test-token-7f3a"));
+      List<String> lines = r.out().lines().skip(1).toList();
+      assertThat(lines.get(0)).contains("https://github.com/org/gitops/pull/7");
+      assertThat(lines.get(1)).doesNotContain("/pull/");
+      assertThat(r.out() + r.err()).doesNotContain("fleet-test-token-7f3a");
+    }
+  }
+
+  @Test
+  void aFleetWideRepositoryNameIsNotAnOption() throws Exception {
+    Result r = upkeep("fleet", "--config", "fleet.yaml", "--github-repository", "org/gitops");
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--github-repository");
+  }
+
   @Test
   void updatesFiveRepositoriesListingEachArtifactsTagsOnce(@TempDir Path dir) throws Exception {
     List<String> urls = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.upkeep.fleet.FleetConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -120,6 +122,27 @@ class SampleDeploymentsTest {
 
     // $((JOB_COMPLETION_INDEX+1))/3 and ${{ matrix.shard }}/3, as the shell and GitHub expand them
     assertThat(shards).containsExactlyInAnyOrder("1/3", "2/3");
+  }
+
+  @Test
+  void theKubernetesSamplesFleetFileReadsAsAFleetWithItsPullRequestHosts(@TempDir Path dir)
+      throws IOException {
+    String sample = read(Path.of("../deploy/kubernetes/upkeep-fleet.yaml"));
+    // the ConfigMap's fleet.yaml: the block under "fleet.yaml: |", its four-blank indent taken off
+    String fleet =
+        sample
+            .substring(
+                sample.indexOf("fleet.yaml: |\n") + "fleet.yaml: |\n".length(),
+                sample.indexOf("---"))
+            .lines()
+            .map(l -> l.length() > 4 ? l.substring(4) : "")
+            .collect(Collectors.joining("\n"));
+    Path file = dir.resolve("fleet.yaml");
+    Files.writeString(file, fleet);
+
+    assertThat(FleetConfig.load(file).repositories())
+        .extracting(r -> r.pullRequests().map(FleetConfig.PullRequests::repository).orElse(""))
+        .containsExactly("org/gitops", "org/platform", "");
   }
 
   @Test
