@@ -3,14 +3,17 @@ package dev.upkeep.internal.cache;
 import dev.upkeep.Redaction;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -193,6 +196,31 @@ public final class CacheDirectory {
       Files.deleteIfExists(file);
     }
     return true;
+  }
+
+  /**
+   * The bytes of {@code file}, a file of a cache directory: empty when it is missing, is not a
+   * regular file (a link is not followed), is larger than {@code maxBytes}, or changes size while
+   * it is read (being replaced: reading it again costs less than a guess).
+   *
+   * @throws IOException when it cannot be read
+   */
+  public static Optional<byte[]> read(Path file, long maxBytes) throws IOException {
+    try {
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile() || a.size() > maxBytes || a.size() > Integer.MAX_VALUE - 16) {
+        return Optional.empty();
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        // the size just read, and one byte more to see a file that grew meanwhile
+        bytes = in.readNBytes((int) a.size() + 1);
+      }
+      return bytes.length == a.size() ? Optional.of(bytes) : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.upkeep.internal.cache;
 import dev.upkeep.Redaction;
 import dev.upkeep.source.ChartArchive;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -68,22 +67,11 @@ public final class PackageCache {
     }
     Path f = file.get();
     try {
-      BasicFileAttributes a =
-          Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile() || a.size() > limit) {
+      Optional<byte[]> read = CacheDirectory.read(f, limit);
+      if (read.isEmpty()) {
         return Optional.empty();
       }
-      if (a.size() > Integer.MAX_VALUE - 16) {
-        return Optional.empty();
-      }
-      byte[] bytes;
-      try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-        // the size just read, and one byte more to see a file that grew meanwhile
-        bytes = in.readNBytes((int) a.size() + 1);
-      }
-      if (bytes.length != a.size()) {
-        return Optional.empty(); // being replaced: a download costs less than a guess
-      }
+      byte[] bytes = read.get();
       if (!sha256(bytes).equals(digest)) {
         LOG.log(System.Logger.Level.DEBUG, "dropping {0}: not the package it is named after", f);
         Files.deleteIfExists(f);
@@ -91,8 +79,6 @@ public final class PackageCache {
       }
       CacheDirectory.touch(f); // read now: kept longest when the cache is pruned
       return Optional.of(bytes);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot read {0}: {1}", f, e.getMessage());
       return Optional.empty();

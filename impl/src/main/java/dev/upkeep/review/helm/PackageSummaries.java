@@ -6,11 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -63,20 +59,14 @@ final class PackageSummaries {
     }
     Path f = file.get();
     try {
-      BasicFileAttributes a =
-          Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile() || a.size() > MAX_BYTES) {
+      Optional<byte[]> bytes = CacheDirectory.read(f, MAX_BYTES);
+      if (bytes.isEmpty()) {
         return Optional.empty();
       }
-      byte[] bytes;
-      try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-        bytes = in.readNBytes((int) MAX_BYTES + 1);
-      }
-      ChartPackage p = Summary.read(new DataInputStream(new ByteArrayInputStream(bytes)), digest);
+      ChartPackage p =
+          Summary.read(new DataInputStream(new ByteArrayInputStream(bytes.get())), digest);
       CacheDirectory.touch(f); // used now: kept by the prune
       return Optional.of(p);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "ignoring the chart summary {0}: {1}", f, e.getMessage());
       return Optional.empty();

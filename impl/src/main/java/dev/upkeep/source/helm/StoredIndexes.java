@@ -3,16 +3,14 @@ package dev.upkeep.source.helm;
 import dev.upkeep.Redaction;
 import dev.upkeep.internal.cache.CacheDirectory;
 import dev.upkeep.internal.cache.PackageCache;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,20 +60,13 @@ final class StoredIndexes {
     }
     Path f = file(url);
     try {
-      BasicFileAttributes a =
-          Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!a.isRegularFile() || a.size() > maxBytes) {
+      Optional<byte[]> bytes = CacheDirectory.read(f, maxBytes);
+      if (bytes.isEmpty()) {
         return Optional.empty();
       }
-      try (DataInputStream in =
-          new DataInputStream(
-              new BufferedInputStream(Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)))) {
-        Stored stored = read(in);
-        CacheDirectory.touch(f); // used now: kept by the prune
-        return Optional.of(stored);
-      }
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
+      Stored stored = read(new DataInputStream(new ByteArrayInputStream(bytes.get())));
+      CacheDirectory.touch(f); // used now: kept by the prune
+      return Optional.of(stored);
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "ignoring the stored index {0}: {1}", f, e.getMessage());
       return Optional.empty();
