@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.source.ChartArchive;
+import dev.upkeep.source.ChartInspector;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.source.RegistrySource;
 import dev.upkeep.testing.oci.HelmChart;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
@@ -37,8 +40,9 @@ import org.junit.jupiter.api.DynamicTest;
  * paginating registry serves over several pages), chart versions with {@code +} are stored and
  * listed with {@code _}, tags resolve to the digests of the pushed manifests (OCI image, Helm
  * chart, OCI index, Docker v2), an unknown tag gives an empty digest, an unknown repository gives a
- * {@link RegistryException} naming host and repository, and concurrent callers get the same
- * answers.
+ * {@link RegistryException} naming host and repository, concurrent callers get the same answers,
+ * and a source that downloads chart packages ({@link ChartInspector}) names each by the digest of
+ * the bytes it then reads.
  */
 public final class RegistrySourceContract {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -88,7 +92,10 @@ public final class RegistrySourceContract {
             "throws a RegistryException naming host and repository for an unknown repository",
             this::failsForMissingRepository),
         DynamicTest.dynamicTest(
-            "gives concurrent callers the same answers", this::servesConcurrentCallers));
+            "gives concurrent callers the same answers", this::servesConcurrentCallers),
+        DynamicTest.dynamicTest(
+            "names a chart package by the digest of the bytes it reads (a ChartInspector)",
+            this::namesChartPackagesByTheirDigest));
   }
 
   private String repository(String name) {
@@ -119,6 +126,23 @@ public final class RegistrySourceContract {
 
     assertThat(tags).containsExactlyInAnyOrder("6.5.3", "6.5.4", "6.6.0-rc.1", "7.0.0_build.5");
     assertThat(chart(repo).displayTag("7.0.0_build.5")).isEqualTo("7.0.0+build.5");
+  }
+
+  private void namesChartPackagesByTheirDigest() {
+    Assumptions.assumeTrue(
+        source instanceof ChartInspector, "the source does not download chart packages");
+    ChartInspector inspector = (ChartInspector) source;
+    String repo = repository("podinfo");
+    HelmChart pushed = HelmChart.of("podinfo", "6.5.4+b1").withValues("replicaCount: 2\n");
+    registry.push(repo, pushed.tag(), pushed.toArtifact());
+
+    ChartArchive archive = inspector.archiveOf(chart(repo), "6.5.4+b1", 1 << 20).orElseThrow();
+
+    // what a caller keeps under the digest must be what the digest names
+    assertThat(archive.bytes()).isEqualTo(pushed.tarball());
+    assertThat(archive.digest()).isEqualTo(ChartArchive.sha256(pushed.tarball()));
+    assertThat(inspector.archive(chart(repo), "6.5.4+b1", 1 << 20)).hasValue(pushed.tarball());
+    assertThat(inspector.archiveOf(chart(repo), "9.9.9", 1 << 20)).isEmpty();
   }
 
   private void listsManyTags() throws Exception {
