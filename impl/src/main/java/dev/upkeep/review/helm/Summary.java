@@ -29,7 +29,15 @@ import java.util.TreeMap;
  * binary), so a summary reviews as its package does.
  */
 final class Summary {
-  private static final String MAGIC = "upkeep chart summary 1";
+  /**
+   * The form's name and the version of Upkeep that wrote it: a summary holds what this version's
+   * {@link ChartPackage#read} made of a package, so another version reads the package again rather
+   * than trust a summary made by other rules. (Change the number when the form changes.)
+   */
+  private static final String MAGIC =
+      "upkeep chart summary 1 "
+          + Optional.ofNullable(Summary.class.getPackage().getImplementationVersion())
+              .orElse("development");
 
   /** Nesting deeper than this is not written or read (values are parsed with a similar bound). */
   private static final int MAX_DEPTH = 1_000;
