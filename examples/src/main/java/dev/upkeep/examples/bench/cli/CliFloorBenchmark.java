@@ -2,6 +2,7 @@ package dev.upkeep.examples.bench.cli;
 
 import dev.upkeep.cli.Logging;
 import dev.upkeep.internal.cache.CacheDirectory;
+import dev.upkeep.internal.cache.PackageCache;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.GitRemoteFixture;
 import dev.upkeep.testing.git.GitCli;
@@ -284,9 +285,12 @@ public final class CliFloorBenchmark {
 
   /**
    * Renovate: {@code RENOVATE} ({@code off} skips it), else {@code renovate} on the {@code PATH},
-   * else, where Node and npm are, the pinned version installed once with npm into {@code
-   * $XDG_CACHE_HOME/upkeep} (about 340 MB and a minute; its install scripts are skipped, so RE2's
-   * native module is not built and Renovate falls back to JavaScript's RegExp); null when none.
+   * else, where Node and npm are, the pinned version installed once with {@code npm ci} into {@code
+   * $XDG_CACHE_HOME/upkeep} (about 340 MB and a minute): its whole dependency tree is the one the
+   * {@code renovate/package-lock.json} beside this class names, with each package's integrity hash,
+   * so a later day's npm registry installs the same Renovate. Its install scripts are skipped, so
+   * RE2's native module is not built and Renovate falls back to JavaScript's RegExp. Null when
+   * none.
    */
   private static String renovateCommand() {
     String env = System.getenv("RENOVATE");
@@ -303,8 +307,12 @@ public final class CliFloorBenchmark {
     if (home.isEmpty()) {
       return null;
     }
+    byte[] manifest = resource("renovate/package.json");
+    byte[] lock = resource("renovate/package-lock.json");
     Path cache = home.get();
-    Path dir = cache.resolve("upkeep").resolve("renovate-" + RENOVATE_VERSION);
+    // a new lock file installs beside the old tree, not over it
+    String tree = PackageCache.sha256(lock).substring("sha256:".length(), "sha256:".length() + 12);
+    Path dir = cache.resolve("upkeep").resolve("renovate-" + RENOVATE_VERSION + "-" + tree);
     Path bin = dir.resolve("node_modules").resolve(".bin").resolve("renovate");
     if (!Files.isExecutable(bin)) {
       System.out.printf(
@@ -318,17 +326,10 @@ public final class CliFloorBenchmark {
         // leave no half-installed Renovate behind to be taken for a whole one
         Files.createDirectories(dir.getParent());
         partial = Files.createTempDirectory(dir.getParent(), ".renovate-");
+        Files.write(partial.resolve("package.json"), manifest);
+        Files.write(partial.resolve("package-lock.json"), lock);
         exec(
-            List.of(
-                npm,
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "--ignore-scripts",
-                "--prefix",
-                partial.toString(),
-                "renovate@" + RENOVATE_VERSION),
+            List.of(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--ignore-scripts"),
             partial,
             Map.of());
         if (!Files.isExecutable(bin)) {
@@ -345,6 +346,18 @@ public final class CliFloorBenchmark {
       }
     }
     return Files.isExecutable(bin) ? bin.toString() : null;
+  }
+
+  /** A resource beside this class. */
+  private static byte[] resource(String name) {
+    try (java.io.InputStream in = CliFloorBenchmark.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing beside " + CliFloorBenchmark.class);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The executable {@code name} on the {@code PATH}, or null. */
