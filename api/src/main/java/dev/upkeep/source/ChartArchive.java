@@ -67,7 +67,8 @@ public final class ChartArchive {
   }
 
   /**
-   * The package, a gzip tarball; read (downloaded) on the first call.
+   * The package, a gzip tarball; read (downloaded) on the first call, the same array on every call
+   * after it (callers share it and must not change it).
    *
    * @throws RegistryException when the source cannot read it, as {@link ChartInspector#archive}
    */

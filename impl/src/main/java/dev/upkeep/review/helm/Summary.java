@@ -100,7 +100,9 @@ final class Summary {
   }
 
   /**
-   * Reads a summary {@link #write} wrote for {@code digest}.
+   * Reads a summary {@link #write} wrote for {@code digest}, from a stream over the whole summary
+   * in memory (its {@code available()} bounds every length read, so a damaged one allocates no more
+   * than it holds).
    *
    * @throws IOException when it is not one, is for another package, or is cut short
    */
