@@ -45,6 +45,30 @@ class UpkeepCommandTest {
   }
 
   @Test
+  void runTakesTheRepositoryOfItsPullRequestAndHowToOpenIt() {
+    picocli.CommandLine cli = UpkeepCommand.commandLine("run");
+    picocli.CommandLine.ParseResult parsed =
+        cli.parseArgs(
+            "run",
+            "--repo",
+            "https://example.com/org/gitops.git",
+            "--github-repository",
+            "org/gitops",
+            "--github-api-url",
+            "http://127.0.0.1:1/api",
+            "--label",
+            "deps",
+            "--title",
+            "Bump");
+
+    RunCommand run = (RunCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(run.changeRequests.github).isEqualTo("org/gitops");
+    assertThat(run.changeRequests.forge.githubApi).hasToString("http://127.0.0.1:1/api");
+    assertThat(run.changeRequests.forge.labels).containsExactly("deps");
+    assertThat(run.changeRequests.forge.title).isEqualTo("Bump");
+  }
+
+  @Test
   void helpListsEverySubcommand() {
     assertThat(execute("--help")).isZero();
     assertThat(out.toString())
