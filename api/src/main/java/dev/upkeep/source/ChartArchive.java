@@ -13,18 +13,20 @@ import java.util.regex.Pattern;
  * caller that keeps what it learned from a package under its digest can look there first and never
  * download or read the package again.
  *
- * <p>Thread-safe: the bytes are read at most once, by the first caller of {@link #bytes()}.
+ * <p>Thread-safe: callers of {@link #bytes()} wait for one read; a read that fails is tried again
+ * by the next caller, one that succeeds is kept.
  */
 public final class ChartArchive {
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
   private final String digest;
-  private Supplier<byte[]> read;
-  private byte[] bytes;
+  private volatile Supplier<byte[]> read;
+  private volatile byte[] bytes;
 
-  private ChartArchive(String digest, Supplier<byte[]> read) {
+  private ChartArchive(String digest, Supplier<byte[]> read, byte[] bytes) {
     this.digest = digest;
     this.read = read;
+    this.bytes = bytes;
   }
 
   /**
@@ -40,15 +42,13 @@ public final class ChartArchive {
     if (!DIGEST.matcher(digest).matches()) {
       throw new IllegalArgumentException("not a sha256 digest: \"" + digest + "\"");
     }
-    return new ChartArchive(digest, read);
+    return new ChartArchive(digest, read, null);
   }
 
   /** A package already read, its digest computed from its bytes. */
   public static ChartArchive of(byte[] bytes) {
     byte[] copy = bytes.clone();
-    ChartArchive archive = new ChartArchive(sha256(copy), () -> copy);
-    archive.bytes = copy;
-    return archive;
+    return new ChartArchive(sha256(copy), null, copy);
   }
 
   /** The digest of {@code bytes}: {@code sha256:} and 64 lowercase hexadecimal digits. */

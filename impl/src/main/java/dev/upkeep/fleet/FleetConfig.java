@@ -214,22 +214,42 @@ public final class FleetConfig {
     }
     Optional<PullRequests> pullRequests = Optional.empty();
     for (Forge forge : Forge.values()) {
-      Object name = map.get(forge.key());
-      if (name == null) {
+      if (!map.containsKey(forge.key())) {
         continue;
       }
       if (pullRequests.isPresent()) {
         throw new ConfigurationException(
             where + " names more than one of github, gitlab and gitea; a repository has one host");
       }
-      if (!(name instanceof String) || !((String) name).strip().contains("/")) {
+      Object name = map.get(forge.key());
+      if (!(name instanceof String) || !repositoryName(forge, ((String) name).strip())) {
         throw new ConfigurationException(
-            where + ": " + forge.key() + " must be owner/name, got \"" + name + "\"");
+            where
+                + ": "
+                + forge.key()
+                + (forge == Forge.GITLAB ? " must be group/project" : " must be owner/name")
+                + ", got \""
+                + name
+                + "\"");
       }
       pullRequests = Optional.of(new PullRequests(forge, ((String) name).strip()));
     }
     return new Repository(
         ((String) map.get("url")).strip(), Optional.ofNullable((String) automation), pullRequests);
+  }
+
+  /**
+   * Whether {@code name} names a repository on {@code forge}: {@code owner/name} (GitLab: a project
+   * path, which may have subgroups), no part empty.
+   */
+  private static boolean repositoryName(Forge forge, String name) {
+    String[] parts = name.split("/", -1);
+    for (String part : parts) {
+      if (part.isBlank()) {
+        return false;
+      }
+    }
+    return forge == Forge.GITLAB ? parts.length >= 2 : parts.length == 2;
   }
 
   /** Every repository, in the order of the file. */

@@ -131,7 +131,18 @@ public final class TagCache {
     }
 
     private byte[] shared(ChartArchive archive, long maxBytes) {
-      return whileRunning(cache.digested, new Digested(archive.digest(), maxBytes), archive::bytes);
+      return whileRunning(
+          cache.digested,
+          new Digested(archive.digest(), maxBytes),
+          () -> {
+            byte[] bytes = archive.bytes();
+            // handed to every pipeline that asks for this digest: they must be what it names
+            if (!ChartArchive.sha256(bytes).equals(archive.digest())) {
+              throw new RegistryException(
+                  "the chart package named " + archive.digest() + " has another digest");
+            }
+            return bytes;
+          });
     }
 
     @Override

@@ -74,6 +74,18 @@ class FleetConfigTest {
       assertThatThrownBy(() -> FleetConfig.load(bare))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("github must be owner/name, got \"gitops\"");
+      for (String bad : List.of("org/", "a/b/c", "/gitops", "")) {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(
+            file, "repositories:\n  - url: file:///a.git\n    gitea: \"" + bad + "\"\n");
+        assertThatThrownBy(() -> FleetConfig.load(file))
+            .as(bad)
+            .hasMessageContaining("gitea must be owner/name");
+      }
+      Path empty = dir.resolve("empty.yaml");
+      Files.writeString(empty, "repositories:\n  - url: file:///a.git\n    github:\n");
+      assertThatThrownBy(() -> FleetConfig.load(empty))
+          .hasMessageContaining("github must be owner/name, got \"null\"");
     }
 
     @Test

@@ -173,7 +173,7 @@ class TagCacheTest {
   }
 
   /** A source that names a package's digest first and downloads it when asked, counting. */
-  static final class DigestFirstSource extends PackageSource {
+  static class DigestFirstSource extends PackageSource {
     final AtomicInteger descriptions = new AtomicInteger();
 
     @Override
@@ -201,7 +201,9 @@ class TagCacheTest {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       Future<byte[]> a = pool.submit(first::bytes);
+      long started = System.nanoTime();
       while (source.downloads.get() < 1) {
+        assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(5));
         Thread.sleep(5);
       }
       java.util.concurrent.atomic.AtomicReference<Thread> waiting =
@@ -227,6 +229,24 @@ class TagCacheTest {
   }
 
   @Test
+  void bytesThatAreNotThePackageTheirDigestNamesAreNotHandedOn() {
+    DigestFirstSource lying =
+        new DigestFirstSource() {
+          @Override
+          public Optional<ChartArchive> archiveOf(ArtifactRef ref, String tag, long maxBytes) {
+            return Optional.of(ChartArchive.of("sha256:" + "0".repeat(64), () -> new byte[] {1}));
+          }
+        };
+    ChartInspector wrapped = (ChartInspector) TagCache.create().wrap(lying);
+
+    ChartArchive archive = wrapped.archiveOf(PODINFO, "1.1.0", 1 << 20).orElseThrow();
+
+    assertThatThrownBy(archive::bytes)
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("has another digest");
+  }
+
+  @Test
   void aFailedDownloadIsNotSharedEachWaitingPipelineAsksItsOwnSource() throws Exception {
     PackageSource failing = new PackageSource();
     failing.fail = true;
@@ -237,7 +257,9 @@ class TagCacheTest {
     try {
       Future<Optional<byte[]>> first =
           pool.submit(() -> ((ChartInspector) cache.wrap(failing)).archive(PODINFO, "1.1.0", 1024));
+      long started = System.nanoTime();
       while (failing.downloads.get() < 1) {
+        assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(5));
         Thread.sleep(5);
       }
       ChartInspector other = (ChartInspector) cache.wrap(working);

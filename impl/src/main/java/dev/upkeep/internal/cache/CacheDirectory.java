@@ -19,6 +19,10 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -126,7 +130,8 @@ public final class CacheDirectory {
           LOG.log(
               WARNED.add(d) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
               "not using the cache in {0}: it is not a directory of this user''s alone (owner,"
-                  + " or write permission for others); choose another with --cache-dir",
+                  + " or write permission for others); choose another (the command line:"
+                  + " --cache-dir)",
               d);
           return false;
         }
@@ -225,17 +230,46 @@ public final class CacheDirectory {
 
   /**
    * Deletes the files of this directory no run has used (read or written, {@link #touch}) for
-   * {@code unused}, and old temporary files ({@link #temporary}).
+   * {@code unused} when given, then, while the rest take more than {@code maxBytes}, the least
+   * recently used until they take three quarters of it; and old temporary files ({@link
+   * #temporary}). A file that goes meanwhile (another process prunes too) is passed over.
    */
-  public void deleteUnused(Duration unused) throws IOException {
-    long unusedSince = System.currentTimeMillis() - unused.toMillis();
+  public void prune(Optional<Duration> unused, long maxBytes) throws IOException {
+    long unusedSince = unused.map(u -> System.currentTimeMillis() - u.toMillis()).orElse(0L);
+    List<Path> kept = new ArrayList<>();
+    Map<Path, long[]> sizeAndTime = new HashMap<>();
+    long total = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
-        long modified = Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis();
-        if (!temporary(f, modified) && modified < unusedSince) {
-          Files.deleteIfExists(f);
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue;
         }
+        long modified = a.lastModifiedTime().toMillis();
+        if (temporary(f, modified) || !a.isRegularFile()) {
+          continue;
+        }
+        if (modified < unusedSince) {
+          Files.deleteIfExists(f);
+          continue;
+        }
+        kept.add(f);
+        sizeAndTime.put(f, new long[] {a.size(), modified});
+        total += a.size();
       }
+    }
+    if (total <= maxBytes) {
+      return;
+    }
+    kept.sort(Comparator.comparingLong(f -> sizeAndTime.get(f)[1]));
+    for (Path f : kept) {
+      if (total <= maxBytes / 4 * 3) {
+        break;
+      }
+      Files.deleteIfExists(f);
+      total -= sizeAndTime.get(f)[0];
     }
   }
 

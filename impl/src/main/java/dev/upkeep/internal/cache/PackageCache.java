@@ -3,14 +3,8 @@ package dev.upkeep.internal.cache;
 import dev.upkeep.Redaction;
 import dev.upkeep.source.ChartArchive;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -32,7 +26,6 @@ import java.util.regex.Pattern;
 public final class PackageCache {
   private static final System.Logger LOG = Redaction.logger(PackageCache.class.getName());
   private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
-  private static final Pattern ENTRY = Pattern.compile("[0-9a-f]{64}");
 
   /** What a cache holds unless told otherwise: 512 MiB. */
   public static final long DEFAULT_MAX_BYTES = 512L << 20;
@@ -109,42 +102,11 @@ public final class PackageCache {
     return m.matches() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
   }
 
-  private record Entry(Path file, long size, long lastModified) {}
-
   /**
    * Deletes the packages read longest ago until the whole is at most three quarters of the limit,
    * when it is over the limit; and old temporary files ({@link CacheDirectory#temporary}).
    */
   private void prune() throws IOException {
-    List<Entry> entries = new ArrayList<>();
-    long total = 0;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.path())) {
-      for (Path f : files) {
-        BasicFileAttributes a;
-        try {
-          a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-          continue; // deleted meanwhile
-        }
-        if (CacheDirectory.temporary(f, a.lastModifiedTime().toMillis())) {
-          continue;
-        }
-        if (ENTRY.matcher(f.getFileName().toString()).matches() && a.isRegularFile()) {
-          entries.add(new Entry(f, a.size(), a.lastModifiedTime().toMillis()));
-          total += a.size();
-        }
-      }
-    }
-    if (total <= maxBytes) {
-      return;
-    }
-    entries.sort(Comparator.comparingLong(Entry::lastModified));
-    for (Entry e : entries) {
-      if (total <= maxBytes / 4 * 3) {
-        break;
-      }
-      Files.deleteIfExists(e.file());
-      total -= e.size();
-    }
+    dir.prune(Optional.empty(), maxBytes);
   }
 }

@@ -285,8 +285,13 @@ public final class HelmChartReviewer implements ChartReviewer {
         if (kept.isPresent()) {
           return kept.get();
         }
-        ChartPackage read = ChartPackage.read(archive.get().bytes());
-        summaries.ifPresent(s -> s.put(digest, read));
+        byte[] bytes = archive.get().bytes();
+        ChartPackage read = ChartPackage.read(bytes);
+        // kept under the digest only when it is the digest of these bytes: a source that names
+        // its packages wrongly must not decide what later reviews of that digest see
+        if (summaries.isPresent() && ChartArchive.sha256(bytes).equals(digest)) {
+          summaries.get().put(digest, read);
+        }
         return read;
       } catch (ChartException e) {
         return chart + ":" + version + " is not a readable chart: " + e.getMessage();

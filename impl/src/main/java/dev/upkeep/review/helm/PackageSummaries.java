@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * What the review learned from each chart package, kept on disk under the package's digest ({@link
  * Summary}): a package reviewed once is neither downloaded, hashed, unpacked nor parsed again, by
  * this run or a later one. A digest names one content, so a summary never goes stale; one no run
- * has used for {@link #UNUSED} is deleted when another is written.
+ * has used for {@link #UNUSED} is deleted when another is written, and the least recently used go
+ * when all take more than {@link #MAX_TOTAL_BYTES}.
  *
  * <p>Best effort, as the package cache: a summary that cannot be read or written is a package read
  * in full, never a failed review. The directory must be this user's alone ({@link CacheDirectory}).
@@ -25,8 +26,14 @@ final class PackageSummaries {
   private static final System.Logger LOG = Redaction.logger(PackageSummaries.class.getName());
   private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
 
-  /** The largest summary written or read. */
-  static final long MAX_BYTES = 64L << 20;
+  /**
+   * The largest summary written or read: the review of a chart whose defaults are larger reads its
+   * package each time (a summary read back takes several times its size in memory).
+   */
+  static final long MAX_BYTES = 16L << 20;
+
+  /** At most this much is kept; the summaries used longest ago go first. */
+  static final long MAX_TOTAL_BYTES = 256L << 20;
 
   /** A summary no run has used for this long is deleted when another is written. */
   static final Duration UNUSED = Duration.ofDays(30);
@@ -96,8 +103,8 @@ final class PackageSummaries {
     }
   }
 
-  /** Deletes the summaries no run has used for {@link #UNUSED}, and old temporary files. */
+  /** Deletes summaries unused for {@link #UNUSED}, then to stay under {@link #MAX_TOTAL_BYTES}. */
   private void prune() throws IOException {
-    dir.deleteUnused(UNUSED);
+    dir.prune(Optional.of(UNUSED), MAX_TOTAL_BYTES);
   }
 }

@@ -1,7 +1,6 @@
 package dev.upkeep.review.helm;
 
 import dev.upkeep.review.ChartException;
-import dev.upkeep.source.ChartArchive;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,10 +8,14 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,10 +88,11 @@ final class Summary {
       string(out, c.getKey());
       strings(out, c.getValue());
     }
-    value(out, p.defaultsObject(), 0, null);
+    Encoder trees = new Encoder(out, null);
+    trees.value(p.defaultsObject(), 0);
     out.writeBoolean(p.schema().isPresent());
     if (p.schema().isPresent()) {
-      value(out, p.schema().get(), 0, null);
+      trees.value(p.schema().get(), 0);
     }
     out.writeInt(p.crds().size());
     for (Map.Entry<String, ChartPackage.Crd> c : p.crds().entrySet()) {
@@ -149,23 +153,30 @@ final class Summary {
 
   /**
    * The digest of {@code content} (a CRD as parsed YAML, or its text): equal for contents that are
-   * {@link Object#equals equal}, as maps are whatever their order.
+   * {@link Object#equals equal}, as maps and sets are whatever their order. Values are streamed
+   * into the hash once; only map keys and set elements are encoded apart, to be sorted.
    *
-   * @throws ChartException when the content is too large to compare (aliases that expand it)
+   * @throws ChartException when the content nests deeper than {@value #MAX_DEPTH} levels (a
+   *     recursive alias) or its encoding, aliases expanded, is over {@value #MAX_DIGESTED_BYTES}
+   *     bytes
    */
   static String digest(Object content) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    // one budget for the value and every entry encoded on the way to sorting it
-    long[] budget = {MAX_DIGESTED_BYTES};
-    try (DataOutputStream out = new DataOutputStream(bounded(bytes, budget))) {
-      value(out, content, 0, budget);
-    } catch (NotKept e) {
-      // a type the form does not hold: its text still tells one content from another
-      return ChartArchive.sha256(String.valueOf(content).getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ChartException("a CustomResourceDefinition is too large to compare", e);
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
-    return ChartArchive.sha256(bytes.toByteArray());
+    long[] budget = {MAX_DIGESTED_BYTES};
+    try (DataOutputStream out =
+        new DataOutputStream(
+            bounded(new DigestOutputStream(OutputStream.nullOutputStream(), sha), budget))) {
+      new Encoder(out, budget).value(content, 0);
+    } catch (IOException e) {
+      throw new ChartException(
+          "a CustomResourceDefinition cannot be compared: " + e.getMessage(), e);
+    }
+    return "sha256:" + HexFormat.of().formatHex(sha.digest());
   }
 
   /** {@code out}, failing once more than {@code max} bytes are written to it. */
@@ -200,83 +211,127 @@ final class Summary {
   // ---- values -------------------------------------------------------------------------------
 
   /**
-   * One value: its type in a byte, then its content. Canonically (with a {@code budget} for the
-   * entries encoded to be sorted), a map's or set's entries are written in the order of their
-   * encodings, so equal maps encode alike; otherwise in their own order.
+   * Writes values, each as its type in a byte and then its content: for a summary, in their own
+   * order, every collection written once (one that YAML aliases share is not summarised: written
+   * out it could be many times the package); canonically for a digest (with a {@code budget}), a
+   * map's entries in the order of their keys' encodings and a set's elements in the order of
+   * theirs, any other type as its class and text.
    */
-  private static void value(DataOutputStream out, Object v, int depth, long[] budget)
-      throws IOException {
-    if (depth > MAX_DEPTH) {
-      throw new NotKept("nested more than " + MAX_DEPTH + " levels");
-    }
-    if (v == null) {
-      out.writeByte('n');
-    } else if (v instanceof String) {
-      out.writeByte('s');
-      string(out, (String) v);
-    } else if (v instanceof Boolean) {
-      out.writeByte((Boolean) v ? 't' : 'f');
-    } else if (v instanceof Integer) {
-      out.writeByte('i');
-      out.writeInt((Integer) v);
-    } else if (v instanceof Long) {
-      out.writeByte('l');
-      out.writeLong((Long) v);
-    } else if (v instanceof BigInteger) {
-      out.writeByte('g');
-      string(out, v.toString());
-    } else if (v instanceof Double) {
-      out.writeByte('d');
-      out.writeLong(Double.doubleToRawLongBits((Double) v));
-    } else if (v instanceof byte[]) {
-      out.writeByte('b');
-      out.writeInt(((byte[]) v).length);
-      out.write((byte[]) v);
-    } else if (v instanceof List<?>) {
-      out.writeByte('[');
-      out.writeInt(((List<?>) v).size());
-      for (Object item : (List<?>) v) {
-        value(out, item, depth + 1, budget);
-      }
-    } else if (v instanceof Set<?>) {
-      out.writeByte('(');
-      entries(out, ((Set<?>) v).stream().map(k -> Arrays.asList(k)).toList(), depth, budget);
-    } else if (v instanceof Map<?, ?>) {
-      out.writeByte('{');
-      List<List<Object>> entries = new ArrayList<>();
-      ((Map<?, ?>) v).forEach((k, x) -> entries.add(Arrays.asList(k, x)));
-      entries(out, entries, depth, budget);
-    } else {
-      throw new NotKept("a value of type " + v.getClass().getName());
-    }
-  }
+  /** A map entry with its key encoded. */
+  private record Keyed(byte[] key, Object value) {}
 
-  /** A map's entries (key, value) or a set's (key): in order, or canonically sorted. */
-  private static void entries(
-      DataOutputStream out, List<List<Object>> entries, int depth, long[] budget)
-      throws IOException {
-    out.writeInt(entries.size());
-    if (budget == null) {
-      for (List<Object> e : entries) {
-        for (Object part : e) {
-          value(out, part, depth + 1, null);
-        }
-      }
-      return;
+  private static final class Encoder {
+    private final DataOutputStream out;
+    private final long[] budget;
+    private final Map<Object, Boolean> written = new IdentityHashMap<>();
+
+    Encoder(DataOutputStream out, long[] budget) {
+      this.out = out;
+      this.budget = budget;
     }
-    List<byte[]> encoded = new ArrayList<>();
-    for (List<Object> e : entries) {
+
+    void value(Object v, int depth) throws IOException {
+      if (depth > MAX_DEPTH) {
+        if (budget == null) {
+          throw new NotKept("nested more than " + MAX_DEPTH + " levels");
+        }
+        throw new IOException("it nests more than " + MAX_DEPTH + " levels (a recursive alias?)");
+      }
+      if (budget == null
+          && (v instanceof Collection<?> || v instanceof Map<?, ?>)
+          && written.put(v, Boolean.TRUE) != null) {
+        throw new NotKept("values shared through a YAML alias");
+      }
+      if (v == null) {
+        out.writeByte('n');
+      } else if (v instanceof String) {
+        out.writeByte('s');
+        string(out, (String) v);
+      } else if (v instanceof Boolean) {
+        out.writeByte((Boolean) v ? 't' : 'f');
+      } else if (v instanceof Integer) {
+        out.writeByte('i');
+        out.writeInt((Integer) v);
+      } else if (v instanceof Long) {
+        out.writeByte('l');
+        out.writeLong((Long) v);
+      } else if (v instanceof BigInteger) {
+        out.writeByte('g');
+        string(out, v.toString());
+      } else if (v instanceof Double) {
+        out.writeByte('d');
+        out.writeLong(Double.doubleToRawLongBits((Double) v));
+      } else if (v instanceof byte[]) {
+        out.writeByte('b');
+        out.writeInt(((byte[]) v).length);
+        out.write((byte[]) v);
+      } else if (v instanceof List<?>) {
+        out.writeByte('[');
+        out.writeInt(((List<?>) v).size());
+        for (Object item : (List<?>) v) {
+          value(item, depth + 1);
+        }
+      } else if (v instanceof Set<?>) {
+        out.writeByte('(');
+        out.writeInt(((Set<?>) v).size());
+        if (budget == null) {
+          for (Object item : (Set<?>) v) {
+            value(item, depth + 1);
+          }
+        } else {
+          for (byte[] item : sorted((Set<?>) v, depth)) {
+            out.write(item);
+          }
+        }
+      } else if (v instanceof Map<?, ?>) {
+        out.writeByte('{');
+        map((Map<?, ?>) v, depth);
+      } else if (budget != null) {
+        out.writeByte('o');
+        string(out, v.getClass().getName());
+        string(out, String.valueOf(v));
+      } else {
+        throw new NotKept("a value of type " + v.getClass().getName());
+      }
+    }
+
+    private void map(Map<?, ?> map, int depth) throws IOException {
+      out.writeInt(map.size());
+      if (budget == null) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          value(e.getKey(), depth + 1);
+          value(e.getValue(), depth + 1);
+        }
+        return;
+      }
+      // a map's keys are distinct, so sorting by them alone orders the entries completely
+      List<Keyed> entries = new ArrayList<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        entries.add(new Keyed(encoded(e.getKey(), depth), e.getValue()));
+      }
+      entries.sort((a, b) -> Arrays.compare(a.key(), b.key()));
+      for (Keyed e : entries) {
+        out.write(e.key());
+        value(e.value(), depth + 1);
+      }
+    }
+
+    private List<byte[]> sorted(Set<?> set, int depth) throws IOException {
+      List<byte[]> items = new ArrayList<>();
+      for (Object item : set) {
+        items.add(encoded(item, depth));
+      }
+      items.sort(Arrays::compare);
+      return items;
+    }
+
+    /** {@code v} encoded on its own (charged to the budget), to be sorted by. */
+    private byte[] encoded(Object v, int depth) throws IOException {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       DataOutputStream d = new DataOutputStream(bounded(b, budget));
-      for (Object part : e) {
-        value(d, part, depth + 1, budget);
-      }
+      new Encoder(d, budget).value(v, depth + 1);
       d.flush();
-      encoded.add(b.toByteArray());
-    }
-    encoded.sort(Arrays::compare);
-    for (byte[] e : encoded) {
-      out.write(e);
+      return b.toByteArray();
     }
   }
 
@@ -338,14 +393,22 @@ final class Summary {
 
   // ---- strings and counts -------------------------------------------------------------------
 
+  /** A string as its UTF-16 code units, so that even a lone surrogate reads back as it was. */
   private static void string(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+    out.writeInt(s.length());
+    out.writeChars(s);
   }
 
   private static String string(DataInputStream in) throws IOException {
-    return new String(bytes(in), StandardCharsets.UTF_8);
+    int n = count(in);
+    if (n > in.available() / 2) {
+      throw new IOException("cut short");
+    }
+    char[] chars = new char[n];
+    for (int i = 0; i < n; i++) {
+      chars[i] = in.readChar();
+    }
+    return new String(chars);
   }
 
   private static byte[] bytes(DataInputStream in) throws IOException {

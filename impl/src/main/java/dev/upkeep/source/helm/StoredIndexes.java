@@ -147,7 +147,7 @@ final class StoredIndexes {
    * followed), and old temporary files ({@link CacheDirectory#temporary}).
    */
   private void prune() throws IOException {
-    dir.deleteUnused(UNUSED);
+    dir.prune(Optional.of(UNUSED), Long.MAX_VALUE);
   }
 
   private static void write(DataOutputStream out, Stored stored) throws IOException {

@@ -132,6 +132,55 @@ class HelmChartReviewerTest {
     assertThat(blobRequests()).isEqualTo(2);
   }
 
+  @Test
+  void aPackageWhoseSourceNamesItWronglyIsReviewedButNotKept() throws Exception {
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+    Path summaries = cache.resolve("reviews");
+    OciRegistrySource real = OciRegistrySource.builder().ignoreDockerConfig().build();
+    String wrong = "sha256:" + "0".repeat(64);
+    class Lying implements dev.upkeep.source.RegistrySource, dev.upkeep.source.ChartInspector {
+      @Override
+      public java.util.List<String> listTags(dev.upkeep.ArtifactRef ref) {
+        return real.listTags(ref);
+      }
+
+      @Override
+      public Optional<String> digest(dev.upkeep.ArtifactRef ref, String tag) {
+        return real.digest(ref, tag);
+      }
+
+      @Override
+      public Optional<dev.upkeep.source.ChartMetadata> chart(
+          dev.upkeep.ArtifactRef ref, String tag) {
+        return real.chart(ref, tag);
+      }
+
+      @Override
+      public Optional<dev.upkeep.source.ChartArchive> archiveOf(
+          dev.upkeep.ArtifactRef ref, String tag, long maxBytes) {
+        return real.archiveOf(ref, tag, maxBytes)
+            .map(a -> dev.upkeep.source.ChartArchive.of(wrong, a::bytes));
+      }
+    }
+    UpdateReport fresh = plan(HelmChartReviewer.create());
+
+    UpdateReport lied =
+        UpdatePipeline.builder()
+            .source(new Lying())
+            .policy(
+                "flux-system:podinfo-dev",
+                registry.chartRef("charts/podinfo"),
+                SemverPolicy.of("1.x"))
+            .patcher(SetterPatcher.create())
+            .publisher(GitPublisher.inPlace(repo))
+            .chartReviewer(HelmChartReviewer.create().summaries(summaries))
+            .build()
+            .plan();
+
+    assertThat(lied.charts()).isEqualTo(fresh.charts());
+    assertThat(summaries.resolve("0".repeat(64))).doesNotExist();
+  }
+
   long blobRequests() {
     return registry.requests().stream().filter(r -> r.path().contains("/blobs/")).count();
   }

@@ -160,6 +160,55 @@ class SummaryTest {
   }
 
   @Test
+  void aDeeplyNestedLargeCrdIsComparedOnceNotOncePerLevel() {
+    Object crd = List.of("x".repeat(1 << 20), "y".repeat(1 << 20), "z".repeat(1 << 20));
+    for (int level = 0; level < 40; level++) {
+      crd = Map.of("level" + level, crd);
+    }
+
+    // 3 MiB of text under 40 maps: within the 64 MiB a comparison may take, charged once
+    assertThat(Summary.digest(crd)).startsWith("sha256:");
+  }
+
+  @Test
+  void aCrdThatContainsItselfIsAClearErrorNotAStackOverflow() {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("group", "x.dev");
+    spec.put("loop", Map.of("inner", spec)); // what `loop: {inner: *s}` under `spec: &s` gives
+
+    assertThatThrownBy(() -> Summary.digest(spec))
+        .isInstanceOf(dev.upkeep.review.ChartException.class)
+        .hasMessageContaining("recursive alias");
+  }
+
+  @Test
+  void textsThatDifferOnlyInALoneSurrogateDigestAndReadBackApart() throws IOException {
+    assertThat(Summary.digest("\uD800")).isNotEqualTo(Summary.digest("\uDBFF"));
+    ChartPackage p = ChartPackage.read(HelmChart.of("x", "1.0.0").tarball());
+    ChartPackage odd =
+        new ChartPackage(p.chart(), p.defaults(), Map.of("k", "a\uD800b"), p.schema(), p.crds());
+    String digest = "sha256:" + "2".repeat(64);
+
+    assertThat(read(write(odd, digest), digest).defaultsObject())
+        .isEqualTo(Map.of("k", "a\uD800b"));
+  }
+
+  @Test
+  void defaultsThatShareATreeThroughAnAliasAreNotWrittenDown() {
+    ChartPackage p = ChartPackage.read(HelmChart.of("x", "1.0.0").tarball());
+    List<Object> shared = new java.util.ArrayList<>(List.of(1, 2, 3));
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    defaults.put("a", shared);
+    defaults.put("b", shared); // b: *a — written out, each alias would copy the tree again
+    ChartPackage aliased =
+        new ChartPackage(p.chart(), p.defaults(), defaults, p.schema(), p.crds());
+
+    assertThatThrownBy(() -> write(aliased, "sha256:" + "3".repeat(64)))
+        .isInstanceOf(Summary.NotKept.class)
+        .hasMessageContaining("alias");
+  }
+
+  @Test
   void aValueOfAnotherTypeIsNotWrittenDown() {
     ChartPackage p = ChartPackage.read(HelmChart.of("x", "1.0.0").tarball());
     ChartPackage odd =
