@@ -144,6 +144,11 @@ class FleetCommandIT {
 
   @Test
   void opensEachRepositorysPullRequestWhereTheFleetFileSays(@TempDir Path dir) throws Exception {
+    // Maven's failsafe sets it (examples/cli/pom.xml); run elsewhere without it, this is skipped
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "fleet-test-token-7f3a".equals(System.getenv("UPKEEP_GITHUB_TOKEN"))
+            || "true".equals(System.getenv("CI")),
+        "needs UPKEEP_GITHUB_TOKEN=fleet-test-token-7f3a, as the build sets it");
     GitRemoteFixture withPr = repository();
     GitRemoteFixture withoutPr = repository();
     Path file = dir.resolve("fleet.yaml");
