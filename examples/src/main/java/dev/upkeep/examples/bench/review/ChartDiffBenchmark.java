@@ -1,8 +1,13 @@
 package dev.upkeep.examples.bench.review;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.UpdatePipeline;
+import dev.upkeep.patch.yaml.SetterPatcher;
+import dev.upkeep.policy.semver.SemverPolicy;
+import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.helm.ChartPackage;
+import dev.upkeep.review.helm.HelmChartReviewer;
 import dev.upkeep.source.oci.OciRegistrySource;
 import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.oci.HelmChart;
@@ -19,8 +24,10 @@ import java.util.function.Supplier;
  * The chart diff of two large chart versions (default about 5 MiB packages, 10,000-line {@code
  * values.yaml}, 40 CRDs), served by a loopback OCI registry: downloading both packages and
  * comparing them ({@link ChartPackage#fetch} twice and {@link ChartPackage#diffTo}), beside the
- * baseline of only downloading them, in the same run. Prints the median of five rounds, the bytes
- * each allocates, and the heap the two read packages keep.
+ * baseline of only downloading them, in the same run; then the chart review as a plan runs it, once
+ * reading both packages and once from the summaries an earlier review kept ({@link
+ * HelmChartReviewer#summaries}). Prints the median of five rounds, the bytes each allocates, and
+ * the heap the two read packages keep.
  *
  * <pre>
  * java ... ChartDiffBenchmark [packageMiB=5] [valuesLines=10000]
@@ -68,6 +75,36 @@ public final class ChartDiffBenchmark {
                     .diffTo(ChartPackage.fetch(source, ref, "1.1.0", max).orElseThrow());
             return last[0];
           });
+      // The chart review as a plan runs it, once reading both packages, once reading what an
+      // earlier review kept of them (HelmChartReviewer.summaries): each round a fresh review.
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("chart-diff-bench");
+      try {
+        java.nio.file.Path repo = java.nio.file.Files.createDirectory(work.resolve("repo"));
+        java.nio.file.Files.writeString(
+            repo.resolve("Chart.yaml"),
+            "apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n"
+                + "  - version: 1.0.0\n    name: big\n    repository: oci://"
+                + registry.host()
+                + "/charts\n");
+        UpdatePipeline pipeline =
+            UpdatePipeline.builder()
+                .source(source)
+                .policy("bench:big", ref, SemverPolicy.of("1.x"))
+                .patcher(SetterPatcher.create())
+                .publisher(GitPublisher.inPlace(repo))
+                .build();
+        HelmChartReviewer reading = HelmChartReviewer.create().maxPackageBytes(max);
+        HelmChartReviewer summarised = reading.summaries(work.resolve("reviews"));
+        measure(
+            "review, packages read",
+            () -> reading.review(pipeline, repo, "Chart.yaml", 5, "bench:big", "1.0.0", "1.1.0"));
+        measure(
+            "review, from the packages' summaries",
+            () ->
+                summarised.review(pipeline, repo, "Chart.yaml", 5, "bench:big", "1.0.0", "1.1.0"));
+      } finally {
+        dev.upkeep.testing.git.GitCli.deleteTree(work);
+      }
       ChartDiff d = last[0];
       System.out.printf(
           Locale.ROOT,
