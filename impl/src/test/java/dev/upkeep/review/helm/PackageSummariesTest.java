@@ -67,7 +67,10 @@ class PackageSummariesTest {
     PackageSummaries summaries = new PackageSummaries(cache.resolve("reviews"));
     summaries.put(DIGEST, ChartPackage.read(CHART.tarball()));
     Path old = cache.resolve("reviews").resolve(DIGEST.substring("sha256:".length()));
-    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(PackageSummaries.UNUSED)));
+    Files.setLastModifiedTime(
+        old,
+        FileTime.from(
+            Instant.now().minus(PackageSummaries.UNUSED).minus(java.time.Duration.ofDays(1))));
     HelmChart other = HelmChart.of("podinfo", "2.0.0");
 
     summaries.put(ChartArchive.sha256(other.tarball()), ChartPackage.read(other.tarball()));
