@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One directory of Upkeep's cache ({@code ROOT/sha256} for packages, {@code ROOT/indexes} for Helm
@@ -41,6 +43,8 @@ public final class CacheDirectory {
 
   /** The user's numeric id, or -1 where there is none to be had. */
   private static final long OWN_UID = ownUid();
+
+  private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
 
   private static final String TEMPORARY_PREFIX = ".";
   private static final String TEMPORARY_SUFFIX = ".tmp";
@@ -80,6 +84,17 @@ public final class CacheDirectory {
   /** The file {@code name} in this directory. */
   public Path resolve(String name) {
     return dir.resolve(name);
+  }
+
+  /**
+   * The file of this directory named after {@code digest}'s hexadecimal part, when {@code digest}
+   * is {@code sha256:} and 64 lowercase hexadecimal digits and the cache may use this directory
+   * ({@link #usable}); empty otherwise. What the package cache and the review's summaries keep is
+   * named so.
+   */
+  public Optional<Path> fileOf(String digest) {
+    Matcher m = DIGEST.matcher(digest);
+    return m.matches() && usable() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
   }
 
   /**

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Chart packages kept on disk by their digest, so that a package a run downloaded is not downloaded
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class PackageCache {
   private static final System.Logger LOG = Redaction.logger(PackageCache.class.getName());
-  private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
 
   /** What a cache holds unless told otherwise: 512 MiB. */
   public static final long DEFAULT_MAX_BYTES = 512L << 20;
@@ -54,8 +52,8 @@ public final class PackageCache {
    * has that digest; empty otherwise.
    */
   public Optional<byte[]> get(String digest, long limit) {
-    Optional<Path> file = file(digest);
-    if (file.isEmpty() || !dir.usable()) {
+    Optional<Path> file = dir.fileOf(digest);
+    if (file.isEmpty()) {
       return Optional.empty();
     }
     Path f = file.get();
@@ -80,8 +78,11 @@ public final class PackageCache {
 
   /** Keeps {@code bytes}, whose digest the caller checked to be {@code digest}. */
   public void put(String digest, byte[] bytes) {
-    Optional<Path> file = file(digest);
-    if (file.isEmpty() || bytes.length > maxBytes || !dir.usable()) {
+    if (bytes.length > maxBytes) {
+      return;
+    }
+    Optional<Path> file = dir.fileOf(digest);
+    if (file.isEmpty()) {
       return;
     }
     try {
@@ -94,12 +95,6 @@ public final class PackageCache {
           dir.path(),
           e.getMessage());
     }
-  }
-
-  /** The file of {@code digest}; empty for anything but a sha256 digest in lowercase hex. */
-  private Optional<Path> file(String digest) {
-    var m = DIGEST.matcher(digest);
-    return m.matches() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
   }
 
   /**

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What the review learned from each chart package, kept on disk under the package's digest ({@link
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
  */
 final class PackageSummaries {
   private static final System.Logger LOG = Redaction.logger(PackageSummaries.class.getName());
-  private static final Pattern DIGEST = Pattern.compile("sha256:([0-9a-f]{64})");
 
   /**
    * The largest summary written or read: the review of a chart whose defaults are larger reads its
@@ -49,19 +47,10 @@ final class PackageSummaries {
     this.dir = new CacheDirectory(absolute.getParent(), absolute.getFileName().toString());
   }
 
-  Path directory() {
-    return dir.path();
-  }
-
-  private Optional<Path> file(String digest) {
-    java.util.regex.Matcher m = DIGEST.matcher(digest);
-    return m.matches() ? Optional.of(dir.resolve(m.group(1))) : Optional.empty();
-  }
-
   /** The package of {@code digest}, when its summary is here and reads back whole. */
   Optional<ChartPackage> get(String digest) {
-    Optional<Path> file = file(digest);
-    if (file.isEmpty() || !dir.usable()) {
+    Optional<Path> file = dir.fileOf(digest);
+    if (file.isEmpty()) {
       return Optional.empty();
     }
     Path f = file.get();
@@ -82,8 +71,8 @@ final class PackageSummaries {
 
   /** Keeps the summary of {@code p}, the package of {@code digest}. */
   void put(String digest, ChartPackage p) {
-    Optional<Path> file = file(digest);
-    if (file.isEmpty() || !dir.usable()) {
+    Optional<Path> file = dir.fileOf(digest);
+    if (file.isEmpty()) {
       return;
     }
     try {
