@@ -80,13 +80,14 @@ final class PackageSummaries {
           file.get(),
           MAX_BYTES,
           out -> {
-            DataOutputStream data = new DataOutputStream(Summary.bounded(out, MAX_BYTES));
+            DataOutputStream data = new DataOutputStream(out);
             Summary.write(p, digest, data);
             data.flush();
           });
       prune();
     } catch (IOException | RuntimeException e) {
-      // a value the form does not hold, a summary over the limit, a full disk, a directory not ours
+      // a value the form does not hold, a full disk, a directory not ours (one over the limit is
+      // simply not written)
       LOG.log(
           System.Logger.Level.DEBUG, "cannot keep the summary of {0}: {1}", digest, e.getMessage());
     }

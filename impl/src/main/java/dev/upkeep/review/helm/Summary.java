@@ -179,11 +179,6 @@ final class Summary {
     return "sha256:" + HexFormat.of().formatHex(sha.digest());
   }
 
-  /** {@code out}, failing once more than {@code max} bytes are written to it. */
-  static OutputStream bounded(OutputStream out, long max) {
-    return bounded(out, new long[] {max});
-  }
-
   /** {@code out}, failing once the bytes written to it exceed what is {@code left} (shared). */
   private static OutputStream bounded(OutputStream out, long[] left) {
     return new FilterOutputStream(out) {
