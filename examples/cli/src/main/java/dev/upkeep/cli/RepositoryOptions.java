@@ -81,16 +81,17 @@ final class RepositoryOptions {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Keep downloaded chart packages (by digest) and Helm repository indexes (revalidated"
-              + " with their server each run) in --cache-dir, for later runs and the other"
-              + " repositories of a fleet (default: on).")
+          "Keep downloaded chart packages and what the chart review read of them (by digest),"
+              + " and Helm repository indexes (revalidated with their server each run), in"
+              + " --cache-dir, for later runs and the other repositories of a fleet (default: on).")
   boolean cache;
 
   @Option(
       names = "--cache-dir",
       description =
-          "Where downloaded chart packages (at most 512 MiB) and Helm repository indexes are"
-              + " kept (default: $XDG_CACHE_HOME/upkeep, else ~/.cache/upkeep).")
+          "Where downloaded chart packages (at most 512 MiB), the chart review's summaries of"
+              + " them (at most 256 MiB) and Helm repository indexes are kept (default:"
+              + " $XDG_CACHE_HOME/upkeep, else ~/.cache/upkeep).")
   Path cacheDir;
 
   @Option(
