@@ -213,25 +213,19 @@ public final class ChartPackage {
           }
         });
     List<ChartDiff.FieldChange> fields = new ArrayList<>();
-    if (!chart.appVersion().equals(newer.chart.appVersion())) {
-      fields.add(
-          new ChartDiff.FieldChange("appVersion", chart.appVersion(), newer.chart.appVersion()));
-    }
-    if (!chart.kubeVersion().equals(newer.chart.kubeVersion())) {
-      fields.add(
-          new ChartDiff.FieldChange("kubeVersion", chart.kubeVersion(), newer.chart.kubeVersion()));
-    }
+    changed(fields, "appVersion", chart.appVersion(), newer.chart.appVersion());
+    changed(fields, "kubeVersion", chart.kubeVersion(), newer.chart.kubeVersion());
     Map<String, String> depsBefore = chart.dependencies();
     Map<String, String> depsAfter = newer.chart.dependencies();
     Map<String, String> names = new TreeMap<>();
     depsBefore.keySet().forEach(n -> names.put(n, n));
     depsAfter.keySet().forEach(n -> names.put(n, n));
     for (String n : names.keySet()) {
-      String was = depsBefore.getOrDefault(n, "");
-      String is = depsAfter.getOrDefault(n, "");
-      if (!was.equals(is)) {
-        fields.add(new ChartDiff.FieldChange("dependencies." + n, was, is));
-      }
+      changed(
+          fields,
+          "dependencies." + n,
+          depsBefore.getOrDefault(n, ""),
+          depsAfter.getOrDefault(n, ""));
     }
     ChartDiff.Schema schemaChange =
         schema.isEmpty()
@@ -254,6 +248,14 @@ public final class ChartPackage {
 
   Optional<Object> schema() {
     return schema;
+  }
+
+  /** Adds {@code field}'s change to {@code fields} when {@code was} and {@code is} differ. */
+  private static void changed(
+      List<ChartDiff.FieldChange> fields, String field, String was, String is) {
+    if (!was.equals(is)) {
+      fields.add(new ChartDiff.FieldChange(field, was, is));
+    }
   }
 
   Chart chart() {
