@@ -283,8 +283,7 @@ final class ReleaseValues {
         file,
         f -> {
           List<Node> docs = new ArrayList<>();
-          Optional<String> text =
-              ManifestText.read(root.resolve(f), ManifestText.DEFAULT_MAX_BYTES);
+          Optional<String> text = text(f);
           if (text.isEmpty()) {
             return docs;
           }
@@ -299,6 +298,23 @@ final class ReleaseValues {
           }
           return docs;
         });
+  }
+
+  /**
+   * The text of {@code file} under the root, or empty when it names no readable manifest there: a
+   * path that leaves the root, a file that is gone or cannot be read. The patcher reports such a
+   * file; here it sets no values, as one that does not parse.
+   */
+  private Optional<String> text(String file) {
+    Path rel = Path.of(file).normalize();
+    if (rel.isAbsolute() || rel.startsWith("..") || rel.toString().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return ManifestText.read(root.resolve(rel), ManifestText.DEFAULT_MAX_BYTES);
+    } catch (java.io.UncheckedIOException e) {
+      return Optional.empty();
+    }
   }
 
   private Object construct(Node node) {

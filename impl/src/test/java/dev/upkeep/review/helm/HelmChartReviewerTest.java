@@ -416,4 +416,39 @@ class HelmChartReviewerTest {
         .contains("larger than the 64-byte limit");
     assertThat(report.toMarkdown()).contains("could not be computed");
   }
+
+  @Test
+  void reviewsAChartMoveInAFileThatIsGoneOrOutsideTheRootWithoutTheValuesItCannotRead()
+      throws Exception {
+    write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
+    Files.writeString(repo.getParent().resolve("outside.yaml"), Podinfo.dev("1.2.3"));
+    UpdatePipeline pipeline =
+        UpdatePipeline.builder()
+            .source(OciRegistrySource.builder().ignoreDockerConfig().build())
+            .policy(
+                "flux-system:podinfo-dev",
+                registry.chartRef("charts/podinfo"),
+                SemverPolicy.of("1.x"))
+            .patcher(SetterPatcher.create())
+            .publisher(GitPublisher.inPlace(repo))
+            .build();
+    HelmChartReviewer reviewer = HelmChartReviewer.create();
+
+    for (String file : new String[] {"../outside.yaml", "clusters/gone.yaml"}) {
+      ChartReview review =
+          reviewer
+              .review(
+                  pipeline,
+                  repo,
+                  file,
+                  Podinfo.VERSION_LINE,
+                  "flux-system:podinfo-dev",
+                  "1.2.3",
+                  "1.3.0")
+              .orElseThrow();
+      assertThat(review.diff()).isPresent();
+      // the outside file overrides ui.color, which 1.3.0 renamed: it was not read
+      assertThat(review.warnings()).isEmpty();
+    }
+  }
 }
