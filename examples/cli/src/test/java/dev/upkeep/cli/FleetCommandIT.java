@@ -96,13 +96,18 @@ class FleetCommandIT {
         .count();
   }
 
-  /** A GitHub API that opens pull request 7 in any repository, recording each request. */
-  static final class FakeGitHub implements AutoCloseable {
+  /**
+   * A forge's REST API on loopback: {@code answer} gives the JSON for a method and raw path (GET
+   * answers 200, anything else 201); each request and the value of its {@code credential} header
+   * are recorded.
+   */
+  static final class FakeForge implements AutoCloseable {
     final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> credentials = new java.util.concurrent.CopyOnWriteArrayList<>();
     final com.sun.net.httpserver.HttpServer server;
 
-    FakeGitHub() throws IOException {
+    FakeForge(String credential, java.util.function.BiFunction<String, String, String> answer)
+        throws IOException {
       server =
           com.sun.net.httpserver.HttpServer.create(
               new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 8);
@@ -110,20 +115,15 @@ class FleetCommandIT {
           "/",
           ex -> {
             try (ex) {
-              String path = ex.getRequestURI().getPath();
+              // raw: a GitLab project path must arrive encoded (group%2Fsub%2Fname)
+              String path = ex.getRequestURI().getRawPath();
               requests.add(ex.getRequestMethod() + " " + path);
-              authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+              credentials.add(String.valueOf(ex.getRequestHeaders().getFirst(credential)));
               ex.getRequestBody().readAllBytes();
-              String repo = path.replaceAll("^/repos/([^/]+/[^/]+)/.*", "$1");
-              String body =
-                  ex.getRequestMethod().equals("GET")
-                      ? "[]"
-                      : path.endsWith("/pulls")
-                          ? "{\"number\": 7, \"html_url\": \"https://github.com/"
-                              + repo
-                              + "/pull/7\"}"
-                          : "{}";
-              byte[] out = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              byte[] out =
+                  answer
+                      .apply(ex.getRequestMethod(), path)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8);
               ex.getResponseHeaders().set("Content-Type", "application/json");
               ex.sendResponseHeaders(ex.getRequestMethod().equals("GET") ? 200 : 201, out.length);
               ex.getResponseBody().write(out);
@@ -132,7 +132,35 @@ class FleetCommandIT {
       server.start();
     }
 
-    String api() {
+    /** GitHub: pull request 7 in any repository. */
+    static FakeForge gitHub() throws IOException {
+      return new FakeForge(
+          "Authorization",
+          (method, path) ->
+              method.equals("GET")
+                  ? "[]"
+                  : path.endsWith("/pulls")
+                      ? "{\"number\": 7, \"html_url\": \"https://github.com/"
+                          + path.replaceAll("^/repos/([^/]+/[^/]+)/.*", "$1")
+                          + "/pull/7\"}"
+                      : "{}");
+    }
+
+    /** GitLab (API under /api/v4): merge request 9 in any project. */
+    static FakeForge gitLab() throws IOException {
+      return new FakeForge(
+          "PRIVATE-TOKEN",
+          (method, path) ->
+              method.equals("GET")
+                  ? "[]"
+                  : "{\"iid\": 9, \"web_url\": \"https://gitlab.example/"
+                      + java.net.URLDecoder.decode(
+                          path.replaceAll("^/api/v4/projects/([^/]+)/.*", "$1"),
+                          java.nio.charset.StandardCharsets.UTF_8)
+                      + "/-/merge_requests/9\"}");
+    }
+
+    String url() {
       return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -142,35 +170,39 @@ class FleetCommandIT {
     }
   }
 
-  @Test
-  void opensEachRepositorysPullRequestWhereTheFleetFileSays(@TempDir Path dir) throws Exception {
-    // Maven's failsafe sets it (examples/cli/pom.xml); run elsewhere without it, this is skipped
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        "fleet-test-token-7f3a".equals(System.getenv("UPKEEP_GITHUB_TOKEN"))
-            || "true".equals(System.getenv("CI")),
-        "needs UPKEEP_GITHUB_TOKEN=fleet-test-token-7f3a, as the build sets it");
-    GitRemoteFixture withPr = repository();
-    GitRemoteFixture withoutPr = repository();
+  /** Runs {@code fleet} over a repository that names a forge project and one that names none. */
+  Result fleetWithOnePullRequest(Path dir, String forgeLine, String... options) throws IOException {
     Path file = dir.resolve("fleet.yaml");
     Files.writeString(
         file,
         "repositories:\n  - url: "
-            + withPr.url()
-            + "\n    github: org/gitops\n  - url: "
-            + withoutPr.url()
+            + repository().url()
+            + "\n    "
+            + forgeLine
+            + "\n  - url: "
+            + repository().url()
             + "\n");
-    try (FakeGitHub github = new FakeGitHub()) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("fleet", "--config", file.toString(), "--insecure-registry", registry.host()));
+    args.addAll(List.of(options));
+    return upkeep(args.toArray(String[]::new));
+  }
+
+  /** Maven's failsafe sets the forge tokens (examples/cli/pom.xml); elsewhere this is skipped. */
+  static void assumeTokenFromTheBuild(String variable, String value) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        value.equals(System.getenv(variable)) || "true".equals(System.getenv("CI")),
+        "needs " + variable + "=" + value + ", as the build sets it");
+  }
+
+  @Test
+  void opensEachRepositorysPullRequestWhereTheFleetFileSays(@TempDir Path dir) throws Exception {
+    assumeTokenFromTheBuild("UPKEEP_GITHUB_TOKEN", "fleet-test-token-7f3a");
+    try (FakeForge github = FakeForge.gitHub()) {
       Result r =
-          upkeep(
-              "fleet",
-              "--config",
-              file.toString(),
-              "--insecure-registry",
-              registry.host(),
-              "--github-api-url",
-              github.api(),
-              "--label",
-              "upkeep");
+          fleetWithOnePullRequest(
+              dir, "github: org/gitops", "--github-api-url", github.url(), "--label", "upkeep");
 
       assertThat(r.code()).as(r.out() + r.err()).isZero();
       assertThat(github.requests)
@@ -179,11 +211,40 @@ class FleetCommandIT {
               "POST /repos/org/gitops/pulls",
               "POST /repos/org/gitops/issues/7/labels")
           .allSatisfy(q -> assertThat(q).contains("/repos/org/gitops/"));
-      assertThat(github.authorizations).allMatch(a -> a.endsWith("fleet-test-token-7f3a"));
+      assertThat(github.credentials).allMatch(a -> a.endsWith("fleet-test-token-7f3a"));
       List<String> lines = r.out().lines().skip(1).toList();
       assertThat(lines.get(0)).contains("https://github.com/org/gitops/pull/7");
       assertThat(lines.get(1)).doesNotContain("/pull/");
       assertThat(r.out() + r.err()).doesNotContain("fleet-test-token-7f3a");
+    }
+  }
+
+  @Test
+  void opensAGitLabMergeRequestInASubgroupProjectWhereTheFleetFileSays(@TempDir Path dir)
+      throws Exception {
+    assumeTokenFromTheBuild("UPKEEP_GITLAB_TOKEN", "fleet-test-token-gl-3c1d");
+    try (FakeForge gitlab = FakeForge.gitLab()) {
+      Result r =
+          fleetWithOnePullRequest(
+              dir,
+              "gitlab: platform/team/gitops",
+              "--gitlab-api-url",
+              gitlab.url() + "/api/v4",
+              "--label",
+              "upkeep");
+
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      String project = "/api/v4/projects/platform%2Fteam%2Fgitops/merge_requests";
+      assertThat(gitlab.requests)
+          .contains("POST " + project)
+          .anySatisfy(q -> assertThat(q).startsWith("GET " + project))
+          .allSatisfy(q -> assertThat(q).contains("/projects/platform%2Fteam%2Fgitops/"));
+      assertThat(gitlab.credentials).containsOnly("fleet-test-token-gl-3c1d");
+      List<String> lines = r.out().lines().skip(1).toList();
+      assertThat(lines.get(0))
+          .contains("https://gitlab.example/platform/team/gitops/-/merge_requests/9");
+      assertThat(lines.get(1)).doesNotContain("merge_requests");
+      assertThat(r.out() + r.err()).doesNotContain("fleet-test-token-gl-3c1d");
     }
   }
 
