@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -89,7 +90,9 @@ public final class CliFloorBenchmark {
     List<String> floor =
         List.of(java(), "-Xshare:auto", "-cp", floorClasses.toString(), "FloorProgram");
     if (Boolean.getBoolean("bench.hold")) {
-      // for profiling by hand: keep the registry up until stdin closes
+      // for profiling by hand: keep the registry up until stdin closes (-Dbench.latencyMs=50 for
+      // a registry as far away as a real one)
+      registry.latency(Duration.ofMillis(Long.getLong("bench.latencyMs", 0)));
       System.out.println("repositories: " + smallRepo + " " + largeRepo);
       System.out.println("floor: " + String.join(" ", floor) + " DIR");
       System.in.read();
