@@ -39,6 +39,10 @@ class HelmChartReviewerTest {
   }
 
   UpdateReport plan(HelmChartReviewer reviewer) {
+    return pipeline(reviewer).plan();
+  }
+
+  UpdatePipeline pipeline(HelmChartReviewer reviewer) {
     return UpdatePipeline.builder()
         .source(OciRegistrySource.builder().ignoreDockerConfig().build())
         .policy(
@@ -50,8 +54,7 @@ class HelmChartReviewerTest {
         .patcher(SetterPatcher.create())
         .publisher(GitPublisher.inPlace(repo))
         .chartReviewer(reviewer)
-        .build()
-        .plan();
+        .build();
   }
 
   void write(String file, String content) throws Exception {
@@ -422,17 +425,8 @@ class HelmChartReviewerTest {
       throws Exception {
     write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
     Files.writeString(repo.getParent().resolve("outside.yaml"), Podinfo.dev("1.2.3"));
-    UpdatePipeline pipeline =
-        UpdatePipeline.builder()
-            .source(OciRegistrySource.builder().ignoreDockerConfig().build())
-            .policy(
-                "flux-system:podinfo-dev",
-                registry.chartRef("charts/podinfo"),
-                SemverPolicy.of("1.x"))
-            .patcher(SetterPatcher.create())
-            .publisher(GitPublisher.inPlace(repo))
-            .build();
     HelmChartReviewer reviewer = HelmChartReviewer.create();
+    UpdatePipeline pipeline = pipeline(reviewer);
 
     for (String file : new String[] {"../outside.yaml", "clusters/gone.yaml"}) {
       ChartReview review =
