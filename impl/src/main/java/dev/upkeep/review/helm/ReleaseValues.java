@@ -2,6 +2,7 @@ package dev.upkeep.review.helm;
 
 import dev.upkeep.patch.ManifestFiles;
 import dev.upkeep.patch.files.ManifestText;
+import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.patch.yaml.DocumentKinds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ final class ReleaseValues {
 
   /** A HelmRelease whose chart version is at a line, and the values it sets. */
   record Release(String name, List<Source> sources) {}
+
+  /** Reads a named file as the walk would: inside the root, no symbolic links on the way. */
+  private static final ManifestWalk READER = ManifestWalk.create();
 
   private final Path root;
   private final ManifestFiles files;
@@ -302,17 +306,14 @@ final class ReleaseValues {
 
   /**
    * The text of {@code file} under the root, or empty when it names no readable manifest there: a
-   * path that leaves the root, a file that is gone or cannot be read. The patcher reports such a
-   * file; here it sets no values, as one that does not parse.
+   * path that leaves the root or passes through a symbolic link (the walk's rules), a file that is
+   * gone or cannot be read. The patcher reports such a file; here it sets no values, as one that
+   * does not parse.
    */
   private Optional<String> text(String file) {
-    Path rel = Path.of(file).normalize();
-    if (rel.isAbsolute() || rel.startsWith("..") || rel.toString().isEmpty()) {
-      return Optional.empty();
-    }
     try {
-      return ManifestText.read(root.resolve(rel), ManifestText.DEFAULT_MAX_BYTES);
-    } catch (java.io.UncheckedIOException e) {
+      return READER.read(root, Path.of(file));
+    } catch (java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
       return Optional.empty();
     }
   }

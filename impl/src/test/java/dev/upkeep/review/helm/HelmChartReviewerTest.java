@@ -14,6 +14,7 @@ import dev.upkeep.testing.FakeOciRegistry;
 import dev.upkeep.testing.oci.HelmChart;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -424,11 +425,16 @@ class HelmChartReviewerTest {
   void reviewsAChartMoveInAFileThatIsGoneOrOutsideTheRootWithoutTheValuesItCannotRead()
       throws Exception {
     write("clusters/dev/podinfo.yaml", Podinfo.dev("1.2.3"));
-    Files.writeString(repo.getParent().resolve("outside.yaml"), Podinfo.dev("1.2.3"));
+    Files.writeString(cache.resolve("outside.yaml"), Podinfo.dev("1.2.3"));
+    Files.createSymbolicLink(repo.resolve("linked"), cache);
     HelmChartReviewer reviewer = HelmChartReviewer.create();
     UpdatePipeline pipeline = pipeline(reviewer);
 
-    for (String file : new String[] {"../outside.yaml", "clusters/gone.yaml"}) {
+    for (String file :
+        List.of(
+            repo.relativize(cache.resolve("outside.yaml")).toString(),
+            "linked/outside.yaml",
+            "clusters/gone.yaml")) {
       ChartReview review =
           reviewer
               .review(
