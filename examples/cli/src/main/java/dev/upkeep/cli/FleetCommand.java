@@ -266,15 +266,26 @@ final class FleetCommand implements Callable<Integer> {
     }
   }
 
+  /** The first 12 digits of a commit id (SHA-1 or SHA-256); anything else as it is. */
+  static String abbreviated(String commit) {
+    return commit.length() > 12 && commit.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+        ? commit.substring(0, 12)
+        : commit;
+  }
+
   /** One line per repository: name, result, changes, commit or pull request, error. */
   static String table(List<Outcome> outcomes) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"REPOSITORY", "RESULT", "CHANGES", "COMMIT/PR", "ERROR"});
     for (Outcome o : outcomes) {
+      // the pull request in full; a commit as git abbreviates it (a URL of 40 characters was cut)
       String published =
           o.report()
-              .flatMap(r -> r.changeRequest().map(c -> c.url().toString()).or(r::commit))
-              .map(s -> s.length() == 40 ? s.substring(0, 12) : s)
+              .flatMap(
+                  r ->
+                      r.changeRequest()
+                          .map(c -> c.url().toString())
+                          .or(() -> r.commit().map(FleetCommand::abbreviated)))
               .orElse("-");
       rows.add(
           new String[] {

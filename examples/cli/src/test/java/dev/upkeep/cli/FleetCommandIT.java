@@ -160,6 +160,20 @@ class FleetCommandIT {
                       + "/-/merge_requests/9\"}");
     }
 
+    /** Gitea (API under /api/v1): pull request 5 in any repository, which has a label upkeep. */
+    static FakeForge gitea() throws IOException {
+      return new FakeForge(
+          "Authorization",
+          (method, path) ->
+              method.equals("GET")
+                  ? path.endsWith("/labels") ? "[{\"name\": \"upkeep\", \"id\": 3}]" : "[]"
+                  : path.endsWith("/pulls")
+                      ? "{\"number\": 5, \"html_url\": \"https://gitea.example/"
+                          + path.replaceAll("^/api/v1/repos/([^/]+/[^/]+)/.*", "$1")
+                          + "/pulls/5\"}"
+                      : "{}");
+    }
+
     String url() {
       return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -245,6 +259,35 @@ class FleetCommandIT {
           .contains("https://gitlab.example/platform/team/gitops/-/merge_requests/9");
       assertThat(lines.get(1)).doesNotContain("merge_requests");
       assertThat(r.out() + r.err()).doesNotContain("fleet-test-token-gl-3c1d");
+    }
+  }
+
+  @Test
+  void opensAGiteaPullRequestWhereTheFleetFileSays(@TempDir Path dir) throws Exception {
+    assumeTokenFromTheBuild("UPKEEP_GITEA_TOKEN", "fleet-test-token-gt-9e2b");
+    try (FakeForge gitea = FakeForge.gitea()) {
+      Result r =
+          fleetWithOnePullRequest(
+              dir,
+              "gitea: org/gitops",
+              "--gitea-api-url",
+              gitea.url() + "/api/v1",
+              "--label",
+              "upkeep");
+
+      assertThat(r.code()).as(r.out() + r.err()).isZero();
+      assertThat(gitea.requests)
+          .contains(
+              "GET /api/v1/repos/org/gitops/labels",
+              "GET /api/v1/repos/org/gitops/pulls",
+              "POST /api/v1/repos/org/gitops/pulls",
+              "POST /api/v1/repos/org/gitops/issues/5/labels")
+          .allSatisfy(q -> assertThat(q).contains("/api/v1/repos/org/gitops/"));
+      assertThat(gitea.credentials).containsOnly("token fleet-test-token-gt-9e2b");
+      List<String> lines = r.out().lines().skip(1).toList();
+      assertThat(lines.get(0)).as(r.out()).contains("https://gitea.example/org/gitops/pulls/5");
+      assertThat(lines.get(1)).doesNotContain("/pulls/");
+      assertThat(r.out() + r.err()).doesNotContain("fleet-test-token-gt-9e2b");
     }
   }
 
