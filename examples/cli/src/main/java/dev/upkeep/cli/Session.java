@@ -411,7 +411,8 @@ final class Session implements AutoCloseable {
         out.print(report.toText());
         if (report.changed()) {
           out.println();
-          report.files().forEach(f -> out.print(f.diff()));
+          // the diffs pass the redaction the report's own text does, as in JSON and Markdown
+          report.files().forEach(f -> out.print(Redaction.redact(f.diff())));
         }
     }
     out.flush();
