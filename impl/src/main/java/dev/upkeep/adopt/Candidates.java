@@ -135,7 +135,10 @@ final class Candidates {
       try {
         values = ManifestValues.scan(file, text.get());
       } catch (PatchException e) {
-        c.skipped.add(new Skipped(name, e.line(), "", "does not parse: " + e.getMessage()));
+        // the reason alone: the listing names the file and line already
+        String reason =
+            e.reason().startsWith("does not parse") ? e.reason() : "does not parse: " + e.reason();
+        c.skipped.add(new Skipped(name, e.line(), "", reason));
         continue;
       }
       c.texts.put(name, text.get());

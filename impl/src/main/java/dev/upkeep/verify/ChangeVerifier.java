@@ -226,6 +226,11 @@ public final class ChangeVerifier {
     }
   }
 
+  /** Why {@code e}'s file does not parse, without the file and line the check names already. */
+  private static String notParsed(PatchException e) {
+    return e.reason().startsWith("does not parse") ? e.reason() : "does not parse: " + e.reason();
+  }
+
   private List<VerifyReport.Check> checkFile(
       ValueCheck values, String file, String before, String now) {
     List<MarkedValue> old;
@@ -234,8 +239,7 @@ public final class ChangeVerifier {
       current = markers.values(Path.of(file), now);
     } catch (PatchException e) {
       return List.of(
-          new VerifyReport.Check(
-              file, e.line(), "", "", "", "", List.of("does not parse: " + e.getMessage()), ""));
+          new VerifyReport.Check(file, e.line(), "", "", "", "", List.of(notParsed(e)), ""));
     }
     try {
       old = before.isEmpty() ? List.of() : markers.values(Path.of(file), before);

@@ -323,6 +323,22 @@ class AdoptionTest {
   }
 
   @Test
+  void aFileThatDoesNotParseIsListedOnceWithItsLineAndReason(@TempDir Path root)
+      throws IOException {
+    Files.writeString(root.resolve("broken.yaml"), "kind: Pod\nspec:\n  image: nginx: 1.25.3\n");
+
+    Adoption.Result result = Adoption.builder().build().discover(root);
+
+    assertThat(result.skipped()).hasSize(1);
+    assertThat(result.skipped().get(0).reason()).startsWith("does not parse");
+    String listed =
+        result.toText().lines().filter(l -> l.contains("broken.yaml")).findFirst().orElseThrow();
+    assertThat(listed)
+        .startsWith("  broken.yaml:3: does not parse as YAML: ")
+        .containsOnlyOnce("broken.yaml");
+  }
+
+  @Test
   void rangeAndPolicyFileAreOptions(@TempDir Path root) throws IOException {
     Files.writeString(
         root.resolve("app.yaml"), "kind: Pod\nspec:\n  containers:\n  - image: nginx:1.25.3\n");

@@ -116,6 +116,18 @@ class ChangeVerifierTest {
   }
 
   @Test
+  void namesTheFileAndLineOfAChangedFileThatDoesNotParseOnce() throws Exception {
+    Files.writeString(
+        repo.resolve("staging.yaml"), release("1.2.5", "fs:staging") + "  values: a: b\n");
+    VerifyReport report = verify();
+    assertThat(report.passed()).isFalse();
+    assertThat(report.toText())
+        .startsWith("FAILED staging.yaml:5  ")
+        .containsOnlyOnce("staging.yaml")
+        .contains("- does not parse as YAML: ");
+  }
+
+  @Test
   void reportsNothingWhenNoVersionChanged() {
     assertThat(verify().checks()).isEmpty();
     assertThat(verify().toText()).isEqualTo("no version changed since main\n");
