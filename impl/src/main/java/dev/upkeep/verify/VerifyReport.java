@@ -100,10 +100,11 @@ public record VerifyReport(String base, List<VerifyReport.Check> checks) {
       }
     }
     long failed = checks.stream().filter(c -> !c.passed()).count();
+    String changes = checks.size() == 1 ? " change" : " changes";
     out.append(
         failed == 0
-            ? "all " + checks.size() + " changes verified\n"
-            : failed + " of " + checks.size() + " changes failed verification\n");
+            ? (checks.size() == 1 ? "" : "all ") + checks.size() + changes + " verified\n"
+            : failed + " of " + checks.size() + changes + " failed verification\n");
     return out.toString();
   }
 
