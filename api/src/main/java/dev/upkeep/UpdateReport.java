@@ -309,6 +309,8 @@ public record UpdateReport(
   }
 
   private String renderMarkdown() {
+    String problemList = markdownProblemFiles();
+    String findingList = markdownFindings();
     StringBuilder out = new StringBuilder();
     out.append(dryRun ? "### Upkeep plan\n\n" : "### Upkeep update\n\n");
     ChartSection.markdownWarnings(charts, out);
@@ -360,8 +362,10 @@ public record UpdateReport(
       }
       StringBuilder diffs = new StringBuilder();
       int shown = 0;
+      // What follows the diffs takes its room first, with the lines that close this section.
+      int reserved = problemList.length() + findingList.length() + 200;
       for (FileReport f : files) {
-        if (out.length() + diffs.length() + f.diff().length() > MARKDOWN_LIMIT) {
+        if (out.length() + diffs.length() + f.diff().length() + reserved > MARKDOWN_LIMIT) {
           break;
         }
         diffs.append(f.diff());
@@ -379,6 +383,15 @@ public record UpdateReport(
     } else {
       out.append("\nNo file changes.\n");
     }
+    out.append(problemList);
+    ChartSection.markdownDetails(charts, out);
+    out.append(findingList);
+    return out.toString();
+  }
+
+  /** The problem files as a Markdown list, at most 50 of them; empty when there are none. */
+  private String markdownProblemFiles() {
+    StringBuilder out = new StringBuilder();
     if (!problemFiles.isEmpty()) {
       out.append("\n**Problem files** (not processed; every other file was)\n\n");
       problemFiles.stream()
@@ -388,7 +401,12 @@ public record UpdateReport(
         out.append("- and ").append(problemFiles.size() - 50).append(" more\n");
       }
     }
-    ChartSection.markdownDetails(charts, out);
+    return out.toString();
+  }
+
+  /** The findings as a Markdown list, at most 50 of them, and the commit. */
+  private String markdownFindings() {
+    StringBuilder out = new StringBuilder();
     if (!findings.isEmpty()) {
       out.append("\n**Findings**\n\n");
       findings.stream()
