@@ -435,11 +435,14 @@ public record UpdateReport(
 
   private String renderText() {
     StringBuilder out = new StringBuilder();
+    // one column for every name: a longer name widens it rather than pushing its row out of line
+    int width = policies.stream().mapToInt(p -> p.policy().length()).max().orElse(0);
+    String row = "%-" + Math.max(32, width) + "s %-10s %s%n";
     for (PolicyReport p : policies) {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-32s %-10s %s%n",
+              row,
               p.policy(),
               p.status().name().toLowerCase(Locale.ROOT),
               p.selection().map(Selection::tag).orElse("") + "  (" + p.reason() + ")"));

@@ -64,4 +64,40 @@ class UpdateReportTest {
         .contains("**Findings**")
         .contains("more files changed; their diff is in the commit");
   }
+
+  private static PolicyReport selected(String policy, String tag) {
+    ArtifactRef app = ArtifactRef.parse("oci://ghcr.io/org/app");
+    return new PolicyReport(
+        policy,
+        app,
+        "semver 1.x",
+        PolicyReport.Status.SELECTED,
+        3,
+        Optional.of(Selection.of(policy, app, tag)),
+        "newest of 3 tags",
+        Optional.empty());
+  }
+
+  @Test
+  void theTextAlignsTheStatusColumnOfPolicyNamesLongerThanThirtyTwoCharacters() {
+    UpdateReport report =
+        new UpdateReport(
+            true,
+            List.of(
+                selected("flux-system:app", "1.4.0"),
+                selected("flux-system:ingress-nginx-controller-eu-west", "1.4.1")),
+            List.of(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ZERO,
+            UpdateReport.Timings.none());
+
+    List<String> lines = report.toText().lines().toList();
+
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).indexOf("selected")).isEqualTo(lines.get(1).indexOf("selected"));
+    assertThat(lines.get(1))
+        .startsWith("flux-system:ingress-nginx-controller-eu-west selected   1.4.1");
+  }
 }
