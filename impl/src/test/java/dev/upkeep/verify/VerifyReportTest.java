@@ -2,10 +2,53 @@ package dev.upkeep.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.upkeep.testing.HostileMarkdown;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VerifyReportTest {
+
+  @Test
+  void quotesAChartsReleaseNotesSoTheyCannotInjectMarkupOrPingPeople() {
+    String notes =
+        "- kind: added\n  description: "
+            + HostileMarkdown.MENTION
+            + " "
+            + HostileMarkdown.HTML
+            + "\n"
+            + HostileMarkdown.CLOSE_DETAILS
+            + "\n"
+            + HostileMarkdown.FENCE
+            + "\n"
+            + HostileMarkdown.LINK;
+    VerifyReport report =
+        new VerifyReport(
+            "origin/main",
+            List.of(
+                new VerifyReport.Check(
+                    "clusters/" + HostileMarkdown.CELLS + ".yaml",
+                    7,
+                    HostileMarkdown.MENTION,
+                    "oci://ghcr.io/org/" + HostileMarkdown.HTML,
+                    "1.0.0",
+                    "1.1.0 " + HostileMarkdown.REFERENCE,
+                    List.of(HostileMarkdown.LINK, HostileMarkdown.CELLS),
+                    notes)));
+
+    String markdown = report.toMarkdown();
+
+    HostileMarkdown.assertInert(markdown);
+    assertThat(markdown)
+        .contains(
+            "<details><summary>oci:&#8203;//ghcr.io/org/&lt;img src=x onerror=alert&#40;1&#41;&gt;")
+        .contains("  description: @org/team <img src=x onerror=alert(1)>\n</details>\n```\n");
+  }
+
+  @Test
+  void showsABaseRefAsCode() {
+    assertThat(new VerifyReport("@org `main`", List.of()).toMarkdown())
+        .isEqualTo("### Upkeep verify\n\nNo version changed since `` @org `main` ``.\n");
+  }
 
   static VerifyReport.Check check(String file, List<String> problems) {
     return new VerifyReport.Check(
