@@ -5,6 +5,7 @@ import dev.upkeep.UpdatePipeline;
 import dev.upkeep.UpdateReport;
 import dev.upkeep.flux.FluxAutomation;
 import dev.upkeep.group.ArtifactGroups;
+import dev.upkeep.json.Json;
 import dev.upkeep.publish.GitPublisher;
 import dev.upkeep.publish.git.JGitPublisher;
 import java.io.IOException;
@@ -222,6 +223,18 @@ final class RunCommand implements Callable<Integer> {
             .build()
             .run();
     PrintWriter out = session.out;
+    if (options.format == RepositoryOptions.Format.json) {
+      // one JSON value on stdout, as fleet prints: an array with each group's outcome
+      out.println(groupsJson(result, baseBranch));
+      result.groups().stream()
+          .flatMap(g -> g.error().stream().map(e -> g.branch() + ": " + e))
+          .forEach(e -> session.err.println("upkeep: " + e));
+      if (result.plan().hasErrors()) {
+        result.plan().findings().forEach(f -> session.err.println("upkeep: " + f));
+      }
+      out.flush();
+      return result.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+    }
     for (ArtifactGroups.Group g : result.groups()) {
       out.println("== " + g.branch() + " (" + g.artifact() + ")");
       if (g.error().isPresent()) {
@@ -246,6 +259,46 @@ final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return result.hasErrors() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+  }
+
+  /**
+   * The groups of a grouped run as a JSON array: per artifact its branch, what happened ({@code
+   * updated}, {@code closed}, {@code unchanged} or {@code failed}), the error, the pull request
+   * closed because the base has the update, and the run's report.
+   */
+  static String groupsJson(ArtifactGroups.Result result, String baseBranch) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < result.groups().size(); i++) {
+      ArtifactGroups.Group g = result.groups().get(i);
+      String status =
+          g.error().isPresent()
+              ? "failed"
+              : g.report().isPresent()
+                  ? "updated"
+                  : g.closed().isPresent() ? "closed" : "unchanged";
+      b.append(i == 0 ? "\n" : ",\n")
+          .append("{\n  \"artifact\": ")
+          .append(Json.quote(g.artifact()));
+      b.append(",\n  \"branch\": ").append(Json.quote(g.branch()));
+      b.append(",\n  \"base\": ").append(Json.quote(baseBranch));
+      b.append(",\n  \"result\": ").append(Json.quote(status));
+      b.append(",\n  \"error\": ").append(g.error().map(Json::quote).orElse("null"));
+      b.append(",\n  \"closed\": ")
+          .append(
+              g.closed()
+                  .map(
+                      c ->
+                          "{\"number\": "
+                              + c.number()
+                              + ", \"url\": "
+                              + Json.quote(c.url().toString())
+                              + "}")
+                  .orElse("null"));
+      b.append(",\n  \"report\": ")
+          .append(g.report().map(r -> r.toJson().strip()).orElse("null"))
+          .append("\n}");
+    }
+    return b.append(result.groups().isEmpty() ? "]" : "\n]").toString();
   }
 
   private void author(

@@ -7,6 +7,7 @@ import dev.upkeep.testing.GitRemoteFixture;
 import dev.upkeep.testing.UpkeepExtension;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,5 +62,55 @@ class GroupByArtifactIT {
     assertThat(remote.readFile("deps-podinfo", "web.yaml")).hasValue(image);
     assertThat(remote.readFile("deps-web", "web.yaml"))
         .hasValue(image.replace("web:1.2.3", "web:1.3.0"));
+  }
+
+  @Test
+  void printsOneJsonArrayOfTheGroupsWhenAskedForJson(
+      FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) throws Exception {
+    registry.pushChart("charts/podinfo", "6.5.0");
+    registry.pushChart("charts/podinfo", "6.5.4");
+    registry.pushImage("org/web", "1.2.3");
+    String chart =
+        "version: 6.5.0 # {\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"6.x\"}}\n";
+    String image =
+        "image: "
+            + registry.host()
+            + "/org/web:1.2.3 # {\"$upkeep\": {\"image\": \""
+            + registry.host()
+            + "/org/web\", \"semver\": \"1.x\"}}\n";
+    remote.seed(Map.of("podinfo.yaml", chart, "web.yaml", image));
+
+    StringWriter out = new StringWriter();
+    int code =
+        InlineMarkersIT.upkeep(
+            out,
+            "run",
+            "--repo",
+            remote.url(),
+            "--work-dir",
+            work.toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--push-branch",
+            "deps",
+            "--group-by",
+            "artifact",
+            "--format",
+            "json");
+
+    assertThat(code).as(out.toString()).isZero();
+    // stdout is one JSON value a CI job can parse (it held "== branch" lines between reports)
+    List<?> groups = (List<?>) dev.upkeep.json.Json.parse(out.toString());
+    assertThat(groups).hasSize(2);
+    Map<?, ?> podinfo = (Map<?, ?>) groups.get(0);
+    assertThat(podinfo.get("branch")).isEqualTo("deps-podinfo");
+    assertThat(podinfo.get("result")).isEqualTo("updated");
+    assertThat(((Map<?, ?>) podinfo.get("report")).get("changed")).isEqualTo(true);
+    Map<?, ?> web = (Map<?, ?>) groups.get(1);
+    assertThat(web.get("branch")).isEqualTo("deps-web");
+    assertThat(web.get("result")).isEqualTo("unchanged");
+    assertThat(web.get("report")).isNull();
   }
 }
