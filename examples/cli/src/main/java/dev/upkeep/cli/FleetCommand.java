@@ -164,6 +164,8 @@ final class FleetCommand implements Callable<Integer> {
           out.print((i == 0 ? "\n" : ",\n") + outcomes.get(i).json().strip());
         }
         out.println("\n]");
+      } else if (options.format == RepositoryOptions.Format.markdown) {
+        out.print(markdownTable(outcomes));
       } else {
         out.print(table(outcomes));
       }
@@ -275,6 +277,48 @@ final class FleetCommand implements Callable<Integer> {
 
   /** One line per repository: name, result, changes, commit or pull request, error. */
   static String table(List<Outcome> outcomes) {
+    List<String[]> rows = rows(outcomes);
+    int[] width = new int[5];
+    rows.forEach(
+        r -> {
+          for (int i = 0; i < r.length; i++) {
+            width[i] = Math.max(width[i], r[i].length());
+          }
+        });
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        line.append(i == r.length - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
+      }
+      b.append(line.toString().stripTrailing()).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * The same table in Markdown, for a CI job to post: a {@code |} or a line break in a value (an
+   * error message) would end its cell or row, so it is escaped or folded.
+   */
+  static String markdownTable(List<Outcome> outcomes) {
+    StringBuilder b = new StringBuilder();
+    List<String[]> rows = rows(outcomes);
+    for (int r = 0; r < rows.size(); r++) {
+      b.append('|');
+      for (String cell : rows.get(r)) {
+        String text = cell.replace("\\", "\\\\").replace("|", "\\|").replaceAll("\\s*\\R\\s*", " ");
+        b.append(' ').append(text.isEmpty() ? " " : text).append(" |");
+      }
+      b.append('\n');
+      if (r == 0) {
+        b.append("|---|---|---:|---|---|\n");
+      }
+    }
+    return b.toString();
+  }
+
+  /** The header and one row per repository: name, result, changes, commit or PR, error. */
+  private static List<String[]> rows(List<Outcome> outcomes) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"REPOSITORY", "RESULT", "CHANGES", "COMMIT/PR", "ERROR"});
     for (Outcome o : outcomes) {
@@ -296,21 +340,6 @@ final class FleetCommand implements Callable<Integer> {
             o.error().orElse("")
           });
     }
-    int[] width = new int[5];
-    rows.forEach(
-        r -> {
-          for (int i = 0; i < r.length; i++) {
-            width[i] = Math.max(width[i], r[i].length());
-          }
-        });
-    StringBuilder b = new StringBuilder();
-    for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.length; i++) {
-        line.append(i == r.length - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
-      }
-      b.append(line.toString().stripTrailing()).append('\n');
-    }
-    return b.toString();
+    return rows;
   }
 }

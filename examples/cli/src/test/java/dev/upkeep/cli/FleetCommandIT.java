@@ -292,6 +292,27 @@ class FleetCommandIT {
   }
 
   @Test
+  void printsItsSummaryAsAMarkdownTableWhenAskedForMarkdown(@TempDir Path dir) throws Exception {
+    Path file = config(dir, List.of(repository().url()));
+
+    Result r =
+        upkeep(
+            "fleet",
+            "--config",
+            file.toString(),
+            "--insecure-registry",
+            registry.host(),
+            "--format",
+            "markdown");
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("| REPOSITORY | RESULT | CHANGES | COMMIT/PR | ERROR |");
+    assertThat(lines.get(1)).isEqualTo("|---|---|---:|---|---|");
+    assertThat(lines.get(2)).startsWith("| file:").contains("| updated | 2 |");
+  }
+
+  @Test
   void aFleetWideRepositoryNameIsNotAnOption() throws Exception {
     Result r = upkeep("fleet", "--config", "fleet.yaml", "--github-repository", "org/gitops");
 
