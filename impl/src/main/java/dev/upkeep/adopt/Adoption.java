@@ -1,7 +1,9 @@
 package dev.upkeep.adopt;
 
 import dev.upkeep.ArtifactRef;
+import dev.upkeep.Redaction;
 import dev.upkeep.adopt.Candidates.Candidate;
+import dev.upkeep.json.Json;
 import dev.upkeep.patch.files.ManifestText;
 import dev.upkeep.patch.files.ManifestWalk;
 import dev.upkeep.patch.yaml.InlinePolicy;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -118,6 +121,80 @@ public final class Adoption {
       return policies.stream().filter(Policy::created).toList();
     }
 
+    /**
+     * The same account as JSON, for a CI job: {@code written}, {@code policyFile}, {@code marked}
+     * (file, line, value, marker, policy, artifact), {@code policies} (those written or reused:
+     * name, repository, image, range, reflectDigest, created) and {@code skipped} (file, line,
+     * value, reason).
+     */
+    public String toJson() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("written", written);
+      out.put("policyFile", policyFile);
+      out.put(
+          "marked",
+          marked.stream()
+              .map(
+                  m ->
+                      object(
+                          "file",
+                          m.file(),
+                          "line",
+                          m.line(),
+                          "value",
+                          m.value(),
+                          "marker",
+                          m.marker(),
+                          "policy",
+                          m.policy(),
+                          "artifact",
+                          m.artifact()))
+              .toList());
+      out.put(
+          "policies",
+          policies.stream()
+              .map(
+                  p ->
+                      object(
+                          "name",
+                          p.name(),
+                          "repository",
+                          p.repository(),
+                          "image",
+                          p.image(),
+                          "range",
+                          p.range(),
+                          "reflectDigest",
+                          p.reflectDigest(),
+                          "created",
+                          p.created()))
+              .toList());
+      out.put(
+          "skipped",
+          skipped.stream()
+              .map(
+                  k ->
+                      object(
+                          "file",
+                          k.file(),
+                          "line",
+                          k.line(),
+                          "value",
+                          k.value(),
+                          "reason",
+                          k.reason()))
+              .toList());
+      return Redaction.redact(Json.write(out));
+    }
+
+    private static Map<String, Object> object(Object... keysAndValues) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < keysAndValues.length; i += 2) {
+        m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+      }
+      return m;
+    }
+
     /** A plain-text account: each marker, each new policy, each value left alone and why. */
     public String toText() {
       StringBuilder out = new StringBuilder();
@@ -166,7 +243,7 @@ public final class Adoption {
               .append('\n');
         }
       }
-      return out.toString();
+      return Redaction.redact(out.toString());
     }
   }
 

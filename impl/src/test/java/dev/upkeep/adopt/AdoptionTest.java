@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
@@ -247,6 +248,27 @@ class AdoptionTest {
     }
     assertThat(root.resolve(Adoption.DEFAULT_POLICY_FILE)).doesNotExist();
     assertThat(planned.toText()).contains("9 value(s) would mark");
+  }
+
+  @Test
+  void discoverSaysTheSameInJsonForACiJob(@TempDir Path root) throws Exception {
+    seed(root);
+
+    Adoption.Result planned = Adoption.builder().build().discover(root);
+
+    Map<?, ?> json = (Map<?, ?>) dev.upkeep.json.Json.parse(planned.toJson());
+    assertThat(json.get("written")).isEqualTo(false);
+    assertThat(json.get("policyFile")).isEqualTo(Adoption.DEFAULT_POLICY_FILE);
+    List<?> marked = (List<?>) json.get("marked");
+    assertThat(marked).hasSize(planned.marked().size());
+    Adoption.Marked first = planned.marked().get(0);
+    Map<?, ?> one = (Map<?, ?>) marked.get(0);
+    assertThat(one.get("file")).isEqualTo(first.file());
+    assertThat(one.get("line")).isEqualTo((long) first.line());
+    assertThat(one.get("value")).isEqualTo(first.value());
+    assertThat(one.get("marker")).isEqualTo(first.marker());
+    assertThat((List<?>) json.get("policies")).hasSize(planned.policies().size());
+    assertThat((List<?>) json.get("skipped")).hasSize(planned.skipped().size());
   }
 
   @Test

@@ -70,7 +70,9 @@ final class PlanCommand implements Callable<Integer> {
       }
       if (discover) {
         Adoption adopt = adoption.build();
-        out.print(reader.inspect(adopt::discover).toText());
+        Adoption.Result found = reader.inspect(adopt::discover);
+        out.print(
+            options.format == RepositoryOptions.Format.json ? found.toJson() : found.toText());
         return CommandLine.ExitCode.OK;
       }
       Session.Loaded loaded = session.load(reader);

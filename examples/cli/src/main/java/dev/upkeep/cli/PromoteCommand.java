@@ -97,8 +97,11 @@ final class PromoteCommand implements Callable<Integer> {
       Promotion promotion =
           publisher.inspect(root -> Promotion.between(root, from, to, current.policies()));
       if (promotion.isEmpty()) {
-        out.println(target + " already runs what " + source + " runs; nothing to promote");
+        // a sentence is no JSON or Markdown report: there it goes to stderr, stdout stays empty
+        (options.format == RepositoryOptions.Format.text ? out : err)
+            .println(target + " already runs what " + source + " runs; nothing to promote");
         out.flush();
+        err.flush();
         return CommandLine.ExitCode.OK;
       }
       Map<String, Promotion.Step> byPolicy = new LinkedHashMap<>();

@@ -121,6 +121,17 @@ class AdoptIT {
         .isZero();
     assertThat(discover.toString()).contains("6 value(s) would mark");
     assertThat(repo.resolve("upkeep-policies.yaml")).doesNotExist();
+    StringWriter json = new StringWriter();
+    assertThat(
+            InlineMarkersIT.upkeep(
+                json, "plan", "--discover", "--repo", repo.toString(), "--format", "json"))
+        .as(json.toString())
+        .isZero();
+    // --format json is JSON here too (it printed the text)
+    assertThat(
+            (java.util.List<?>)
+                ((Map<?, ?>) dev.upkeep.json.Json.parse(json.toString())).get("marked"))
+        .hasSize(6);
 
     StringWriter adopt = new StringWriter();
     assertThat(InlineMarkersIT.upkeep(adopt, "adopt", "--repo", repo.toString()))

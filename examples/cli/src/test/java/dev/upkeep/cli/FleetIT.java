@@ -219,6 +219,29 @@ class FleetIT {
   }
 
   @Test
+  void promoteWithNothingToPromoteKeepsAJsonStdoutEmpty(@TempDir Path work) {
+    // on main, staging and prod both run 1.2.3
+    Result promote =
+        upkeep(
+            withRegistry(
+                "promote",
+                "staging",
+                "prod",
+                "--repo",
+                remote.url(),
+                "--base",
+                "main",
+                "--work-dir",
+                work.toString(),
+                "--format",
+                "json"));
+
+    assertThat(promote.code()).as(promote.err()).isZero();
+    assertThat(promote.out()).isEmpty();
+    assertThat(promote.err()).contains("prod already runs what staging runs; nothing to promote");
+  }
+
+  @Test
   void badUsageExitsWithTwo() {
     assertThat(upkeep("plan", "--format", "yaml").code()).isEqualTo(2);
     assertThat(upkeep("nonsense").code()).isEqualTo(2);
