@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,18 +199,7 @@ class FleetIT {
                 .code())
         .isZero();
 
-    Result promote =
-        upkeep(
-            withRegistry(
-                "promote",
-                "staging",
-                "prod",
-                "--repo",
-                remote.url(),
-                "--base",
-                "develop",
-                "--work-dir",
-                work.resolve("b").toString()));
+    Result promote = promoteStagingToProd("develop", work.resolve("b"));
 
     assertThat(promote.code()).as(promote.err()).isZero();
     assertThat(remote.readFile("upkeep/promote-staging-to-prod", "clusters/prod/podinfo.yaml"))
@@ -221,24 +211,28 @@ class FleetIT {
   @Test
   void promoteWithNothingToPromoteKeepsAJsonStdoutEmpty(@TempDir Path work) {
     // on main, staging and prod both run 1.2.3
-    Result promote =
-        upkeep(
-            withRegistry(
+    Result promote = promoteStagingToProd("main", work, "--format", "json");
+
+    assertThat(promote.code()).as(promote.err()).isZero();
+    assertThat(promote.out()).isEmpty();
+    assertThat(promote.err()).contains("prod already runs what staging runs; nothing to promote");
+  }
+
+  Result promoteStagingToProd(String base, Path work, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "promote",
                 "staging",
                 "prod",
                 "--repo",
                 remote.url(),
                 "--base",
-                "main",
+                base,
                 "--work-dir",
-                work.toString(),
-                "--format",
-                "json"));
-
-    assertThat(promote.code()).as(promote.err()).isZero();
-    assertThat(promote.out()).isEmpty();
-    assertThat(promote.err()).contains("prod already runs what staging runs; nothing to promote");
+                work.toString()));
+    args.addAll(List.of(more));
+    return upkeep(withRegistry(args.toArray(String[]::new)));
   }
 
   @Test

@@ -20,38 +20,14 @@ class GroupByArtifactIT {
   @Test
   void pushesOneBranchPerArtifactNamedAfterThePushBranch(
       FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) {
-    registry.pushChart("charts/podinfo", "6.5.0");
-    registry.pushChart("charts/podinfo", "6.5.4");
-    registry.pushImage("org/web", "1.2.3");
     registry.pushImage("org/web", "1.3.0");
-    String chart =
-        "version: 6.5.0 # {\"$upkeep\": {\"chart\": \"oci://"
-            + registry.host()
-            + "/charts/podinfo\", \"semver\": \"6.x\"}}\n";
-    String image =
-        "image: "
-            + registry.host()
-            + "/org/web:1.2.3 # {\"$upkeep\": {\"image\": \""
-            + registry.host()
-            + "/org/web\", \"semver\": \"1.x\"}}\n";
-    remote.seed(Map.of("podinfo.yaml", chart, "web.yaml", image));
+    Map<String, String> files = seed(registry, remote);
+    String chart = files.get("podinfo.yaml");
+    String image = files.get("web.yaml");
     String main = remote.head("main").orElseThrow();
 
     StringWriter out = new StringWriter();
-    int code =
-        InlineMarkersIT.upkeep(
-            out,
-            "run",
-            "--repo",
-            remote.url(),
-            "--work-dir",
-            work.toString(),
-            "--insecure-registry",
-            registry.host(),
-            "--push-branch",
-            "deps",
-            "--group-by",
-            "artifact");
+    int code = runGrouped(out, registry, remote, work);
 
     assertThat(code).as(out.toString()).isZero();
     assertThat(out.toString()).contains("== deps-podinfo (", "== deps-web (");
@@ -67,38 +43,10 @@ class GroupByArtifactIT {
   @Test
   void printsOneJsonArrayOfTheGroupsWhenAskedForJson(
       FakeOciRegistry registry, GitRemoteFixture remote, @TempDir Path work) throws Exception {
-    registry.pushChart("charts/podinfo", "6.5.0");
-    registry.pushChart("charts/podinfo", "6.5.4");
-    registry.pushImage("org/web", "1.2.3");
-    String chart =
-        "version: 6.5.0 # {\"$upkeep\": {\"chart\": \"oci://"
-            + registry.host()
-            + "/charts/podinfo\", \"semver\": \"6.x\"}}\n";
-    String image =
-        "image: "
-            + registry.host()
-            + "/org/web:1.2.3 # {\"$upkeep\": {\"image\": \""
-            + registry.host()
-            + "/org/web\", \"semver\": \"1.x\"}}\n";
-    remote.seed(Map.of("podinfo.yaml", chart, "web.yaml", image));
+    seed(registry, remote);
 
     StringWriter out = new StringWriter();
-    int code =
-        InlineMarkersIT.upkeep(
-            out,
-            "run",
-            "--repo",
-            remote.url(),
-            "--work-dir",
-            work.toString(),
-            "--insecure-registry",
-            registry.host(),
-            "--push-branch",
-            "deps",
-            "--group-by",
-            "artifact",
-            "--format",
-            "json");
+    int code = runGrouped(out, registry, remote, work, "--format", "json");
 
     assertThat(code).as(out.toString()).isZero();
     // stdout is one JSON value a CI job can parse (it held "== branch" lines between reports)
@@ -112,5 +60,50 @@ class GroupByArtifactIT {
     assertThat(web.get("branch")).isEqualTo("deps-web");
     assertThat(web.get("result")).isEqualTo("unchanged");
     assertThat(web.get("report")).isNull();
+  }
+
+  /** podinfo.yaml pins chart podinfo 6.5.0 (6.5.4 is out), web.yaml image org/web 1.2.3. */
+  static Map<String, String> seed(FakeOciRegistry registry, GitRemoteFixture remote) {
+    registry.pushChart("charts/podinfo", "6.5.0");
+    registry.pushChart("charts/podinfo", "6.5.4");
+    registry.pushImage("org/web", "1.2.3");
+    String chart =
+        "version: 6.5.0 # {\"$upkeep\": {\"chart\": \"oci://"
+            + registry.host()
+            + "/charts/podinfo\", \"semver\": \"6.x\"}}\n";
+    String image =
+        "image: "
+            + registry.host()
+            + "/org/web:1.2.3 # {\"$upkeep\": {\"image\": \""
+            + registry.host()
+            + "/org/web\", \"semver\": \"1.x\"}}\n";
+    Map<String, String> files = Map.of("podinfo.yaml", chart, "web.yaml", image);
+    remote.seed(files);
+    return files;
+  }
+
+  /** {@code run --group-by artifact} with push branch {@code deps}, and {@code more} options. */
+  static int runGrouped(
+      StringWriter out,
+      FakeOciRegistry registry,
+      GitRemoteFixture remote,
+      Path work,
+      String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "run",
+                "--repo",
+                remote.url(),
+                "--work-dir",
+                work.toString(),
+                "--insecure-registry",
+                registry.host(),
+                "--push-branch",
+                "deps",
+                "--group-by",
+                "artifact"));
+    args.addAll(List.of(more));
+    return InlineMarkersIT.upkeep(out, args.toArray(String[]::new));
   }
 }
