@@ -187,14 +187,26 @@ final class ChartSection {
         if (d.defaults().size() > VALUE_ROWS) {
           out.append("\n")
               .append(d.defaults().size() - VALUE_ROWS)
-              .append(" more default values changed; the JSON report has them all.\n");
+              .append(' ')
+              .append(
+                  plural(
+                      d.defaults().size() - VALUE_ROWS,
+                      "more default value",
+                      "more default values"))
+              .append(" changed; the JSON report has them all.\n");
         }
         out.append('\n');
       }
       out.append("</details>\n");
     }
     if (skipped > 0) {
-      out.append("\n").append(skipped).append(" more chart changes; the JSON report has them.\n");
+      out.append("\n")
+          .append(skipped)
+          .append(
+              plural(
+                  skipped,
+                  " more chart change; the JSON report has it.\n",
+                  " more chart changes; the JSON report has them.\n"));
     }
   }
 
@@ -262,7 +274,11 @@ final class ChartSection {
     if (d.defaults().size() > TEXT_VALUES) {
       out.append("  and ")
           .append(d.defaults().size() - TEXT_VALUES)
-          .append(" more default values changed\n");
+          .append(
+              plural(
+                  d.defaults().size() - TEXT_VALUES,
+                  " more default value changed\n",
+                  " more default values changed\n"));
     }
   }
 

@@ -358,7 +358,10 @@ public record UpdateReport(
         }
       }
       if (rowsLeft > 0) {
-        out.append("\n").append(rowsLeft).append(" more changes; the commit has them all.\n");
+        out.append("\n")
+            .append(rowsLeft)
+            .append(rowsLeft == 1 ? " more change" : " more changes")
+            .append("; the commit has them all.\n");
       }
       StringBuilder diffs = new StringBuilder();
       int shown = 0;
@@ -377,7 +380,10 @@ public record UpdateReport(
         // Git hosts cap a pull request body (GitHub at 65,536 characters): the commit has it all.
         out.append("\n")
             .append(files.size() - shown)
-            .append(" more files changed; their diff is in the commit.\n");
+            .append(
+                files.size() - shown == 1
+                    ? " more file changed; its diff is in the commit.\n"
+                    : " more files changed; their diff is in the commit.\n");
       }
       out.append("\n</details>\n");
     } else {

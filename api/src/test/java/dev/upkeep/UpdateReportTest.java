@@ -2,6 +2,9 @@ package dev.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.upkeep.patch.Change;
+import dev.upkeep.review.ChartDiff;
+import dev.upkeep.review.ChartReview;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,5 +102,98 @@ class UpdateReportTest {
     assertThat(lines.get(0).indexOf("selected")).isEqualTo(lines.get(1).indexOf("selected"));
     assertThat(lines.get(1))
         .startsWith("flux-system:ingress-nginx-controller-eu-west selected   1.4.1");
+  }
+
+  private static UpdateReport report(List<FileReport> files, List<ChartReview> charts) {
+    return new UpdateReport(
+        false,
+        List.of(),
+        files,
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ZERO,
+        UpdateReport.Timings.none(),
+        List.of(),
+        charts);
+  }
+
+  private static Change tag(String policy, int line, String from, String to) {
+    return new Change(
+        policy, Change.Field.TAG, line, 12, from, to, new Change.Edit(0, from.length(), to));
+  }
+
+  /** A chart move of {@code app} whose diff changed {@code values} default values. */
+  private static ChartReview chart(String app, int values, String value) {
+    List<ChartDiff.ValueChange> defaults = new ArrayList<>();
+    for (int i = 0; i < values; i++) {
+      defaults.add(
+          new ChartDiff.ValueChange(
+              "key" + i, Optional.of(value + "-old-" + i), Optional.of(value + "-new-" + i)));
+    }
+    return new ChartReview(
+        "flux-system:" + app,
+        ArtifactRef.parse("oci://ghcr.io/org/charts/" + app),
+        "clusters/prod/" + app + ".yaml",
+        7,
+        "1.0.0",
+        "2.0.0",
+        Optional.of(new ChartDiff(defaults, List.of(), List.of(), ChartDiff.Schema.NONE)),
+        Optional.empty(),
+        List.of());
+  }
+
+  @Test
+  void theMarkdownCountsOneChangeRowLeftOutInTheSingular() {
+    List<Change> many = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      many.add(tag("flux-system:app" + i, i + 1, "1.0.0-" + "a".repeat(100), "1.1.0"));
+    }
+    List<FileReport> files =
+        List.of(
+            new FileReport("clusters/prod/apps.yaml", many),
+            new FileReport("clusters/prod/last.yaml", List.of(tag("flux-system:b", 3, "1", "2"))));
+
+    String markdown = report(files, List.of()).toMarkdown();
+
+    assertThat(markdown).contains("\n1 more change; the commit has them all.\n");
+  }
+
+  @Test
+  void theMarkdownCountsOneFileDiffLeftOutInTheSingular() {
+    List<FileReport> files =
+        List.of(
+            new FileReport(
+                "a.yaml", List.of(tag("flux-system:a", 1, "1", "2")), "x".repeat(50_000) + "\n"),
+            new FileReport(
+                "b.yaml", List.of(tag("flux-system:b", 1, "1", "2")), "y".repeat(20_000) + "\n"));
+
+    String markdown = report(files, List.of()).toMarkdown();
+
+    assertThat(markdown).contains("\n1 more file changed; its diff is in the commit.\n");
+  }
+
+  @Test
+  void theChartDetailsCountOneDefaultValueAndOneChartChangeLeftOutInTheSingular() {
+    String markdown =
+        report(
+                List.of(),
+                List.of(
+                    chart("big", 101, "v".repeat(300)),
+                    chart("bigger", 101, "w".repeat(300)),
+                    chart("small", 1, "v")))
+            .toMarkdown();
+
+    assertThat(markdown)
+        .contains("\n1 more default value changed; the JSON report has them all.\n")
+        .contains("\n1 more chart change; the JSON report has it.\n");
+  }
+
+  @Test
+  void theTextCountsOneMoreDefaultValueInTheSingular() {
+    String text =
+        report(List.of(), List.of(chart("app", ChartSection.TEXT_VALUES + 1, "v"))).toText();
+
+    assertThat(text).contains("  and 1 more default value changed\n");
   }
 }
