@@ -121,12 +121,18 @@ final class ChartSection {
     out.append('\n');
   }
 
-  /** One folded section per chart change with its defaults, CRDs, Chart.yaml and schema. */
-  static void markdownDetails(List<ChartReview> charts, StringBuilder out) {
+  /**
+   * One folded section per chart change with its defaults, CRDs, Chart.yaml and schema, while
+   * {@code out} stays within {@code limit} characters: a section's default values stop where the
+   * next would pass it, and a section that does not fit is left out and counted.
+   */
+  static void markdownDetails(List<ChartReview> charts, StringBuilder out, int limit) {
     if (charts.stream().allMatch(c -> c.diff().isEmpty())) {
       return;
     }
     out.append("\n**Chart changes**\n");
+    // room for the lines that close a section and count what was left out
+    int room = limit - 200;
     // One section per chart move, however many environments make it.
     Map<String, List<ChartReview>> moves = new LinkedHashMap<>();
     for (ChartReview c : charts) {
@@ -145,59 +151,70 @@ final class ChartSection {
       }
       ChartReview c = move.get(0);
       ChartDiff d = c.diff().get();
-      out.append("\n<details><summary>").append(title(c)).append(" in ");
+      StringBuilder section = new StringBuilder();
+      section.append("\n<details><summary>").append(title(c)).append(" in ");
       move.stream()
           .limit(10)
           .forEach(
               m ->
-                  out.append(m == c ? "" : ", ")
+                  section
+                      .append(m == c ? "" : ", ")
                       .append("<code>")
                       .append(Markdown.html(m.file()))
                       .append(':')
                       .append(m.line())
                       .append("</code>"));
       if (move.size() > 10) {
-        out.append(" and ").append(move.size() - 10).append(" more");
+        section.append(" and ").append(move.size() - 10).append(" more");
       }
-      out.append(": ").append(summary(d)).append("</summary>\n\n");
+      section.append(": ").append(summary(d)).append("</summary>\n\n");
       if (!d.chart().isEmpty()) {
-        row(out, "Chart.yaml", "old", "new").append("|---|---|---|\n");
-        d.chart().forEach(f -> row(out, code(f.field()), code(f.oldValue()), code(f.newValue())));
-        out.append('\n');
+        row(section, "Chart.yaml", "old", "new").append("|---|---|---|\n");
+        d.chart()
+            .forEach(f -> row(section, code(f.field()), code(f.oldValue()), code(f.newValue())));
+        section.append('\n');
       }
       if (!d.crds().isEmpty()) {
-        row(out, "CRD", "group", "change").append("|---|---|---|\n");
-        d.crds().forEach(k -> row(out, code(k.kind()), code(k.group()), lower(k.change())));
-        out.append('\n');
+        row(section, "CRD", "group", "change").append("|---|---|---|\n");
+        d.crds().forEach(k -> row(section, code(k.kind()), code(k.group()), lower(k.change())));
+        section.append('\n');
       }
       if (d.schema() != ChartDiff.Schema.NONE && d.schema() != ChartDiff.Schema.UNCHANGED) {
-        out.append("`values.schema.json` ").append(lower(d.schema())).append(".\n\n");
+        section.append("`values.schema.json` ").append(lower(d.schema())).append(".\n\n");
       }
       if (!d.defaults().isEmpty()) {
-        row(out, "default value", "old", "new").append("|---|---|---|\n");
-        d.defaults().stream()
-            .limit(VALUE_ROWS)
-            .forEach(
-                v ->
-                    row(
-                        out,
-                        code(v.key()),
-                        code(v.oldValue().orElse("")),
-                        code(v.newValue().orElse(""))));
-        if (d.defaults().size() > VALUE_ROWS) {
-          out.append("\n")
-              .append(d.defaults().size() - VALUE_ROWS)
+        row(section, "default value", "old", "new").append("|---|---|---|\n");
+        int shown = 0;
+        for (ChartDiff.ValueChange v : d.defaults()) {
+          StringBuilder line =
+              row(
+                  new StringBuilder(),
+                  code(v.key()),
+                  code(v.oldValue().orElse("")),
+                  code(v.newValue().orElse("")));
+          if (shown == VALUE_ROWS || out.length() + section.length() + line.length() > room) {
+            break;
+          }
+          section.append(line);
+          shown++;
+        }
+        int left = d.defaults().size() - shown;
+        if (left > 0) {
+          section
+              .append("\n")
+              .append(left)
               .append(' ')
-              .append(
-                  plural(
-                      d.defaults().size() - VALUE_ROWS,
-                      "more default value",
-                      "more default values"))
+              .append(plural(left, "more default value", "more default values"))
               .append(" changed; the JSON report has them all.\n");
         }
-        out.append('\n');
+        section.append('\n');
       }
-      out.append("</details>\n");
+      section.append("</details>\n");
+      if (out.length() + section.length() > room) {
+        skipped++;
+        continue;
+      }
+      out.append(section);
     }
     if (skipped > 0) {
       out.append("\n")

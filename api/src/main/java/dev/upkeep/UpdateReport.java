@@ -390,7 +390,8 @@ public record UpdateReport(
       out.append("\nNo file changes.\n");
     }
     out.append(problemList);
-    ChartSection.markdownDetails(charts, out);
+    // the chart sections take what is left, after the findings' room
+    ChartSection.markdownDetails(charts, out, MARKDOWN_LIMIT - findingList.length());
     out.append(findingList);
     return out.toString();
   }

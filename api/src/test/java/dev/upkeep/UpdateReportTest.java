@@ -125,11 +125,18 @@ class UpdateReportTest {
 
   /** A chart move of {@code app} whose diff changed {@code values} default values. */
   private static ChartReview chart(String app, int values, String value) {
+    return chart(app, values, "key", value);
+  }
+
+  /**
+   * A chart move of {@code app} whose diff changed {@code values} keys starting with {@code key}.
+   */
+  private static ChartReview chart(String app, int values, String key, String value) {
     List<ChartDiff.ValueChange> defaults = new ArrayList<>();
     for (int i = 0; i < values; i++) {
       defaults.add(
           new ChartDiff.ValueChange(
-              "key" + i, Optional.of(value + "-old-" + i), Optional.of(value + "-new-" + i)));
+              key + i, Optional.of(value + "-old-" + i), Optional.of(value + "-new-" + i)));
     }
     return new ChartReview(
         "flux-system:" + app,
@@ -195,5 +202,42 @@ class UpdateReportTest {
         report(List.of(), List.of(chart("app", ChartSection.TEXT_VALUES + 1, "v"))).toText();
 
     assertThat(text).contains("  and 1 more default value changed\n");
+  }
+
+  @Test
+  void theMarkdownStaysWithinThePullRequestBodyLimitWithALargeChartDiffAndFindings() {
+    List<Finding> findings = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      findings.add(
+          Finding.warning(
+              "clusters/prod/apps/app" + i + ".yaml",
+              3,
+              "refusing to move flux-system:app-" + i + ": " + "y".repeat(150)));
+    }
+    UpdateReport report =
+        new UpdateReport(
+            false,
+            List.of(),
+            List.of(
+                new FileReport(
+                    "clusters/prod/app.yaml",
+                    List.of(tag("flux-system:app", 7, "1.0.0", "2.0.0")),
+                    "-version: 1.0.0\n+version: 2.0.0\n")),
+            findings,
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ZERO,
+            UpdateReport.Timings.none(),
+            List.of(),
+            List.of(chart("app", 500, "k".repeat(300), "v".repeat(300))));
+
+    String markdown = report.toMarkdown();
+
+    assertThat(markdown.length()).isLessThanOrEqualTo(65_536);
+    assertThat(markdown.length()).isLessThanOrEqualTo(UpdateReport.MARKDOWN_LIMIT);
+    assertThat(markdown)
+        .contains("more default values changed; the JSON report has them all.")
+        .contains("**Findings**")
+        .contains("refusing to move flux-system:app-49");
   }
 }
