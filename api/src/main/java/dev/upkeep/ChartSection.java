@@ -344,7 +344,12 @@ final class ChartSection {
   }
 
   private static String code(String s) {
-    return Markdown.codeCell(s.length() > 200 ? s.substring(0, 200) + "…" : s);
+    if (s.length() <= 200) {
+      return Markdown.codeCell(s);
+    }
+    // never between the two halves of a character beyond the BMP (an emoji)
+    int end = Character.isHighSurrogate(s.charAt(199)) ? 199 : 200;
+    return Markdown.codeCell(s.substring(0, end) + "…");
   }
 
   private static String lower(Enum<?> e) {

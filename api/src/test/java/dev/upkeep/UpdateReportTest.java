@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upkeep.patch.Change;
 import dev.upkeep.review.ChartDiff;
 import dev.upkeep.review.ChartReview;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -239,5 +240,17 @@ class UpdateReportTest {
         .contains("more default values changed; the JSON report has them all.")
         .contains("**Findings**")
         .contains("refusing to move flux-system:app-49");
+  }
+
+  @Test
+  void theChartDetailsCutALongValueBetweenCharactersNotInsideAnEmoji() {
+    // 199 letters, then an emoji of two UTF-16 units across the 200-unit cut
+    String value = "a".repeat(199) + "\uD83D\uDE00" + "b".repeat(50);
+
+    String markdown = report(List.of(), List.of(chart("app", 1, value))).toMarkdown();
+
+    assertThat(markdown)
+        .contains("`" + "a".repeat(199) + "…`")
+        .isEqualTo(new String(markdown.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
   }
 }
