@@ -83,17 +83,20 @@ public record VerifyReport(String base, List<VerifyReport.Check> checks) {
     }
     StringBuilder out = new StringBuilder();
     for (Check c : checks) {
-      out.append(c.passed() ? "ok     " : "FAILED ")
-          .append(c.file())
-          .append(':')
-          .append(c.line())
-          .append("  ")
-          .append(c.policy())
-          .append("  ")
-          .append(c.oldVersion().isEmpty() ? "(new)" : c.oldVersion())
-          .append(" -> ")
-          .append(c.newVersion())
-          .append('\n');
+      out.append(c.passed() ? "ok     " : "FAILED ").append(c.file()).append(':').append(c.line());
+      if (c.policy().isEmpty() && c.newVersion().isEmpty()) {
+        // no value to name (a file that does not parse): what is wrong is the line
+        out.append("  ").append(String.join("; ", c.problems())).append('\n');
+        continue;
+      }
+      out.append("  ").append(c.policy());
+      if (!c.newVersion().isEmpty()) {
+        out.append("  ")
+            .append(c.oldVersion().isEmpty() ? "(new)" : c.oldVersion())
+            .append(" -> ")
+            .append(c.newVersion());
+      }
+      out.append('\n');
       c.problems().forEach(p -> out.append("         - ").append(p).append('\n'));
       if (!c.releaseNotes().isEmpty()) {
         out.append("         release notes:\n").append(c.releaseNotes().strip().indent(11));

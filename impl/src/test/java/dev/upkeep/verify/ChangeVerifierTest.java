@@ -122,9 +122,8 @@ class ChangeVerifierTest {
     VerifyReport report = verify();
     assertThat(report.passed()).isFalse();
     assertThat(report.toText())
-        .startsWith("FAILED staging.yaml:5  ")
-        .containsOnlyOnce("staging.yaml")
-        .contains("- does not parse as YAML: ");
+        .startsWith("FAILED staging.yaml:5  does not parse as YAML: ")
+        .containsOnlyOnce("staging.yaml");
   }
 
   @Test

@@ -67,4 +67,42 @@ class VerifyReportTest {
     assertThat(new VerifyReport("main", List.of(check("a.yaml", List.of("bad")))).toText())
         .endsWith("\n1 of 1 change failed verification\n");
   }
+
+  @Test
+  void aFileThatDoesNotParseSaysSoOnItsLineWithoutAnEmptyPolicyOrVersion() {
+    VerifyReport.Check broken =
+        new VerifyReport.Check(
+            "staging.yaml",
+            5,
+            "",
+            "",
+            "",
+            "",
+            List.of("does not parse as YAML: mapping values are not allowed here"),
+            "");
+
+    assertThat(new VerifyReport("main", List.of(broken)).toText())
+        .isEqualTo(
+            "FAILED staging.yaml:5  does not parse as YAML: mapping values are not allowed here\n"
+                + "1 of 1 change failed verification\n");
+  }
+
+  @Test
+  void aChangedPolicyObjectIsNotShownAsANewVersion() {
+    VerifyReport.Check policy =
+        new VerifyReport.Check(
+            "flux/policies.yaml",
+            12,
+            "flux-system:app",
+            "oci://ghcr.io/org/app",
+            "",
+            "",
+            List.of("policy flux-system:app changed in this change (spec.policy)"),
+            "");
+
+    assertThat(new VerifyReport("main", List.of(policy)).toText())
+        .startsWith(
+            "FAILED flux/policies.yaml:12  flux-system:app\n"
+                + "         - policy flux-system:app changed in this change (spec.policy)\n");
+  }
 }
