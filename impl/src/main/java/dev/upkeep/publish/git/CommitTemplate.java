@@ -121,18 +121,29 @@ final class CommitTemplate {
 
   static String summary(TreeChanges changes) {
     Map<String, String> newVersions = new TreeMap<>();
+    Map<String, String> newDigests = new TreeMap<>();
+    int n = 0;
     for (FileReport f : changes.files()) {
+      // a policy's digest moves with its tag (digestReflectionPolicy): one update, not two
+      Map<String, int[]> counts = new HashMap<>();
       for (Change c : f.changes()) {
-        newVersions.merge(c.policy(), c.newVersion(), (a, b) -> a.equals(b) ? a : "*");
+        boolean digest = c.field() == Change.Field.DIGEST;
+        (digest ? newDigests : newVersions)
+            .merge(c.policy(), c.newVersion(), (a, b) -> a.equals(b) ? a : "*");
+        counts.computeIfAbsent(c.policy(), k -> new int[2])[digest ? 1 : 0]++;
+      }
+      for (int[] c : counts.values()) {
+        n += Math.max(c[0], c[1]);
       }
     }
+    // a digest names the move of a policy whose tag did not move
+    newDigests.forEach(newVersions::putIfAbsent);
     if (newVersions.size() == 1) {
       Map.Entry<String, String> only = newVersions.entrySet().iterator().next();
       if (!only.getValue().equals("*") && !only.getValue().isEmpty()) {
         return "Update " + shortName(only.getKey()) + " to " + only.getValue();
       }
     }
-    int n = changes.changeCount();
     int files = changes.files().size();
     return "Update "
         + n

@@ -63,6 +63,55 @@ class CommitTemplateTest {
     }
 
     @Test
+    void namesThePolicyWhenItMovesATagAndItsDigest() {
+      String from = "sha256:" + "a".repeat(64);
+      String to = "sha256:" + "b".repeat(64);
+      TreeChanges changes =
+          new TreeChanges(
+              List.of(
+                  new FileReport(
+                      "apps/app.yaml",
+                      List.of(
+                          change("flux-system:app", 7, "1.2.4", "1.2.5"),
+                          new Change(
+                              "flux-system:app",
+                              Change.Field.DIGEST,
+                              8,
+                              12,
+                              from,
+                              to,
+                              new Change.Edit(0, from.length(), to))))),
+              Map.of());
+
+      assertThat(CommitTemplate.summary(changes)).isEqualTo("Update app to 1.2.5");
+    }
+
+    @Test
+    void countsATagAndItsDigestAsOneUpdate() {
+      String from = "sha256:" + "a".repeat(64);
+      String to = "sha256:" + "b".repeat(64);
+      TreeChanges changes =
+          new TreeChanges(
+              List.of(
+                  new FileReport(
+                      "apps/app.yaml",
+                      List.of(
+                          change("ns:a", 7, "1.2.4", "1.2.5"),
+                          new Change(
+                              "ns:a",
+                              Change.Field.DIGEST,
+                              8,
+                              12,
+                              from,
+                              to,
+                              new Change.Edit(0, from.length(), to)),
+                          change("ns:b", 9, "2.0.0", "2.0.1")))),
+              Map.of());
+
+      assertThat(CommitTemplate.summary(changes)).isEqualTo("Update 2 versions in 1 file");
+    }
+
+    @Test
     void offersCountsBranchesAndPerPolicyValues() {
       CommitTemplate t =
           CommitTemplate.of(
