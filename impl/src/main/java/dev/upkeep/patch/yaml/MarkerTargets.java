@@ -84,6 +84,10 @@ final class MarkerTargets {
           && n.endCp > commentCp) {
         return new Site(line, marker, null, "marker on a block scalar header is not applied");
       }
+      if (n.kind == Kind.SCALAR && isBlockScalar(n.scalar)) {
+        // its text ends before this line: the parser ends it where the next line (`---`) begins
+        continue;
+      }
       if (n.endCp <= commentCp
           && n.endLine == commentLine
           && (best < 0 || n.endCp >= nodes.get(best).endCp)) {

@@ -202,6 +202,25 @@ class SetterPatcherTest {
   }
 
   @Test
+  void aMarkerAfterDocumentMarkersThatFollowABlockScalarLeavesTheBlockScalarAlone() {
+    String in =
+        "script: |\n"
+            + "  echo ghcr.io/stefanprodan/podinfo:6.5.0\n"
+            + "--- # {\"$imagepolicy\": \"flux-system:podinfo\"}\n"
+            + "args: |-\n"
+            + "  --tag=6.5.0\n"
+            + "... # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n";
+    Patch p = patch(in, podinfo("6.5.4"));
+    assertThat(p.content()).isEqualTo(in);
+    assertThat(p.changes()).isEmpty();
+    assertThat(p.findings())
+        .extracting(f -> f.line() + " " + f.message())
+        .allSatisfy(m -> assertThat(m).contains("does not follow a value"))
+        .extracting(m -> m.substring(0, m.indexOf(' ')))
+        .containsExactly("3", "6");
+  }
+
+  @Test
   void unparsableContentThrowsWithFileAndLine() {
     String in = "a: 1\nb: [1, 2\nc: 3 # {\"$imagepolicy\": \"flux-system:podinfo\"}\n";
     assertThatThrownBy(() -> patch(in, podinfo("6.5.4")))
