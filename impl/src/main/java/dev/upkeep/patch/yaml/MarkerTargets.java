@@ -228,7 +228,7 @@ final class MarkerTargets {
         + "\" is not applied; put it at the end of the line that holds the value";
   }
 
-  /** Skips an anchor ({@code &a}) and a tag ({@code !!str}) written before a scalar. */
+  /** Skips an anchor ({@code &a}), a tag ({@code !!str}) and comments written before a scalar. */
   private int skipProperties(int start, int end) {
     int at = start;
     while (at < end) {
@@ -237,6 +237,11 @@ final class MarkerTargets {
         at++;
       } else if (c == '&' || c == '!') {
         while (at < end && !Character.isWhitespace(content.charAt(at))) {
+          at++;
+        }
+      } else if (c == '#') {
+        // a comment after the properties, before the value on a later line
+        while (at < end && content.charAt(at) != '\n' && content.charAt(at) != '\r') {
           at++;
         }
       } else {

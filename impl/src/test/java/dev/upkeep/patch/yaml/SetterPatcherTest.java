@@ -221,6 +221,20 @@ class SetterPatcherTest {
   }
 
   @Test
+  void aCommentBetweenAnAnchorOrTagAndTheMarkedValueIsKept() {
+    String in =
+        "image: &img # pinned by automation\n"
+            + "  ghcr.io/stefanprodan/podinfo:6.5.0 # {\"$imagepolicy\": \"flux-system:podinfo\"}\n"
+            + "tag: !!str # the chart version\n"
+            + "  6.5.0 # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n";
+    Patch p = patch(in, podinfo("6.5.4"));
+    assertThat(p.content()).isEqualTo(in.replace("6.5.0", "6.5.4"));
+    assertThat(p.changes())
+        .extracting(c -> c.line() + ":" + c.column() + " " + c.oldValue())
+        .containsExactly("2:3 ghcr.io/stefanprodan/podinfo:6.5.0", "4:3 6.5.0");
+  }
+
+  @Test
   void unparsableContentThrowsWithFileAndLine() {
     String in = "a: 1\nb: [1, 2\nc: 3 # {\"$imagepolicy\": \"flux-system:podinfo\"}\n";
     assertThatThrownBy(() -> patch(in, podinfo("6.5.4")))
