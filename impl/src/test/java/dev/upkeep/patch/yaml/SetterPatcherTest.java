@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 class SetterPatcherTest {
 
@@ -167,6 +170,18 @@ class SetterPatcherTest {
       assertThat(p.content())
           .isEqualTo("tag: \"1.10\" # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n");
       assertThat(p.changes().get(0).newValue()).isEqualTo("1.10");
+    }
+
+    @Test
+    void quotesAPlainValueWithLeadingZerosThatWouldReadAsAnInteger() {
+      // YAML 1.2's core schema reads [-+]?[0-9]+ as an integer, leading zeros or not (and Go's
+      // yaml, which kubectl, Helm and Flux use, reads 0089 as the float 89)
+      LoadSettings core = LoadSettings.builder().setSchema(new CoreSchema()).build();
+      assertThat(new Load(core).loadFromString("0089")).isEqualTo(89);
+      String in = "tag: build-7 # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n";
+      Patch p = patch(in, podinfo("0089"));
+      assertThat(p.content())
+          .isEqualTo("tag: \"0089\" # {\"$imagepolicy\": \"flux-system:podinfo:tag\"}\n");
     }
   }
 
