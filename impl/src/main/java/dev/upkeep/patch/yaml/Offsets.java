@@ -45,11 +45,17 @@ final class Offsets {
     return codePointIndex + before;
   }
 
-  /** The 1-based column, in {@code char}s, of the UTF-16 offset {@code offset}. */
+  /**
+   * The 1-based column, in {@code char}s, of the UTF-16 offset {@code offset}; a byte order mark
+   * before the first line is not part of it.
+   */
   int column(int offset) {
     int start = offset;
     while (start > 0 && text.charAt(start - 1) != '\n' && text.charAt(start - 1) != '\r') {
       start--;
+    }
+    if (start == 0 && offset > 0 && text.charAt(0) == '\uFEFF') {
+      start = 1;
     }
     return offset - start + 1;
   }

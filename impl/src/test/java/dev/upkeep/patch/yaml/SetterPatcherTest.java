@@ -250,6 +250,18 @@ class SetterPatcherTest {
   }
 
   @Test
+  void aChangeOnTheFirstLineAfterAByteOrderMarkIsReportedAtTheColumnAnEditorShows() {
+    String in =
+        "\uFEFFimage: ghcr.io/stefanprodan/podinfo:6.5.0 # {\"$imagepolicy\": \"flux-system:podinfo\"}\r\n";
+    Patch p = patch(in, podinfo("6.5.4"));
+    assertThat(p.content()).isEqualTo(in.replace("6.5.0", "6.5.4"));
+    assertThat(p.changes()).singleElement().satisfies(c -> assertThat(c.column()).isEqualTo(8));
+    assertThat(patcher.values(FILE, in))
+        .singleElement()
+        .satisfies(v -> assertThat(v.column()).isEqualTo(8));
+  }
+
+  @Test
   void unparsableContentThrowsWithFileAndLine() {
     String in = "a: 1\nb: [1, 2\nc: 3 # {\"$imagepolicy\": \"flux-system:podinfo\"}\n";
     assertThatThrownBy(() -> patch(in, podinfo("6.5.4")))
