@@ -86,13 +86,7 @@ public final class SetterPatcher implements ManifestPatcher {
     List<Change> changes = new ArrayList<>();
     List<Finding> findings = new ArrayList<>();
     List<MarkerScan.Site> sites = MarkerScan.scan(file, content);
-    // Flux reads a value's line comment before its head comment: the later marker wins
-    Map<Integer, MarkerScan.Site> winners = new HashMap<>();
-    for (MarkerScan.Site site : sites) {
-      if (site.target() != null && site.marker().problem == null) {
-        winners.put(site.target().offset(), site);
-      }
-    }
+    Map<Integer, MarkerScan.Site> winners = winners(sites);
     for (MarkerScan.Site site : sites) {
       Marker m = site.marker();
       if (m.problem != null) {
@@ -163,6 +157,20 @@ public final class SetterPatcher implements ManifestPatcher {
     return new Patch(out.toString(), changes, findings);
   }
 
+  /**
+   * The marker that sets each value, by the value's offset. Flux reads a value's line comment
+   * before its head comment: the later marker wins.
+   */
+  private static Map<Integer, MarkerScan.Site> winners(List<MarkerScan.Site> sites) {
+    Map<Integer, MarkerScan.Site> winners = new HashMap<>();
+    for (MarkerScan.Site site : sites) {
+      if (site.target() != null && site.marker().problem == null) {
+        winners.put(site.target().offset(), site);
+      }
+    }
+    return winners;
+  }
+
   private static boolean isRange(MarkerScan.Target t) {
     return "semver".equals(t.key())
         || ("version".equals(t.key()) && RANGE.matcher(t.value()).matches());
@@ -223,16 +231,20 @@ public final class SetterPatcher implements ManifestPatcher {
 
   /**
    * The values the markers in {@code content} point at, in file order, without changing anything:
-   * what {@code upkeep verify} and {@code promote} compare. Markers that cannot apply and malformed
-   * markers are left out.
+   * what {@code upkeep verify} and {@code promote} compare. Markers that cannot apply, markers
+   * overridden by the marker at the end of the value's line and malformed markers are left out.
    *
    * @throws PatchException when {@code content} does not parse
    */
   public List<MarkedValue> values(Path file, String content) {
     List<MarkedValue> out = new ArrayList<>();
-    for (MarkerScan.Site site : MarkerScan.scan(file, content)) {
+    List<MarkerScan.Site> sites = MarkerScan.scan(file, content);
+    Map<Integer, MarkerScan.Site> winners = winners(sites);
+    for (MarkerScan.Site site : sites) {
       Marker m = site.marker();
-      if (m.problem != null || site.notApplicable() != null) {
+      if (m.problem != null
+          || site.notApplicable() != null
+          || winners.get(site.target().offset()) != site) {
         continue;
       }
       MarkerScan.Target t = site.target();

@@ -22,4 +22,15 @@ class SetterPatcherValuesTest {
             org.assertj.core.groups.Tuple.tuple("ns:app", Change.Field.IMAGE, 1, "1.2.3"),
             org.assertj.core.groups.Tuple.tuple("ns:web", Change.Field.TAG, 2, "2.0.0"));
   }
+
+  @Test
+  void leavesOutAMarkerAboveAnItemThatTheMarkerOnTheItemsLineOverrides() {
+    String content =
+        "args:\n"
+            + "  # {\"$imagepolicy\": \"ns:app\"}\n"
+            + "  - ghcr.io/org/app:1.2.3 # {\"$imagepolicy\": \"ns:web:tag\"}\n";
+    assertThat(SetterPatcher.create().values(Path.of("a.yaml"), content))
+        .extracting(MarkedValue::policy, MarkedValue::field, MarkedValue::line)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("ns:web", Change.Field.TAG, 3));
+  }
 }
