@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,21 @@ public final class HttpReply implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Every value of header {@code name} (any case) in the order sent; a header sent several times,
+   * such as {@code WWW-Authenticate} or {@code Link}, means what its values joined with {@code ",
+   * "} mean (RFC 9110, 5.3).
+   */
+  public List<String> headers(String name) {
+    List<String> values = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        values.addAll(e.getValue());
+      }
+    }
+    return values;
   }
 
   /** The {@code Content-Type}, lowercase, or empty. */

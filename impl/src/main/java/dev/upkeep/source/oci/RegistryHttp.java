@@ -80,6 +80,12 @@ final class RegistryHttp implements AutoCloseable {
       return reply.header(name);
     }
 
+    /** Every value of a header that may be sent several times, joined with {@code ", "}. */
+    Optional<String> joinedHeader(String name) {
+      List<String> values = reply.headers(name);
+      return values.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", values));
+    }
+
     String contentType() {
       return reply.contentType();
     }
@@ -226,7 +232,7 @@ final class RegistryHttp implements AutoCloseable {
   }
 
   private void respondToChallenge(Target t, Reply r) {
-    Optional<Challenge> parsed = Challenge.parse(r.header("WWW-Authenticate").orElse(null));
+    Optional<Challenge> parsed = Challenge.parse(r.joinedHeader("WWW-Authenticate").orElse(null));
     if (parsed.isEmpty()) {
       throw t.fail(
           t.apiHost

@@ -3,6 +3,8 @@ package dev.upkeep.source.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.source.RegistryException;
 import dev.upkeep.testing.FakeOciRegistry;
@@ -11,6 +13,9 @@ import dev.upkeep.testing.oci.Fault;
 import dev.upkeep.testing.oci.Pagination;
 import dev.upkeep.testing.oci.RecordedRequest;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -604,6 +609,83 @@ class OciRegistrySourceTest {
         pool.shutdownNow();
       }
       assertThat(registry.requests()).hasSizeLessThanOrEqualTo(2);
+    }
+  }
+
+  /**
+   * Headers as real servers send them, which the fake registry does not: a loopback server whose
+   * answers each test writes by hand.
+   */
+  @Nested
+  class HandWrittenAnswers {
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private volatile Handler handler;
+
+    @BeforeEach
+    void startServer() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+      server.createContext(
+          "/",
+          ex -> {
+            try (ex) {
+              String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+              seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + body);
+              handler.handle(ex);
+            }
+          });
+      server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+      server.stop(0);
+    }
+
+    private String host() {
+      return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private ArtifactRef app() {
+      return ArtifactRef.parse(host() + "/org/app");
+    }
+
+    @Test
+    void usesTheBearerChallengeWhenBasicIsOfferedInAnEarlierHeader() {
+      handler =
+          ex -> {
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/token")) {
+              send(ex, 200, "{\"token\":\"anon-tok\"}");
+            } else if (!"Bearer anon-tok"
+                .equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+              ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"reg\"");
+              ex.getResponseHeaders()
+                  .add(
+                      "WWW-Authenticate",
+                      "Bearer realm=\"http://" + host() + "/token\",service=\"reg\"");
+              send(ex, 401, "");
+            } else {
+              send(ex, 200, "{\"name\":\"org/app\",\"tags\":[\"1.0.0\"]}");
+            }
+          };
+
+      assertThat(source().listTags(app())).containsExactly("1.0.0");
+    }
+  }
+
+  private interface Handler {
+    void handle(HttpExchange ex) throws IOException;
+  }
+
+  private static void send(HttpExchange ex, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
     }
   }
 }

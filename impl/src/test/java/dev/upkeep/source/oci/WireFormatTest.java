@@ -35,6 +35,38 @@ class WireFormatTest {
       assertThat(Challenge.parse("Negotiate abc")).isEmpty();
       assertThat(Challenge.parse("Bearer service=\"x\"")).as("bearer without realm").isEmpty();
     }
+
+    @Test
+    void prefersTheBearerChallengeWhenOneHeaderOffersBasicFirst() {
+      Challenge c =
+          Challenge.parse(
+                  "Basic realm=\"Registry Realm\", Bearer realm=\"https://auth.example/token\","
+                      + "service=\"reg\"")
+              .orElseThrow();
+
+      assertThat(c.scheme).isEqualTo(Challenge.Scheme.BEARER);
+      assertThat(c.param("realm")).isEqualTo("https://auth.example/token");
+      assertThat(c.param("service")).isEqualTo("reg");
+    }
+
+    @Test
+    void findsABearerChallengeAfterAnUnsupportedScheme() {
+      Challenge c =
+          Challenge.parse("Negotiate, bearer realm=\"https://auth.example/token\"").orElseThrow();
+
+      assertThat(c.scheme).isEqualTo(Challenge.Scheme.BEARER);
+      assertThat(c.param("realm")).isEqualTo("https://auth.example/token");
+    }
+
+    @Test
+    void readsParametersWithBlanksAroundTheEqualsSign() {
+      Challenge c =
+          Challenge.parse("Bearer  realm = \"https://auth.example/token\" , service = reg")
+              .orElseThrow();
+
+      assertThat(c.param("realm")).isEqualTo("https://auth.example/token");
+      assertThat(c.param("service")).isEqualTo("reg");
+    }
   }
 
   @Nested
