@@ -177,7 +177,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
       List<String> pageTags = parseTags(t, r);
       int before = tags.size();
       tags.addAll(pageTags);
-      Optional<String> link = r.header("Link").flatMap(OciRegistrySource::nextLink);
+      Optional<String> link = r.joinedHeader("Link").flatMap(OciRegistrySource::nextLink);
       if (link.isEmpty()) {
         break;
       }

@@ -672,6 +672,24 @@ class OciRegistrySourceTest {
 
       assertThat(source().listTags(app())).containsExactly("1.0.0");
     }
+
+    @Test
+    void findsTheNextLinkInALaterLinkHeader() {
+      handler =
+          ex -> {
+            String query = String.valueOf(ex.getRequestURI().getQuery());
+            if (query.contains("last=a")) {
+              send(ex, 200, "{\"name\":\"org/app\",\"tags\":[\"b\"]}");
+            } else {
+              ex.getResponseHeaders().add("Link", "</v2/org/app/tags/list?n=1>; rel=\"first\"");
+              ex.getResponseHeaders()
+                  .add("Link", "</v2/org/app/tags/list?n=1&last=a>; rel=\"next\"");
+              send(ex, 200, "{\"name\":\"org/app\",\"tags\":[\"a\"]}");
+            }
+          };
+
+      assertThat(source().listTags(app())).containsExactly("a", "b");
+    }
   }
 
   private interface Handler {
