@@ -34,7 +34,7 @@ final class FollowRedirects implements Step {
       reply.close();
       URI next;
       try {
-        next = reply.uri().resolve(location.get().strip());
+        next = HttpTransport.resolve(reply.uri(), location.get().strip());
       } catch (IllegalArgumentException e) {
         throw new HttpFailure(
             HttpFailure.Kind.REDIRECT,

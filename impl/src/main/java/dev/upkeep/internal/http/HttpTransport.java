@@ -86,6 +86,28 @@ public final class HttpTransport implements AutoCloseable {
     return (host + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")).toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * {@code reference} (a {@code Location} or a {@code Link} target) resolved against {@code base}
+   * as RFC 3986 says, which {@link URI#resolve} does not for a reference that is only a query
+   * ({@code ?n=100&last=b} keeps the base's whole path) or empty.
+   *
+   * @throws IllegalArgumentException when {@code reference} is not a URI reference
+   */
+  public static URI resolve(URI base, String reference) {
+    if (reference.isEmpty() || reference.startsWith("?")) {
+      String s = base.toString();
+      int cut = s.length();
+      if (base.getRawFragment() != null) {
+        cut = s.indexOf('#');
+      }
+      if (base.getRawQuery() != null) {
+        cut = s.indexOf('?');
+      }
+      return URI.create(s.substring(0, cut) + reference);
+    }
+    return base.resolve(reference);
+  }
+
   /** {@code bytes} as people write sizes: {@code 4 MiB}, {@code 1500 bytes}. */
   static String size(long bytes) {
     if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {

@@ -3,6 +3,7 @@ package dev.upkeep.source.oci;
 import dev.upkeep.ArtifactRef;
 import dev.upkeep.Redaction;
 import dev.upkeep.internal.cache.PackageCache;
+import dev.upkeep.internal.http.HttpTransport;
 import dev.upkeep.internal.http.Sleeper;
 import dev.upkeep.json.Json;
 import dev.upkeep.source.ChartArchive;
@@ -183,7 +184,7 @@ public final class OciRegistrySource implements RegistrySource, ChartInspector, 
       }
       URI nextUri;
       try {
-        nextUri = r.uri.resolve(link.get());
+        nextUri = HttpTransport.resolve(r.uri, link.get());
       } catch (IllegalArgumentException e) {
         throw t.fail(t.apiHost + " sent an invalid Link header \"" + link.get() + "\"");
       }

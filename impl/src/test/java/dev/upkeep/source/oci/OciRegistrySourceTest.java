@@ -674,6 +674,24 @@ class OciRegistrySourceTest {
     }
 
     @Test
+    void followsANextLinkThatIsOnlyAQuery() {
+      handler =
+          ex -> {
+            String query = String.valueOf(ex.getRequestURI().getQuery());
+            if (!ex.getRequestURI().getPath().equals("/v2/org/app/tags/list")) {
+              send(ex, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"x\"}]}");
+            } else if (query.contains("last=a")) {
+              send(ex, 200, "{\"name\":\"org/app\",\"tags\":[\"b\"]}");
+            } else {
+              ex.getResponseHeaders().add("Link", "<?n=1&last=a>; rel=\"next\"");
+              send(ex, 200, "{\"name\":\"org/app\",\"tags\":[\"a\"]}");
+            }
+          };
+
+      assertThat(source().listTags(app())).containsExactly("a", "b");
+    }
+
+    @Test
     void findsTheNextLinkInALaterLinkHeader() {
       handler =
           ex -> {
