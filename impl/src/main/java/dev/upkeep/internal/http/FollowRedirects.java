@@ -64,6 +64,16 @@ final class FollowRedirects implements Step {
             null);
       }
       boolean sameHost = origin.equalsIgnoreCase(HttpTransport.authority(next));
+      if (!sameHost && call.bodySecret) {
+        // the body cannot be dropped as a header can: the request means nothing without it
+        throw new HttpFailure(
+            HttpFailure.Kind.REDIRECT,
+            origin
+                + " redirected a request that carries credentials to "
+                + HttpTransport.authority(next)
+                + "; refusing to send them to another host",
+            null);
+      }
       LOG.log(System.Logger.Level.DEBUG, "{0} redirected to {1}", origin, next.getHost());
       reply = chain.proceed(call.to(next, sameHost));
     }

@@ -24,6 +24,9 @@ public final class HttpCall {
   final long limit;
   final boolean followRedirects;
 
+  /** Whether the body carries a credential (an OAuth2 refresh token in a form). */
+  final boolean bodySecret;
+
   private HttpCall(
       String method,
       URI uri,
@@ -31,7 +34,8 @@ public final class HttpCall {
       String contentType,
       byte[] body,
       long limit,
-      boolean followRedirects) {
+      boolean followRedirects,
+      boolean bodySecret) {
     this.method = method;
     this.uri = uri;
     this.headers = List.copyOf(headers);
@@ -39,6 +43,7 @@ public final class HttpCall {
     this.body = body;
     this.limit = limit;
     this.followRedirects = followRedirects;
+    this.bodySecret = bodySecret;
   }
 
   /** A {@code method} request for {@code uri} accepting up to 4 MiB, following no redirects. */
@@ -48,7 +53,7 @@ public final class HttpCall {
       throw new IllegalArgumentException("not an absolute http(s) URL: " + Redaction.redact(uri));
     }
     return new HttpCall(
-        method.toUpperCase(Locale.ROOT), uri, List.of(), null, null, 4L << 20, false);
+        method.toUpperCase(Locale.ROOT), uri, List.of(), null, null, 4L << 20, false, false);
   }
 
   /** A {@code GET} of {@code uri}. */
@@ -80,11 +85,23 @@ public final class HttpCall {
     if (value != null) {
       next.add(new Header(name, value, secret));
     }
-    return new HttpCall(method, uri, next, contentType, body, limit, followRedirects);
+    return new HttpCall(method, uri, next, contentType, body, limit, followRedirects, bodySecret);
   }
 
   /** This call with a request body. */
   public HttpCall body(String contentType, byte[] body) {
+    return withBody(contentType, body, false);
+  }
+
+  /**
+   * This call with a request body that carries a credential (a refresh token in a form): guarded as
+   * {@link #credential} headers are, and never sent along a redirect to another host.
+   */
+  public HttpCall credentialBody(String contentType, byte[] body) {
+    return withBody(contentType, body, true);
+  }
+
+  private HttpCall withBody(String contentType, byte[] body, boolean secret) {
     return new HttpCall(
         method,
         uri,
@@ -92,7 +109,8 @@ public final class HttpCall {
         Objects.requireNonNull(contentType),
         body.clone(),
         limit,
-        followRedirects);
+        followRedirects,
+        secret);
   }
 
   /** This call accepting at most {@code bytes} of answer body. */
@@ -100,14 +118,15 @@ public final class HttpCall {
     if (bytes < 1) {
       throw new IllegalArgumentException("limit must be positive, got " + bytes);
     }
-    return new HttpCall(method, uri, headers, contentType, body, bytes, followRedirects);
+    return new HttpCall(
+        method, uri, headers, contentType, body, bytes, followRedirects, bodySecret);
   }
 
   /**
    * This call following up to 5 redirects; credentials are dropped when one leads to another host.
    */
   public HttpCall followRedirects() {
-    return new HttpCall(method, uri, headers, contentType, body, limit, true);
+    return new HttpCall(method, uri, headers, contentType, body, limit, true, bodySecret);
   }
 
   /** The URL. */
@@ -122,11 +141,11 @@ public final class HttpCall {
         kept.add(h);
       }
     }
-    return new HttpCall(method, next, kept, contentType, body, limit, followRedirects);
+    return new HttpCall(method, next, kept, contentType, body, limit, followRedirects, bodySecret);
   }
 
   boolean carriesCredential() {
-    return headers.stream().anyMatch(Header::secret);
+    return bodySecret || headers.stream().anyMatch(Header::secret);
   }
 
   /** Whether repeating it cannot do anything twice: everything but {@code POST}. */

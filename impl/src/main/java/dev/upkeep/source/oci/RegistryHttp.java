@@ -394,8 +394,10 @@ final class RegistryHttp implements AutoCloseable {
         call = call.credential("Authorization", authorization);
       }
       if (form != null) {
+        // the form carries the refresh token
         call =
-            call.body("application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8));
+            call.credentialBody(
+                "application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8));
       }
       Reply r;
       try {

@@ -2,6 +2,7 @@ package dev.upkeep.source.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -707,6 +708,51 @@ class OciRegistrySourceTest {
           };
 
       assertThat(source().listTags(app())).containsExactly("a", "b");
+    }
+
+    @Test
+    void neverSendsARefreshTokenToTheHostATokenServiceRedirectsTo() throws IOException {
+      HttpServer other =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+      List<String> otherSeen = new CopyOnWriteArrayList<>();
+      other.createContext(
+          "/",
+          ex -> {
+            try (ex) {
+              otherSeen.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+              send(ex, 200, "{\"token\":\"stolen\"}");
+            }
+          });
+      other.start();
+      try {
+        String otherHost = "localhost:" + other.getAddress().getPort();
+        handler =
+            ex -> {
+              if (ex.getRequestURI().getPath().equals("/token")) {
+                ex.getResponseHeaders().add("Location", "http://" + otherHost + "/token");
+                send(ex, 307, "");
+              } else {
+                ex.getResponseHeaders()
+                    .add(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"http://" + host() + "/token\",service=\"reg\"");
+                send(ex, 401, "");
+              }
+            };
+        OciRegistrySource source =
+            builder().credentials(host(), "<token>", "refresh-7f3a9c").build();
+
+        Throwable e = catchThrowable(() -> source.listTags(app()));
+
+        assertThat(seen).anySatisfy(r -> assertThat(r).startsWith("POST /token"));
+        assertThat(otherSeen).allSatisfy(body -> assertThat(body).doesNotContain("refresh-7f3a9c"));
+        assertThat(e)
+            .isInstanceOf(RegistryException.class)
+            .hasMessageContaining(otherHost)
+            .hasMessageNotContaining("refresh-7f3a9c");
+      } finally {
+        other.stop(0);
+      }
     }
   }
 
