@@ -330,8 +330,11 @@ final class RegistryHttp implements AutoCloseable {
       throw t.fail("the token service " + realm.getRawAuthority() + " granted no token");
     }
     Duration lifetime = DEFAULT_TOKEN_LIFETIME;
-    if (grant.get("expires_in") instanceof Number) {
-      lifetime = Duration.ofSeconds(Math.max(1, ((Number) grant.get("expires_in")).longValue()));
+    // Docker's token spec: absent means 60 s; Docker's client treats 0 (some token services' "no
+    // expiry") the same rather than asking again before every call.
+    if (grant.get("expires_in") instanceof Number
+        && ((Number) grant.get("expires_in")).longValue() > 0) {
+      lifetime = Duration.ofSeconds(((Number) grant.get("expires_in")).longValue());
     }
     // Renew a little early so a token does not expire between our check and the registry's.
     Duration margin =

@@ -675,6 +675,29 @@ class OciRegistrySourceTest {
     }
 
     @Test
+    void keepsATokenWhoseExpiresInIsZeroForDockersDefaultMinute() throws Exception {
+      handler =
+          ex -> {
+            if (ex.getRequestURI().getPath().equals("/token")) {
+              send(ex, 200, "{\"token\":\"tok\",\"expires_in\":0}");
+            } else if (!"Bearer tok".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+              ex.getResponseHeaders()
+                  .add("WWW-Authenticate", "Bearer realm=\"http://" + host() + "/token\"");
+              send(ex, 401, "");
+            } else {
+              send(ex, 200, "{\"name\":\"org/app\",\"tags\":[\"1.0.0\"]}");
+            }
+          };
+      OciRegistrySource source = source();
+
+      source.listTags(app());
+      Thread.sleep(1100);
+      source.listTags(app());
+
+      assertThat(seen).filteredOn(r -> r.startsWith("GET /token")).hasSize(1);
+    }
+
+    @Test
     void followsANextLinkThatIsOnlyAQuery() {
       handler =
           ex -> {
