@@ -62,25 +62,29 @@ final class GoFunctions {
   private static Object sprig(String name, List<Object> args) {
     switch (name) {
       case "upper":
-        return text(one(name, args)).toUpperCase(Locale.ROOT);
+        return str(name, one(name, args)).toUpperCase(Locale.ROOT);
       case "lower":
-        return text(one(name, args)).toLowerCase(Locale.ROOT);
+        return str(name, one(name, args)).toLowerCase(Locale.ROOT);
       case "title":
-        return title(text(one(name, args)));
+        return title(str(name, one(name, args)));
       case "trim":
-        return text(one(name, args)).strip();
+        return str(name, one(name, args)).strip();
       case "toString":
-        return text(one(name, args));
+        {
+          // Sprig's strval: fmt's %v, so nil is "<nil>"
+          Object v = one(name, args);
+          return v == null ? "<nil>" : text(v);
+        }
       case "trimPrefix":
         {
-          String prefix = text(two(name, args, 0));
-          String s = text(args.get(1));
+          String prefix = str(name, two(name, args, 0));
+          String s = str(name, args.get(1));
           return s.startsWith(prefix) ? s.substring(prefix.length()) : s;
         }
       case "trimSuffix":
         {
-          String suffix = text(two(name, args, 0));
-          String s = text(args.get(1));
+          String suffix = str(name, two(name, args, 0));
+          String s = str(name, args.get(1));
           return s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
         }
       case "contains":
@@ -88,8 +92,8 @@ final class GoFunctions {
       case "hasSuffix":
         {
           // Sprig's order: the part first, the string last (so that a pipe gives the string)
-          String part = text(two(name, args, 0));
-          String s = text(args.get(1));
+          String part = str(name, two(name, args, 0));
+          String s = str(name, args.get(1));
           return name.equals("contains")
               ? s.contains(part)
               : name.equals("hasPrefix") ? s.startsWith(part) : s.endsWith(part);
@@ -109,7 +113,7 @@ final class GoFunctions {
         }
       case "join":
         {
-          String sep = text(two(name, args, 0));
+          String sep = str(name, two(name, args, 0));
           Object list = args.get(1);
           if (!(list instanceof Collection<?>)) {
             return text(list);
@@ -124,11 +128,11 @@ final class GoFunctions {
         if (args.size() != 3) {
           throw arity(name, 3, args.size());
         }
-        return text(args.get(2)).replace(text(args.get(0)), text(args.get(1)));
+        return str(name, args.get(2)).replace(str(name, args.get(0)), str(name, args.get(1)));
       case "trunc":
         {
           long n = number(name, two(name, args, 0));
-          String s = text(args.get(1));
+          String s = str(name, args.get(1));
           if (n < 0) {
             return -n >= s.length() ? s : s.substring(s.length() + (int) n);
           }
@@ -226,7 +230,7 @@ final class GoFunctions {
     for (int i = 0; i < args.size(); i++) {
       boolean space =
           i > 0 && (line || !(args.get(i - 1) instanceof String || args.get(i) instanceof String));
-      out.append(space ? " " : "").append(GoTemplate.print(args.get(i)));
+      out.append(space ? " " : "").append(fmt(args.get(i)));
     }
     return line ? out.append('\n').toString() : out.toString();
   }
@@ -234,7 +238,7 @@ final class GoFunctions {
   /** Go's {@code fmt.Sprintf} for the verbs {@code %s %v %d %q %t %%}. */
   private static String sprintf(List<Object> args) {
     atLeast("printf", args, 1);
-    String format = text(args.get(0));
+    String format = str("printf", args.get(0));
     StringBuilder out = new StringBuilder();
     int next = 1;
     for (int i = 0; i < format.length(); i++) {
@@ -270,7 +274,7 @@ final class GoFunctions {
         out.append("%!").append(verb).append('(').append(type).append('=');
         out.append(GoTemplate.print(a)).append(')');
       } else {
-        out.append(verb == 'q' ? GoStrings.quote(GoTemplate.print(a)) : GoTemplate.print(a));
+        out.append(verb == 'q' ? GoStrings.quote(GoTemplate.print(a)) : fmt(a));
       }
     }
     if (next < args.size()) {
@@ -299,6 +303,10 @@ final class GoFunctions {
    * compare anything of one kind, the others only numbers and strings.
    */
   private static int compare(Object a, Object b, boolean equality) {
+    if (equality && (a == null || b == null)) {
+      // Go's eq: the invalid value (a missing key) equals only itself, without an error
+      return a == b ? 0 : 1;
+    }
     if (a instanceof Number && b instanceof Number) {
       return Double.compare(((Number) a).doubleValue(), ((Number) b).doubleValue());
     }
@@ -322,6 +330,39 @@ final class GoFunctions {
     }
     throw new ConfigurationException(
         name + " expects a number, got " + GoTemplate.print(v) + " in commit message template");
+  }
+
+  /** A string argument: Go refuses the invalid value (a missing key) and any other type. */
+  private static String str(String name, Object v) {
+    if (v instanceof String) {
+      return (String) v;
+    }
+    throw new ConfigurationException(
+        (v == null
+                ? "invalid value; expected string"
+                : "wrong type for value; expected string; got " + goType(v))
+            + " for "
+            + name
+            + " in commit message template");
+  }
+
+  /** The Go type of a value, as fmt and template errors name it. */
+  private static String goType(Object v) {
+    if (v instanceof String) {
+      return "string";
+    }
+    if (v instanceof Number) {
+      return "int";
+    }
+    if (v instanceof Boolean) {
+      return "bool";
+    }
+    return v instanceof Map<?, ?> ? "map" : v instanceof Collection<?> ? "slice" : "struct";
+  }
+
+  /** How fmt's %v prints a value: as a template prints it, but nil is {@code <nil>}. */
+  private static String fmt(Object v) {
+    return v == null ? "<nil>" : GoTemplate.print(v);
   }
 
   private static String text(Object v) {

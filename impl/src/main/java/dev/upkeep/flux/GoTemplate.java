@@ -266,6 +266,10 @@ final class GoTemplate {
   }
 
   private static Object field(Object value, String name, String path) {
+    if (value == null) {
+      // Go: a field of the invalid value (a missing map key) is the invalid value again
+      return null;
+    }
     if (value instanceof Struct) {
       Object v = ((Struct) value).field(name);
       if (v == null) {
@@ -275,8 +279,8 @@ final class GoTemplate {
       return v;
     }
     if (value instanceof Map<?, ?>) {
-      Object v = ((Map<?, ?>) value).get(name);
-      return v == null ? "" : v;
+      // a missing key is Go's invalid value: printed "<no value>", nil to functions
+      return ((Map<?, ?>) value).get(name);
     }
     throw new ConfigurationException(
         "can't evaluate field " + name + " in " + path + " of commit message template");

@@ -1,10 +1,13 @@
 package dev.upkeep.flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.upkeep.ConfigurationException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,5 +78,31 @@ class GoTemplateTest {
   @MethodSource
   void asGoRendersThem(String template, String go) {
     assertThat(GoTemplate.parse(template).render(Map.of("Values", VALUES))).isEqualTo(go);
+  }
+
+  static String render(String template) {
+    return GoTemplate.parse(template).render(Map.of("Values", VALUES));
+  }
+
+  @Test
+  void printsNoValueForAKeyTheValuesDoNotHaveAsGoDoes() {
+    // Go's text/template: a missing map key is the invalid value, printed "<no value>"; given to
+    // print or printf it is nil
+    assertThat(render("[{{ .Values.missing }}]")).isEqualTo("[<no value>]");
+    assertThat(render("{{ $x := .Values.missing }}[{{ $x }}]")).isEqualTo("[<no value>]");
+    assertThat(render("{{ print .Values.missing }}|{{ printf \"%v\" .Values.missing }}"))
+        .isEqualTo("<nil>|<nil>");
+    assertThat(render("{{ .Values.missing | toString }}")).isEqualTo("<nil>");
+    assertThat(render("{{ eq .Values.missing \"\" }} {{ ne .Values.missing \"x\" }}"))
+        .isEqualTo("false true");
+    assertThat(render("{{ index .Values \"missing\" }}|{{ .Values.missing | default \"d\" }}"))
+        .isEqualTo("|d");
+  }
+
+  @Test
+  void refusesAMissingKeyWhereAFunctionWantsAStringAsGoDoes() {
+    assertThatThrownBy(() -> render("{{ .Values.missing | upper }}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("invalid value; expected string");
   }
 }
