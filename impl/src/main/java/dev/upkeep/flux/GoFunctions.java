@@ -268,19 +268,28 @@ final class GoFunctions {
         continue;
       }
       Object a = args.get(next++);
-      if ((verb == 'd' && !(a instanceof Number)) || (verb == 't' && !(a instanceof Boolean))) {
-        // Go's way of saying the verb does not fit the value
-        String type = a instanceof String ? "string" : a instanceof Number ? "int" : "bool";
-        out.append("%!").append(verb).append('(').append(type).append('=');
-        out.append(GoTemplate.print(a)).append(')');
+      boolean fits =
+          verb == 'v'
+              || (verb == 's' || verb == 'q') && !(a instanceof Number || a instanceof Boolean)
+              || verb == 'd' && a instanceof Number
+              || verb == 't' && a instanceof Boolean;
+      if (a == null && verb != 'v') {
+        out.append("%!").append(verb).append("(<nil>)");
+      } else if (!fits) {
+        // Go's way of saying the verb does not fit the value: %!s(int=5)
+        out.append("%!").append(verb).append('(').append(goType(a)).append('=');
+        out.append(fmt(a)).append(')');
       } else {
         out.append(verb == 'q' ? GoStrings.quote(GoTemplate.print(a)) : fmt(a));
       }
     }
     if (next < args.size()) {
+      // Go names each operand it did not use with its type: %!(EXTRA string=x, int=1)
       out.append("%!(EXTRA ");
       for (int i = next; i < args.size(); i++) {
-        out.append(i > next ? ", " : "").append(GoTemplate.print(args.get(i)));
+        Object a = args.get(i);
+        out.append(i > next ? ", " : "");
+        out.append(a == null ? "<nil>" : goType(a) + "=" + fmt(a));
       }
       out.append(')');
     }

@@ -180,8 +180,8 @@ class FluxCommitMessageTest {
     assertThat(render("{{ if eq .Values.env \"prod\" \"live\" }}ship{{ end }}", values))
         .isEqualTo("ship");
     assertThat(render("{{ len .Changed.Changes | printf \"%d change(s) by %s\" \"x\" }}", values))
-        .as("the piped value is the last argument, and %d of a string says so, as Go does")
-        .isEqualTo("%!d(string=x) change(s) by 1");
+        .as("the piped value is the last argument, and %d of a string or %s of a number says so")
+        .isEqualTo("%!d(string=x) change(s) by %!s(int=1)");
     assertThat(render("{{ len .Changed.Changes | printf \"%d change(s)\" }}", values))
         .isEqualTo("1 change(s)");
     assertThat(render("{{ printf \"%s=%q\" .Values.env .Values.name }}", values))

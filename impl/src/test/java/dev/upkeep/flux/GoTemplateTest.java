@@ -105,4 +105,16 @@ class GoTemplateTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("invalid value; expected string");
   }
+
+  @Test
+  void printsPrintfsMisfitsAndLeftoversAsGoDoes() {
+    assertThat(render("{{ printf \"release\" .Values.env }}"))
+        .isEqualTo("release%!(EXTRA string=prod)");
+    assertThat(render("{{ printf \"%s\" (len .Values) }}|{{ printf \"%s\" true }}"))
+        .isEqualTo("%!s(int=5)|%!s(bool=true)");
+    assertThat(render("{{ printf \"%s|%d|%v\" nil nil nil }}"))
+        .isEqualTo("%!s(<nil>)|%!d(<nil>)|<nil>");
+    assertThat(render("{{ printf \"x\" 1 true }}")).isEqualTo("x%!(EXTRA int=1, bool=true)");
+    assertThat(render("{{ print nil }}")).isEqualTo("<nil>");
+  }
 }
