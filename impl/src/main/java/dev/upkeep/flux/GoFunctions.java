@@ -296,15 +296,28 @@ final class GoFunctions {
     return out.toString();
   }
 
+  /** Sprig's {@code title}, Go's {@code strings.Title}: a word starts after any separator. */
   private static String title(String s) {
     StringBuilder out = new StringBuilder(s.length());
-    boolean start = true;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      out.append(start ? Character.toTitleCase(c) : c);
-      start = Character.isWhitespace(c);
+    int prev = ' ';
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      out.appendCodePoint(separator(prev) ? Character.toTitleCase(c) : c);
+      prev = c;
+      i += Character.charCount(c);
     }
     return out.toString();
+  }
+
+  /** Go's {@code strings.isSeparator}: not a letter, digit or underscore (in ASCII, any other). */
+  private static boolean separator(int c) {
+    if (c <= 0x7F) {
+      return !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_');
+    }
+    if (Character.isLetter(c) || Character.isDigit(c)) {
+      return false;
+    }
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
   }
 
   /**

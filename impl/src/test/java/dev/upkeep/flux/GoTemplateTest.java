@@ -117,4 +117,10 @@ class GoTemplateTest {
     assertThat(render("{{ printf \"x\" 1 true }}")).isEqualTo("x%!(EXTRA int=1, bool=true)");
     assertThat(render("{{ print nil }}")).isEqualTo("<nil>");
   }
+
+  @Test
+  void titlesEveryWordAfterAPunctuationMarkAsSprigDoes() {
+    // Sprig's title is strings.Title: a word starts after anything but a letter, digit or _
+    assertThat(render("{{ title \"my-app v1.2/web_x\" }}")).isEqualTo("My-App V1.2/Web_x");
+  }
 }
