@@ -240,6 +240,24 @@ final class GoTemplate {
     if (c.function() == null) {
       return term(c.args().get(0), dot, scope);
     }
+    if (c.function().equals("and") || c.function().equals("or")) {
+      // Go 1.18+: and/or stop at the argument that decides, leaving the rest unevaluated
+      boolean or = c.function().equals("or");
+      Object value = null;
+      for (Term t : c.args()) {
+        value = term(t, dot, scope);
+        if (truthy(value) == or) {
+          return value;
+        }
+      }
+      if (piped) {
+        return last;
+      }
+      if (c.args().isEmpty()) {
+        return GoFunctions.call(c.function(), List.of());
+      }
+      return value;
+    }
     List<Object> args = new ArrayList<>();
     for (Term t : c.args()) {
       args.add(term(t, dot, scope));

@@ -123,4 +123,11 @@ class GoTemplateTest {
     // Sprig's title is strings.Title: a word starts after anything but a letter, digit or _
     assertThat(render("{{ title \"my-app v1.2/web_x\" }}")).isEqualTo("My-App V1.2/Web_x");
   }
+
+  @Test
+  void stopsAndAndOrAtTheDecidingArgumentAsGoDoes() {
+    // Go 1.18+: and/or evaluate their arguments only until the result is known
+    assertThat(render("{{ or true (index .Values \"a\" \"b\") }}")).isEqualTo("true");
+    assertThat(render("{{ and false (index .Values \"a\" \"b\") }}")).isEqualTo("false");
+  }
 }
