@@ -214,6 +214,12 @@ final class GoTemplateParser {
         // as Go says it: a field, a variable or a literal takes no arguments
         throw error("can't give argument to non-function " + name);
       }
+      if (function == null
+          && terms.get(0) instanceof GoTemplate.Literal
+          && ((GoTemplate.Literal) terms.get(0)).value() == null) {
+        pos = at;
+        throw error("nil is not a command");
+      }
       if (!commands.isEmpty() && function == null) {
         pos = at;
         throw error("a value after | must be a function");

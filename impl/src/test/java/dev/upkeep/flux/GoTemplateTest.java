@@ -130,4 +130,11 @@ class GoTemplateTest {
     assertThat(render("{{ or true (index .Values \"a\" \"b\") }}")).isEqualTo("true");
     assertThat(render("{{ and false (index .Values \"a\" \"b\") }}")).isEqualTo("false");
   }
+
+  @Test
+  void refusesNilAsACommandAsGoDoes() {
+    assertThatThrownBy(() -> render("{{ nil }}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("nil is not a command");
+  }
 }
