@@ -187,9 +187,13 @@ public final class FluxCommitMessage {
           .compare(this, o);
     }
 
+    /**
+     * As Go prints Flux's ObjectIdentifier: it embeds kyaml's ResourceIdentifier, which embeds
+     * TypeMeta (APIVersion, Kind) and NameMeta (Name, Namespace), and none has a String method.
+     */
     @Override
     public String toString() {
-      return "{" + apiVersion + " " + kind + " " + namespace + " " + name + "}";
+      return "{{{" + apiVersion + " " + kind + "} {" + name + " " + namespace + "}}}";
     }
   }
 

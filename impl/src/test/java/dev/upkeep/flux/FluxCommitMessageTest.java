@@ -209,6 +209,22 @@ class FluxCommitMessageTest {
   }
 
   @Test
+  void printsAnObjectAsGoPrintsFluxsObjectIdentifier() {
+    // ObjectIdentifier{ResourceIdentifier{TypeMeta{APIVersion, Kind}, NameMeta{Name, Namespace}}}
+    assertThat(
+            render(
+                "{{ range $o, $c := .Changed.Objects }}{{ $o }} {{ printf \"%v\" $o }}{{ end }}",
+                Map.of()))
+        .isEqualTo(
+            "{{{helm.toolkit.fluxcd.io/v2 HelmRelease} {podinfo apps}}}"
+                + " {{{helm.toolkit.fluxcd.io/v2 HelmRelease} {podinfo apps}}}");
+    assertThat(render("{{ .Changed.Objects }}", Map.of()))
+        .isEqualTo(
+            "map[{{{helm.toolkit.fluxcd.io/v2 HelmRelease} {podinfo apps}}}"
+                + ":[{6.5.0 6.5.4 flux-system:podinfo:tag}]]");
+  }
+
+  @Test
   void usesFluxsDefaultMessageWithoutATemplate() {
     assertThat(render("", Map.of())).isEqualTo("Update from image update automation");
   }
