@@ -11,12 +11,12 @@ import java.util.Set;
  * The part of Go's {@code text/template} that Flux commit message templates use in practice: text,
  * fields ({@code .Changed.Objects}), variables (declared with {@code :=} and set with {@code =}),
  * string, number and boolean literals, parenthesised pipelines, {@code range} (with {@code $k, $v
- * :=} and {@code else}), {@code if}/{@code else}, comments, the trim markers {@code {{-} and {@code
- * -}}}, and the functions in {@link #FUNCTIONS}: Go's own ({@code and or not len index print printf
- * println eq ne lt le gt ge}) and the Sprig functions such templates use ({@code upper lower title
- * trim trimPrefix trimSuffix quote squote join replace contains hasPrefix hasSuffix default trunc
- * toString}), called with arguments or at the end of a pipeline. Anything else is rejected when the
- * template is parsed, with a message naming it.
+ * :=} and {@code else}), {@code if}/{@code else if}/{@code else}, comments, the trim markers {@code
+ * {{-} and {@code -}}}, and the functions in {@link #FUNCTIONS}: Go's own ({@code and or not len
+ * index print printf println eq ne lt le gt ge}) and the Sprig functions such templates use ({@code
+ * upper lower title trim trimPrefix trimSuffix quote squote join replace contains hasPrefix
+ * hasSuffix default trunc toString}), called with arguments or at the end of a pipeline. Anything
+ * else is rejected when the template is parsed, with a message naming it.
  *
  * <p>Values are Java {@link String}s, {@link Long}s, {@link Boolean}s, {@link Map}s (iterated in
  * their own order; Go sorts map keys, so callers pass sorted maps), {@link Collection}s and {@link

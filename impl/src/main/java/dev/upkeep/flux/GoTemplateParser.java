@@ -16,6 +16,11 @@ final class GoTemplateParser {
   String pendingEnd;
   int rangeDepth;
 
+  /** The condition of an {{else if}} just read, for the if or range it belongs to. */
+  String elseIf;
+
+  int elseIfAt;
+
   GoTemplateParser(String src) {
     this.src = src;
   }
@@ -72,10 +77,14 @@ final class GoTemplateParser {
       switch (keyword) {
         case "end":
         case "else":
-          if (!inside.equals(keyword)) {
+          String rest = inside.substring(keyword.length()).strip();
+          if (keyword.equals("else") && rest.matches("if\\s.*")) {
+            // Go reads {{else if x}} as {{else}}{{if x}}, the if ending at the same {{end}}
+            elseIf = rest.substring(2).strip();
+            elseIfAt = actionStart;
+          } else if (!rest.isEmpty()) {
             pos = actionStart;
-            throw error(
-                "{{" + inside + "}} is not supported; write {{else}}{{if ...}}...{{end}} instead");
+            throw error("{{" + inside + "}} is not supported");
           }
           if (!stops.contains(keyword)) {
             pos = actionStart;
@@ -130,7 +139,7 @@ final class GoTemplateParser {
     rangeDepth--;
     List<GoTemplate.Node> otherwise = List.of();
     if ("else".equals(pendingEnd)) {
-      otherwise = parseList(Set.of("end"));
+      otherwise = elseList();
     }
     pendingEnd = null;
     return new GoTemplate.Range(keyVar, valueVar, p, body, otherwise);
@@ -141,10 +150,30 @@ final class GoTemplateParser {
     List<GoTemplate.Node> body = parseList(Set.of("end", "else"));
     List<GoTemplate.Node> otherwise = List.of();
     if ("else".equals(pendingEnd)) {
-      otherwise = parseList(Set.of("end"));
+      if (elseIf != null) {
+        // {{else if x}}: the inner if takes the {{end}} of this one
+        String expr2 = elseIf;
+        elseIf = null;
+        otherwise = List.of(parseIf(expr2, elseIfAt));
+      } else {
+        otherwise = parseList(Set.of("end"));
+      }
     }
     pendingEnd = null;
     return new GoTemplate.If(p, body, otherwise);
+  }
+
+  /** The list after a range's {{else}}; an {{else if x}} there needs an {{end}} of its own. */
+  List<GoTemplate.Node> elseList() {
+    if (elseIf == null) {
+      return parseList(Set.of("end"));
+    }
+    String expr = elseIf;
+    elseIf = null;
+    List<GoTemplate.Node> out = new ArrayList<>();
+    out.add(parseIf(expr, elseIfAt));
+    out.addAll(parseList(Set.of("end")));
+    return out;
   }
 
   String variable(String v, int at) {

@@ -266,14 +266,6 @@ class FluxCommitMessageTest {
     }
 
     @Test
-    void elseIfRatherThanMisreadingIt() {
-      assertThatThrownBy(
-              () -> render("{{ if .Values.a }}a{{ else if .Values.b }}b{{ end }}", Map.of()))
-          .isInstanceOf(ConfigurationException.class)
-          .hasMessageContaining("{{else if .Values.b}} is not supported");
-    }
-
-    @Test
     void undefinedVariables() {
       assertThatThrownBy(() -> render("{{ $nope }}", Map.of()))
           .hasMessageContaining("undefined variable $nope");

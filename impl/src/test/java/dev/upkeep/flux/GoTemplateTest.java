@@ -137,4 +137,24 @@ class GoTemplateTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("nil is not a command");
   }
+
+  @Test
+  void readsElseIfAsGoDoes() {
+    // Go reads {{else if b}} as {{else}}{{if b}} whose {{end}} is the if's own
+    String chain =
+        "{{ if eq .Values.env \"dev\" }}d{{ else if eq .Values.env \"prod\" }}p"
+            + "{{ else if .Values.a }}a{{ else }}none{{ end }}.";
+    assertThat(render(chain)).isEqualTo("p.");
+    assertThat(render("{{ if .Values.empty }}e{{- else if .Values.missing -}} m {{- end }}|"))
+        .isEqualTo("|");
+    assertThat(render("{{ range .Values.missing }}x{{ else if .Values.a }}a{{ end }}{{ end }}"))
+        .isEqualTo("a");
+  }
+
+  @Test
+  void refusesAnEndWithWordsAfterIt() {
+    assertThatThrownBy(() -> render("{{ if true }}x{{ end if }}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("{{end if}}");
+  }
 }
