@@ -270,7 +270,8 @@ final class GoFunctions {
       Object a = args.get(next++);
       boolean fits =
           verb == 'v'
-              || (verb == 's' || verb == 'q') && !(a instanceof Number || a instanceof Boolean)
+              || verb == 's' && !(a instanceof Number || a instanceof Boolean)
+              || verb == 'q' && !(a instanceof Boolean)
               || verb == 'd' && a instanceof Number
               || verb == 't' && a instanceof Boolean;
       if (a == null && verb != 'v') {
@@ -280,7 +281,12 @@ final class GoFunctions {
         out.append("%!").append(verb).append('(').append(goType(a)).append('=');
         out.append(fmt(a)).append(')');
       } else {
-        out.append(verb == 'q' ? GoStrings.quote(GoTemplate.print(a)) : fmt(a));
+        out.append(
+            verb != 'q'
+                ? fmt(a)
+                : a instanceof Number
+                    ? quoteRune(((Number) a).longValue())
+                    : GoStrings.quote(fmt(a)));
       }
     }
     if (next < args.size()) {
@@ -294,6 +300,40 @@ final class GoFunctions {
       out.append(')');
     }
     return out.toString();
+  }
+
+  /** Go's {@code %q} of an integer: the character, single-quoted ({@code strconv.QuoteRune}). */
+  private static String quoteRune(long n) {
+    int c = n < 0 || n > Character.MAX_CODE_POINT || n >= 0xD800 && n <= 0xDFFF ? 0xFFFD : (int) n;
+    switch (c) {
+      case '\'':
+        return "'\\''";
+      case '\\':
+        return "'\\\\'";
+      case 7:
+        return "'\\a'";
+      case '\b':
+        return "'\\b'";
+      case '\f':
+        return "'\\f'";
+      case '\n':
+        return "'\\n'";
+      case '\r':
+        return "'\\r'";
+      case '\t':
+        return "'\\t'";
+      case 11:
+        return "'\\v'";
+      default:
+        break;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      return String.format("'\\x%02x'", c);
+    }
+    if (c < 0x7F || !Character.isISOControl(c) && Character.isDefined(c)) {
+      return "'" + new String(Character.toChars(c)) + "'";
+    }
+    return String.format(c > 0xFFFF ? "'\\U%08x'" : "'\\u%04x'", c);
   }
 
   /** Sprig's {@code title}, Go's {@code strings.Title}: a word starts after any separator. */

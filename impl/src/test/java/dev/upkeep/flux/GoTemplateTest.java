@@ -157,4 +157,10 @@ class GoTemplateTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("{{end if}}");
   }
+
+  @Test
+  void quotesANumberAsACharacterWithPercentQAsGoDoes() {
+    assertThat(render("{{ printf \"%q %q %q %q\" 65 39 10 1 }}"))
+        .isEqualTo("'A' '\\'' '\\n' '\\x01'");
+  }
 }
