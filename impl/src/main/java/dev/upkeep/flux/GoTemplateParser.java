@@ -68,7 +68,13 @@ final class GoTemplateParser {
       }
       inside = inside.strip();
       if (inside.startsWith("/*")) {
-        if (!inside.endsWith("*/")) {
+        // Go: a comment starts and ends at the delimiters, {{/* */}} or {{- /* */ -}}
+        String raw = src.substring(open + 2, close);
+        if (!raw.startsWith("/*") && !raw.matches("(?s)-[ \t\r\n]/\\*.*")) {
+          pos = actionStart;
+          throw error("a comment must start right after {{ or {{- (write {{/* ... */}})");
+        }
+        if (!raw.endsWith("*/") && !raw.matches("(?s).*\\*/[ \t\r\n]-")) {
           throw error("unclosed comment");
         }
         continue;

@@ -163,4 +163,13 @@ class GoTemplateTest {
     assertThat(render("{{ printf \"%q %q %q %q\" 65 39 10 1 }}"))
         .isEqualTo("'A' '\\'' '\\n' '\\x01'");
   }
+
+  @Test
+  void refusesACommentThatDoesNotStartAtTheDelimiterAsGoDoes() {
+    assertThat(render("a {{- /* c */ -}} b{{/* d */}}")).isEqualTo("ab");
+    assertThatThrownBy(() -> render("a{{ /* c */ }}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("a comment must start right after {{ or {{-")
+        .hasMessageContaining("position 1");
+  }
 }
