@@ -78,7 +78,8 @@ public final class FluxCommitMessage {
       }
       fileChanges.put(file.file(), perObject);
     }
-    // As Flux's Result.Changes(): deduplicated, ordered by setter, then old and new value.
+    // Deduplicated, as Flux's Result.Changes(); Flux walks Go maps there, so its order changes from
+    // run to run: sorted by setter, then old and new value, the message is the same every time.
     all.sort(
         Comparator.comparing(ChangeValue::setter)
             .thenComparing(ChangeValue::oldValue)
