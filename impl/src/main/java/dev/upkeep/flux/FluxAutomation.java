@@ -290,11 +290,12 @@ public final class FluxAutomation {
     }
     VersionPolicy policy;
     try {
-      // The repository's exclusions apply when tags are scanned, before the policy's filter.
+      // The repository's exclusions apply when tags are scanned, before the policy's filter; an
+      // empty list is the default, as image-reflector-controller's GetExclusionList has it.
       List<String> exclusions =
-          r.has("exclusionList")
-              ? r.strings("exclusionList")
-              : List.of(TagFilter.DEFAULT_EXCLUSION);
+          r.strings("exclusionList").isEmpty()
+              ? List.of(TagFilter.DEFAULT_EXCLUSION)
+              : r.strings("exclusionList");
       TagFilter filter =
           p.has("filterTags")
               ? TagFilter.pattern(p.string("filterTags.pattern").orElse(".*"))

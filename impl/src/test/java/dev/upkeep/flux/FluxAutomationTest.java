@@ -385,4 +385,20 @@ class FluxAutomationTest {
                         "ImageRepository flux-system:app: image \"oci://ghcr.io/org/app\" should"
                             + " not include a URL scheme (Flux refuses it); remove \"oci://\""));
   }
+
+  @Test
+  void anEmptyExclusionListStillExcludesSignatureTagsAsFluxsDefault(@TempDir Path root)
+      throws IOException {
+    // image-reflector-controller's GetExclusionList: an empty list means the default ^.*\.sig$
+    for (String list : List.of("  exclusionList: []\n", "  exclusionList:\n")) {
+      write(
+          root,
+          "a.yaml",
+          REPOSITORY.replace("  insecure: true\n", list)
+              + policy("alpha", "  policy: {alphabetical: {order: asc}}\n"));
+      assertThat(FluxAutomation.load(root).policies().get(0).policy().select(List.of("a", "z.sig")))
+          .as(list)
+          .hasValue("a");
+    }
+  }
 }
