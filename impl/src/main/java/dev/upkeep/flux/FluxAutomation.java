@@ -263,6 +263,15 @@ public final class FluxAutomation {
       return Optional.empty();
     }
     FluxObject r = repo.get();
+    if (!repoNamespace.equals(p.namespace()) && !r.has("accessFrom")) {
+      // Flux's ACL (fluxcd/pkg runtime/acl) denies a cross-namespace reference without accessFrom
+      findings.add(
+          skipped(
+              p,
+              repoNamespace + "/" + repoName,
+              "is in another namespace and has no spec.accessFrom (Flux denies the reference)"));
+      return Optional.empty();
+    }
     String image = r.string("image").orElse("");
     if (image.contains("://")) {
       // image-reflector-controller refuses it, so Flux never resolves this policy

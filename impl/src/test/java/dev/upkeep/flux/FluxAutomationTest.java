@@ -401,4 +401,40 @@ class FluxAutomationTest {
           .hasValue("a");
     }
   }
+
+  @Test
+  void aPolicyReferringToAnImageRepositoryInAnotherNamespaceWithoutAccessFromIsSkipped(
+      @TempDir Path root) throws IOException {
+    // Flux's ACL denies a cross-namespace reference when the ImageRepository has no accessFrom
+    write(
+        root,
+        "a.yaml",
+        REPOSITORY
+            + policy("app", "  policy: {semver: {range: 1.x}}\n")
+                .replace("namespace: flux-system", "namespace: apps")
+                .replace("{name: app}", "{name: app, namespace: flux-system}"));
+
+    FluxAutomation flux = FluxAutomation.load(root);
+
+    assertThat(flux.policies()).isEmpty();
+    assertThat(flux.findings())
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .contains("ImagePolicy apps:app refers to ImageRepository flux-system/app")
+                    .contains("accessFrom"));
+
+    write(
+        root,
+        "a.yaml",
+        REPOSITORY
+            + "  accessFrom: {namespaceSelectors: [{matchLabels: {team: a}}]}\n"
+            + policy("app", "  policy: {semver: {range: 1.x}}\n")
+                .replace("namespace: flux-system", "namespace: apps")
+                .replace("{name: app}", "{name: app, namespace: flux-system}"));
+    assertThat(FluxAutomation.load(root).policies())
+        .extracting(FluxAutomation.Policy::name)
+        .containsExactly("apps:app");
+  }
 }
