@@ -472,8 +472,29 @@ public final class FluxAutomation {
             a.string("git.commit.author.name").orElse("fluxcdbot"),
             a.string("git.commit.author.email").orElse("fluxcdbot@users.noreply.github.com"),
             message,
-            a.string("update.path").orElse("."),
+            secureJoin(a.string("update.path").orElse(".")),
             a.where()));
+  }
+
+  /**
+   * {@code path} below the repository root as Flux's {@code securejoin.SecureJoin(workDir, path)}
+   * resolves it: a leading {@code /} is the root and a {@code ..} never climbs above it. A path
+   * that stays inside as written is returned unchanged.
+   */
+  static String secureJoin(String path) {
+    Path p = Path.of(path).normalize();
+    if (!p.isAbsolute() && !p.startsWith("..")) {
+      return path;
+    }
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : path.split("/")) {
+      if (part.equals("..")) {
+        parts.pollLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
+    }
+    return parts.isEmpty() ? "." : String.join("/", parts);
   }
 
   /** Adds every policy to {@code builder} and returns it. */

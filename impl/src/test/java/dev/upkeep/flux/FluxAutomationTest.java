@@ -437,4 +437,32 @@ class FluxAutomationTest {
         .extracting(FluxAutomation.Policy::name)
         .containsExactly("apps:app");
   }
+
+  @Test
+  void anUpdatePathThatIsAbsoluteOrClimbsOutIsJoinedToTheRootAsFluxsSecureJoinDoes(
+      @TempDir Path root) throws IOException {
+    write(root, "clusters/dev/a.yaml", "a: 1\n");
+    write(root, "clusters/prod/a.yaml", "a: 1\n");
+    for (String path :
+        List.of("/clusters/dev", "../clusters/dev", "clusters/../../clusters/dev/")) {
+      write(
+          root,
+          "auto.yaml",
+          "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\n"
+              + "metadata: {name: fleet, namespace: flux-system}\n"
+              + "spec:\n  sourceRef: {kind: GitRepository, name: flux-system}\n"
+              + "  update: {path: '"
+              + path
+              + "', strategy: Setters}\n");
+
+      FluxAutomation.Automation a = FluxAutomation.load(root).automations().get(0);
+
+      assertThat(a.files(dev.upkeep.patch.ManifestFiles.yamlFiles()).list(root))
+          .as(path)
+          .containsExactly(Path.of("clusters/dev/a.yaml"));
+      assertThat(dev.upkeep.patch.files.ManifestWalk.builder().path(a.updatePath()).build())
+          .as(path)
+          .isNotNull();
+    }
+  }
 }
