@@ -121,6 +121,17 @@ final class Clone implements AutoCloseable {
       c.setString(ConfigConstants.CONFIG_GC_SECTION, null, "auto", "0");
       c.save();
     }
+    // Checkouts write the bytes of the blobs, as the first checkout does and as staging reads
+    // them: a .gitattributes asking for CRLF (or a smudge filter) must not turn every line of a
+    // file it rewrites into a change. The repository's own attributes win over the tree's.
+    Path info = dotGit.resolve("info");
+    Files.createDirectories(info);
+    Path attributes = info.resolve("attributes");
+    String raw = "* -text -filter\n";
+    if (!Files.exists(attributes)
+        || !Files.readString(attributes, StandardCharsets.UTF_8).equals(raw)) {
+      Files.writeString(attributes, raw, StandardCharsets.UTF_8);
+    }
     return new Clone(repo, workTree, sparseTokens);
   }
 

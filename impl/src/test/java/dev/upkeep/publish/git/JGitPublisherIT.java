@@ -704,6 +704,29 @@ class JGitPublisherIT {
     }
   }
 
+  @Nested
+  class RefEdgeCases {
+    @Test
+    void commitsThePatchersBytesWhenTheAttributesAskForCrlfLineEndings() {
+      String lf = "spec:\n  chart: podinfo\n  version: 6.5.3\n";
+      remote.commit(
+          "main",
+          Map.of(".gitattributes", "* text=auto eol=crlf\n", DEV, lf),
+          "Jane Doe",
+          "Attributes");
+      JGitPublisher p = publisher().build();
+      p.inspect(tree -> null);
+      remote.commit(
+          "main", Map.of(DEV, lf.replace("podinfo\n", "podinfo2\n")), "Jane Doe", "Rename");
+
+      p.publish(Updates.replace("6.5.3", "6.5.4", DEV));
+
+      assertThat(remote.readFile("develop", DEV))
+          .contains("spec:\n  chart: podinfo2\n  version: 6.5.4\n");
+      assertThat(p.publish(Updates.replace("9.9.9", "9.9.10", DEV)).pushed()).isFalse();
+    }
+  }
+
   /**
    * Amends the head of {@code branch} as {@code git commit --amend} by Jane Doe would: same author
    * and message, Jane as committer, {@code file} added. Returns the new head.
