@@ -500,6 +500,19 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
       default:
         String why = u == null || u.getMessage() == null ? "" : u.getMessage();
         String said = remoteMessages(result);
+        String blocker = conflictingBranch(result.getAdvertisedRefs(), ref);
+        if (blocker != null) {
+          // A JGit server (in-process file://, Gerrit) says only "failed to lock": no race.
+          throw new PublishException(
+              "cannot create the branch \""
+                  + pushBranch
+                  + "\" on "
+                  + remote.display()
+                  + ": it has a branch \""
+                  + blocker.substring(Constants.R_HEADS.length())
+                  + "\", and Git cannot keep a branch and a branch beneath it by the same"
+                  + " name; choose another push branch");
+        }
         if (status == RemoteRefUpdate.Status.REJECTED_OTHER_REASON
             && (why.equals("failed to lock") || LOST_REF_RACE.matcher(said).find())) {
           // The server checked the lease, then lost the ref to a concurrent push: Git's
@@ -517,6 +530,20 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
                 + ")"
                 + (said.isEmpty() ? "" : "; the remote said: " + said));
     }
+  }
+
+  /**
+   * The remote's ref that keeps {@code ref} from being created, such as {@code refs/heads/upkeep}
+   * for {@code refs/heads/upkeep/podinfo} or the other way round; null when there is none.
+   */
+  private static String conflictingBranch(Collection<Ref> advertised, String ref) {
+    for (Ref r : advertised) {
+      String name = r.getName();
+      if (ref.startsWith(name + "/") || name.startsWith(ref + "/")) {
+        return name;
+      }
+    }
+    return null;
   }
 
   private static String remoteMessages(PushResult result) {

@@ -707,6 +707,20 @@ class JGitPublisherIT {
   @Nested
   class RefEdgeCases {
     @Test
+    void namesTheExistingBranchThatBlocksAPushBranchBeneathIt() {
+      remote.createBranch("upkeep", "main");
+      JGitPublisher p = publisher().pushBranch("upkeep/podinfo").retries(3).build();
+      Updates.CountingUpdate update = Updates.replace("6.5.3", "6.5.4", DEV);
+
+      assertThatThrownBy(() -> p.publish(update))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("upkeep/podinfo")
+          .hasMessageNotContaining("kept moving");
+      assertThat(update.calls).hasValue(1);
+      assertThat(remote.branches()).containsExactlyInAnyOrder("main", "upkeep");
+    }
+
+    @Test
     void commitsThePatchersBytesWhenTheAttributesAskForCrlfLineEndings() {
       String lf = "spec:\n  chart: podinfo\n  version: 6.5.3\n";
       remote.commit(
