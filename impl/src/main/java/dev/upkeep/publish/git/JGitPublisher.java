@@ -419,6 +419,16 @@ public final class JGitPublisher implements GitPublisher, AutoCloseable {
         commitMessage != null
             ? commitMessage.render(changes, clone.workTree())
             : template.render(changes, automation, baseBranch, pushBranch);
+    if (message == null || message.isBlank()) {
+      // Git refuses such a commit; made anyway, its subject would be the trailer, which then no
+      // longer reads as a trailer, and the next REBUILD would take it for a person's commit.
+      throw new PublishException(
+          "cannot commit to \""
+              + pushBranch
+              + "\" of "
+              + remote.display()
+              + ": the commit message is empty; check the message template");
+    }
     PersonIdent committer = new PersonIdent(committerName, committerEmail);
     message =
         ownership.mark(

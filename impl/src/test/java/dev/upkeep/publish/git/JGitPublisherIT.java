@@ -721,6 +721,21 @@ class JGitPublisherIT {
     }
 
     @Test
+    void refusesACommitMessageThatRendersEmptyInsteadOfPushingACommitItLaterDisowns() {
+      JGitPublisher p =
+          publisher()
+              .pushBranch("upkeep/podinfo")
+              .strategy(JGitPublisher.Strategy.REBUILD)
+              .commitMessage((changes, tree) -> " \n")
+              .build();
+
+      assertThatThrownBy(() -> p.publish(Updates.replace("6.5.3", "6.5.4", DEV)))
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("commit message is empty");
+      assertThat(remote.branches()).containsExactly("main");
+    }
+
+    @Test
     void commitsThePatchersBytesWhenTheAttributesAskForCrlfLineEndings() {
       String lf = "spec:\n  chart: podinfo\n  version: 6.5.3\n";
       remote.commit(
