@@ -707,6 +707,19 @@ class JGitPublisherIT {
   @Nested
   class RefEdgeCases {
     @Test
+    void pushesToTheBranchWhenATagOfTheSameNameExists() {
+      String main = remote.head("main").orElseThrow();
+      remote.git("tag", "v1", main);
+
+      PublishResult result =
+          publisher().pushBranch("v1").build().publish(Updates.replace("6.5.3", "6.5.4", DEV));
+
+      assertThat(result.pushed()).isTrue();
+      assertThat(remote.head("v1")).isEqualTo(result.commit());
+      assertThat(remote.git("rev-parse", "refs/tags/v1").strip()).isEqualTo(main);
+    }
+
+    @Test
     void namesTheExistingBranchThatBlocksAPushBranchBeneathIt() {
       remote.createBranch("upkeep", "main");
       JGitPublisher p = publisher().pushBranch("upkeep/podinfo").retries(3).build();
@@ -718,6 +731,24 @@ class JGitPublisherIT {
           .hasMessageNotContaining("kept moving");
       assertThat(update.calls).hasValue(1);
       assertThat(remote.branches()).containsExactlyInAnyOrder("main", "upkeep");
+    }
+
+    @Test
+    void refusesABranchNameWithSpaces() {
+      assertThatThrownBy(() -> publisher().pushBranch("upkeep podinfo").build())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("upkeep podinfo");
+    }
+
+    @Test
+    void pushesAFileWithANonAsciiName() {
+      String path = "apps/caf\u00e9 dev/podinfo.yaml";
+      remote.commit("main", Map.of(path, DEV_TEXT), "Jane Doe", "Add caf\u00e9");
+
+      publisher().build().publish(Updates.replace("6.5.3", "6.5.4", path));
+
+      assertThat(remote.readFile("develop", path)).contains(DEV_TEXT.replace("6.5.3", "6.5.4"));
+      assertThat(remote.log("develop").get(0).files()).containsExactly(path);
     }
 
     @Test
