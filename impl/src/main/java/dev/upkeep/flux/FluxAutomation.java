@@ -14,6 +14,7 @@ import dev.upkeep.policy.tags.TagFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,16 +124,23 @@ public final class FluxAutomation {
   private final List<Policy> policies;
   private final List<Automation> automations;
   private final List<Finding> findings;
+  // the ImagePolicy each policy of that kind was read from, and each automation's policySelector
+  private final Map<String, FluxObject> imagePolicies;
+  private final Map<String, Object> selectors;
 
   private FluxAutomation(
       FluxObjects objects,
       List<Policy> policies,
       List<Automation> automations,
-      List<Finding> findings) {
+      List<Finding> findings,
+      Map<String, FluxObject> imagePolicies,
+      Map<String, Object> selectors) {
     this.objects = objects;
     this.policies = List.copyOf(policies);
     this.automations = List.copyOf(automations);
     this.findings = List.copyOf(findings);
+    this.imagePolicies = imagePolicies;
+    this.selectors = selectors;
   }
 
   /** Reads the Flux objects under {@code root}. */
@@ -175,10 +183,25 @@ public final class FluxAutomation {
               });
     }
     List<Automation> automations = new ArrayList<>();
+    Map<String, Object> selectors = new HashMap<>();
     for (FluxObject a : objects.ofKind("ImageUpdateAutomation")) {
-      automation(a, findings).ifPresent(automations::add);
+      automation(a, findings)
+          .ifPresent(
+              auto -> {
+                automations.add(auto);
+                if (a.spec().get("policySelector") != null) {
+                  selectors.putIfAbsent(auto.name(), a.spec().get("policySelector"));
+                }
+              });
     }
-    return new FluxAutomation(objects, distinct(policies, findings), automations, findings);
+    Map<String, FluxObject> imagePolicies = new HashMap<>();
+    for (Defined d : policies) {
+      if (d.source().kind().equals("ImagePolicy")) {
+        imagePolicies.putIfAbsent(d.policy().name(), d.source());
+      }
+    }
+    return new FluxAutomation(
+        objects, distinct(policies, findings), automations, findings, imagePolicies, selectors);
   }
 
   /**
@@ -503,6 +526,65 @@ public final class FluxAutomation {
       builder.policy(p.name(), p.artifact(), p.policy(), p.options());
     }
     return builder;
+  }
+
+  /**
+   * Adds the policies {@code automation} applies to {@code builder} and returns it: as Flux's
+   * image-automation-controller, only the ImagePolicies in the automation's namespace that match
+   * its {@code spec.policySelector} (all of that namespace when it has none); OCIRepository
+   * policies, which are Upkeep's own, always. Without an automation, every policy. A namespace
+   * written nowhere in the files ({@code default}: kustomize or a Flux Kustomization may set it
+   * when the objects are applied) matches any, and labels are those written on the ImagePolicy.
+   */
+  public UpdatePipeline.Builder configure(
+      UpdatePipeline.Builder builder, Optional<Automation> automation) {
+    for (Policy p : policies) {
+      if (automation.isEmpty() || applies(automation.get(), p)) {
+        builder.policy(p.name(), p.artifact(), p.policy(), p.options());
+      }
+    }
+    return builder;
+  }
+
+  /**
+   * A warning naming the ImagePolicies {@code automation} leaves out ({@link #configure(
+   * UpdatePipeline.Builder, Optional)}), whose markers a run then leaves alone; empty when it
+   * applies them all.
+   */
+  public Optional<Finding> leftOut(Automation automation) {
+    List<String> out =
+        policies.stream()
+            .filter(p -> !applies(automation, p))
+            .map(Policy::name)
+            .collect(Collectors.toList());
+    if (out.isEmpty()) {
+      return Optional.empty();
+    }
+    String[] where = automation.definedIn().split(":(?=\\d+$)");
+    return Optional.of(
+        Finding.warning(
+            where[0],
+            where.length > 1 ? Integer.parseInt(where[1]) : 0,
+            "ImageUpdateAutomation "
+                + automation.name()
+                + " applies only the ImagePolicies of its namespace"
+                + (selectors.containsKey(automation.name()) ? " that match its policySelector" : "")
+                + ", as Flux does; left out: "
+                + String.join(", ", out)));
+  }
+
+  private boolean applies(Automation automation, Policy p) {
+    FluxObject source = imagePolicies.get(p.name());
+    if (source == null) {
+      return true;
+    }
+    String namespace = automation.name().substring(0, automation.name().indexOf(':'));
+    boolean sameNamespace =
+        namespace.equals(source.namespace())
+            || namespace.equals("default")
+            || source.namespace().equals("default");
+    return sameNamespace
+        && LabelSelector.matches(selectors.get(automation.name()), source.labels());
   }
 
   /** The policies, ImagePolicies first, in file order. */

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param spec the object's {@code spec} as plain maps, lists and strings
  * @param file where it was found, relative to the repository root
  * @param line the 1-based line where its document starts
+ * @param labels its {@code metadata.labels} as written (labels a kustomization adds are not here)
  */
 public record FluxObject(
     String apiVersion,
@@ -24,7 +25,8 @@ public record FluxObject(
     String name,
     Map<String, Object> spec,
     String file,
-    int line) {
+    int line,
+    Map<String, String> labels) {
 
   /** Validates that no component is null. */
   public FluxObject {
@@ -34,6 +36,19 @@ public record FluxObject(
     Objects.requireNonNull(name, "name");
     spec = Map.copyOf(spec);
     Objects.requireNonNull(file, "file");
+    labels = Map.copyOf(labels);
+  }
+
+  /** An object without labels. */
+  public FluxObject(
+      String apiVersion,
+      String kind,
+      String namespace,
+      String name,
+      Map<String, Object> spec,
+      String file,
+      int line) {
+    this(apiVersion, kind, namespace, name, spec, file, line, Map.of());
   }
 
   /** {@code namespace:name}, the form Flux markers use. */

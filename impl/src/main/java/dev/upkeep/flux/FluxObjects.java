@@ -215,8 +215,19 @@ public final class FluxObjects {
         ((Map<?, ?>) doc.get("spec"))
             .forEach((k, v) -> spec.put(String.valueOf(k), v == null ? "" : v));
       }
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (metadata.get("labels") instanceof Map<?, ?>) {
+        ((Map<?, ?>) metadata.get("labels"))
+            .forEach(
+                (k, v) -> {
+                  if (k != null && v != null) {
+                    labels.put(String.valueOf(k), String.valueOf(v));
+                  }
+                });
+      }
       objects.add(
-          new FluxObject(apiVersion, kind, namespace, String.valueOf(objName), spec, name, line));
+          new FluxObject(
+              apiVersion, kind, namespace, String.valueOf(objName), spec, name, line, labels));
     }
   }
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -464,5 +466,101 @@ class FluxAutomationTest {
           .as(path)
           .isNotNull();
     }
+  }
+
+  @Test
+  void anAutomationAppliesOnlyTheImagePoliciesOfItsNamespaceThatItsPolicySelectorMatches(
+      @TempDir Path root) throws IOException {
+    String repositories =
+        REPOSITORY + "---\n" + REPOSITORY.replace("namespace: flux-system", "namespace: team-b");
+    String policies =
+        labelled("flux-system", "web", "{team: a, tier: front}")
+            + labelled("flux-system", "api", "{team: a}")
+            + labelled("flux-system", "batch", "{team: b}")
+            + labelled("flux-system", "nolabels", null)
+            + labelled("team-b", "web", "{team: a, tier: front}");
+    write(root, "images.yaml", repositories + policies);
+    write(
+        root,
+        "automation.yaml",
+        "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\n"
+            + "metadata: {name: team-a, namespace: flux-system}\n"
+            + "spec:\n"
+            + "  git: {checkout: {ref: {branch: main}}, push: {branch: develop}}\n"
+            + "  policySelector:\n"
+            + "    matchLabels: {team: a}\n"
+            + "    matchExpressions:\n"
+            + "      - {key: tier, operator: NotIn, values: [back]}\n"
+            + "  update: {path: ., strategy: Setters}\n");
+
+    FluxAutomation flux = FluxAutomation.load(root);
+    FluxAutomation.Automation automation = flux.automations().get(0);
+
+    assertThat(policyNames(flux.configure(dev.upkeep.UpdatePipeline.builder())))
+        .hasSize(5); // without an automation: every policy
+    assertThat(
+            policyNames(
+                flux.configure(dev.upkeep.UpdatePipeline.builder(), Optional.of(automation))))
+        .containsExactlyInAnyOrder("flux-system:web", "flux-system:api");
+    assertThat(flux.leftOut(automation).orElseThrow().message())
+        .contains("that match its policySelector")
+        .contains("flux-system:batch", "flux-system:nolabels", "team-b:web");
+  }
+
+  @Test
+  void aLabelSelectorMeansWhatItMeansInKubernetes() {
+    Map<String, String> labels = Map.of("team", "a", "tier", "front");
+    assertThat(LabelSelector.matches(null, labels)).isTrue();
+    assertThat(LabelSelector.matches(Map.of(), Map.of())).isTrue();
+    assertThat(LabelSelector.matches(Map.of("matchLabels", Map.of("team", "a")), labels)).isTrue();
+    assertThat(LabelSelector.matches(Map.of("matchLabels", Map.of("team", "b")), labels)).isFalse();
+    assertThat(expression("tier", "In", List.of("front", "back"), labels)).isTrue();
+    assertThat(expression("tier", "In", List.of("back"), labels)).isFalse();
+    assertThat(expression("zone", "NotIn", List.of("eu"), labels)).isTrue();
+    assertThat(expression("tier", "NotIn", List.of("front"), labels)).isFalse();
+    assertThat(expression("team", "Exists", List.of(), labels)).isTrue();
+    assertThat(expression("zone", "Exists", List.of(), labels)).isFalse();
+    assertThat(expression("zone", "DoesNotExist", List.of(), labels)).isTrue();
+    assertThat(expression("team", "Equals", List.of("a"), labels)).isFalse();
+  }
+
+  private static boolean expression(
+      String key, String operator, List<String> values, Map<String, String> labels) {
+    return LabelSelector.matches(
+        Map.of(
+            "matchExpressions",
+            List.of(Map.of("key", key, "operator", operator, "values", values))),
+        labels);
+  }
+
+  private static String labelled(String namespace, String name, String labels) {
+    return "---\napiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\n"
+        + "metadata:\n  name: "
+        + name
+        + "\n  namespace: "
+        + namespace
+        + "\n"
+        + (labels == null ? "" : "  labels: " + labels + "\n")
+        + "spec:\n  imageRepositoryRef: {name: app}\n  policy: {semver: {range: 1.x}}\n";
+  }
+
+  private static java.util.Set<String> policyNames(dev.upkeep.UpdatePipeline.Builder b) {
+    return b.source(
+            new dev.upkeep.source.RegistrySource() {
+              @Override
+              public List<String> listTags(ArtifactRef ref) {
+                return List.of();
+              }
+
+              @Override
+              public Optional<String> digest(ArtifactRef ref, String tag) {
+                return Optional.empty();
+              }
+            })
+        .patcher(dev.upkeep.patch.yaml.SetterPatcher.create())
+        .publisher(dev.upkeep.publish.GitPublisher.inPlace(Path.of(".")))
+        .build()
+        .policies()
+        .keySet();
   }
 }

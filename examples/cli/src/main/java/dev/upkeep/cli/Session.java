@@ -338,7 +338,9 @@ final class Session implements AutoCloseable {
       // what each package held, by digest: a chart move reviewed before costs no package read
       b.chartReviewer(cache.map(c -> reviewer.summaries(c.resolve("reviews"))).orElse(reviewer));
     }
-    loaded.flux().configure(b);
+    // as Flux: the automation applies the ImagePolicies of its namespace and policySelector
+    loaded.flux().configure(b, automation);
+    automation.flatMap(a -> loaded.flux().leftOut(a)).ifPresent(f -> err.println("upkeep: " + f));
     Map<String, InlinePolicy> inline = new LinkedHashMap<>();
     loaded.inline().forEach(p -> inline.putIfAbsent(p.name(), p));
     for (InlinePolicy p : inline.values()) {
