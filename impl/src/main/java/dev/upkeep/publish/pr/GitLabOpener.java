@@ -48,12 +48,15 @@ public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
   public ChangeRequest openOrUpdate(ChangeRequestSpec spec) {
     List<?> found =
         RestClient.list(
-            client.get(
-                path
-                    + "/merge_requests?state=opened&source_branch="
-                    + OpenerSettings.encode(spec.sourceBranch())
-                    + "&target_branch="
-                    + OpenerSettings.encode(spec.targetBranch())));
+                client.get(
+                    path
+                        + "/merge_requests?state=opened&source_branch="
+                        + OpenerSettings.encode(spec.sourceBranch())
+                        + "&target_branch="
+                        + OpenerSettings.encode(spec.targetBranch())))
+            .stream()
+            .filter(GitLabOpener::fromThisProject)
+            .toList();
     if (found.isEmpty() && !spec.headCommit().isEmpty()) {
       // closed, not merged (GitLab says "merged" for those), at the very commit the branch is at
       for (Object closed :
@@ -64,7 +67,7 @@ public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
                       + OpenerSettings.encode(spec.sourceBranch())
                       + "&target_branch="
                       + OpenerSettings.encode(spec.targetBranch())))) {
-        if (spec.headCommit().equals(RestClient.text(closed, "sha"))) {
+        if (fromThisProject(closed) && spec.headCommit().equals(RestClient.text(closed, "sha"))) {
           return ChangeRequest.declined(
               RestClient.number(closed, "iid", "GitLab"),
               URI.create(RestClient.text(closed, "web_url")));
@@ -131,11 +134,7 @@ public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
     List<OpenChangeRequest> out = new ArrayList<>();
     for (Object mr : open) {
       String ref = RestClient.text(mr, "source_branch");
-      // a merge request from a fork has another source project
-      boolean here =
-          String.valueOf(RestClient.field(mr, "source_project_id"))
-              .equals(String.valueOf(RestClient.field(mr, "target_project_id")));
-      if (ref != null && ref.startsWith(branchPrefix) && here) {
+      if (ref != null && ref.startsWith(branchPrefix) && fromThisProject(mr)) {
         out.add(
             new OpenChangeRequest(
                 RestClient.number(mr, "iid", "GitLab"),
@@ -145,6 +144,12 @@ public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Whether a merge request's source is this project: one from a fork has another. */
+  private static boolean fromThisProject(Object mr) {
+    return String.valueOf(RestClient.field(mr, "source_project_id"))
+        .equals(String.valueOf(RestClient.field(mr, "target_project_id")));
   }
 
   @Override

@@ -114,7 +114,11 @@ public final class GiteaOpener implements ChangeRequestOpener, AutoCloseable {
               client.get(
                   repo + "/pulls?state=" + state + order + "&limit=" + PAGE + "&page=" + page));
       for (Object pr : prs) {
-        if (spec.sourceBranch().equals(RestClient.text(RestClient.field(pr, "head"), "ref"))
+        Object head = RestClient.field(pr, "head");
+        String from = RestClient.text(RestClient.field(head, "repo"), "full_name");
+        // a fork's pull request from a branch of the same name is not this branch's
+        if (spec.sourceBranch().equals(RestClient.text(head, "ref"))
+            && (from == null || repository.equalsIgnoreCase(from))
             && spec.targetBranch().equals(RestClient.text(RestClient.field(pr, "base"), "ref"))) {
           return pr;
         }

@@ -127,4 +127,23 @@ class GitLabOpenerIT {
                 + PROJECT
                 + "/merge_requests?state=closed&source_branch=develop&target_branch=main");
   }
+
+  @Test
+  void opensItsOwnMergeRequestRatherThanUpdateAForksFromABranchOfTheSameName() {
+    host.on(
+            LIST,
+            200,
+            "[{\"iid\": 9, \"web_url\": \"https://gl/mr/9\", \"source_branch\": \"develop\","
+                + " \"source_project_id\": 777, \"target_project_id\": 12}]")
+        .on("GET /api/users?username=jane", 200, "[{\"id\": 17, \"username\": \"jane\"}]")
+        .on(
+            "POST " + PROJECT + "/merge_requests",
+            201,
+            "{\"iid\": 10, \"web_url\": \"https://gl/mr/10\"}");
+
+    ChangeRequest mr = opener().openOrUpdate(SPEC);
+
+    assertThat(mr).isEqualTo(new ChangeRequest(10, URI.create("https://gl/mr/10"), true));
+    assertThat(host.lines()).doesNotContain("PUT " + PROJECT + "/merge_requests/9");
+  }
 }

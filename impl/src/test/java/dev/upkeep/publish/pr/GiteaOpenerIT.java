@@ -156,4 +156,26 @@ class GiteaOpenerIT {
         .isEqualTo(
             new ChangeRequest(7, URI.create("https://codeberg.org/org/fleet/pulls/7"), true));
   }
+
+  @Test
+  void opensItsOwnPullRequestRatherThanUpdateAForksFromABranchOfTheSameName() {
+    host.on(
+            LIST,
+            200,
+            "[{\"number\": 8, \"head\": {\"ref\": \"develop\", \"repo\": {\"full_name\":"
+                + " \"someone/fleet\"}}, \"base\": {\"ref\": \"main\", \"repo\":"
+                + " {\"full_name\": \"org/fleet\"}}}]")
+        .on(LABELS, 200, "[{\"id\": 11, \"name\": \"deps\"}]")
+        .on(
+            "POST /api/repos/org/fleet/pulls",
+            201,
+            "{\"number\": 9, \"html_url\": \"https://g/9\"}")
+        .on("POST /api/repos/org/fleet/issues/9/labels", 200, "[]")
+        .on("POST /api/repos/org/fleet/pulls/9/requested_reviewers", 201, "[]");
+
+    ChangeRequest pr = opener().openOrUpdate(SPEC);
+
+    assertThat(pr).isEqualTo(new ChangeRequest(9, URI.create("https://g/9"), true));
+    assertThat(host.lines()).doesNotContain("PATCH /api/repos/org/fleet/pulls/8");
+  }
 }
