@@ -152,6 +152,10 @@ final class RestClient implements AutoCloseable {
     } catch (Json.MalformedException notJson) {
       said = "";
     }
+    if (status == 403 && said.toLowerCase(java.util.Locale.ROOT).contains("rate limit")) {
+      // GitHub answers 403, not 429, when a primary or secondary rate limit is reached
+      hint = " (rate-limited; try again later)";
+    }
     if (said.length() > 300) {
       said = said.substring(0, 300) + "...";
     }

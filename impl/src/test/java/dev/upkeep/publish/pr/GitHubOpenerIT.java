@@ -149,4 +149,20 @@ class GitHubOpenerIT {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("must not carry credentials");
   }
+
+  @Test
+  void explainsARateLimitAsOneAndNotAsAMissingPermission() {
+    host.on(
+        LIST,
+        403,
+        "{\"message\":\"You have exceeded a secondary rate limit. Please wait a few minutes"
+            + " before you try again.\",\"documentation_url\":\"https://docs.github.com/rest\"}");
+
+    assertThatThrownBy(() -> opener().openOrUpdate(SPEC))
+        .isInstanceOf(ChangeRequestException.class)
+        .hasMessageContaining("GitHub answered 403")
+        .hasMessageContaining("org/fleet")
+        .hasMessageContaining("secondary rate limit")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("lacks a permission"));
+  }
 }
