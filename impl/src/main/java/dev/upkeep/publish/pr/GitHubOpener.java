@@ -138,25 +138,31 @@ public final class GitHubOpener implements ChangeRequestOpener, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Lists the first 100 open pull requests into {@code targetBranch} and keeps those whose head
-   * is a branch of this repository (never a fork's branch of the same name).
+   * <p>Pages through the open pull requests into {@code targetBranch} (up to 2,000) and keeps those
+   * whose head is a branch of this repository (never a fork's branch of the same name).
    */
   @Override
   public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
-    List<?> open =
-        RestClient.list(
-            client.get(
-                "/repos/"
-                    + repository
-                    + "/pulls?state=open&base="
-                    + OpenerSettings.encode(targetBranch)
-                    + "&per_page=100"));
     List<OpenChangeRequest> out = new ArrayList<>();
-    for (Object pr : open) {
-      OpenChangeRequest r =
-          RestClient.pullFrom(pr, repository, branchPrefix, targetBranch, "GitHub");
-      if (r != null) {
-        out.add(r);
+    for (int page = 1; page <= 20; page++) {
+      List<?> open =
+          RestClient.list(
+              client.get(
+                  "/repos/"
+                      + repository
+                      + "/pulls?state=open&base="
+                      + OpenerSettings.encode(targetBranch)
+                      + "&per_page=100"
+                      + (page == 1 ? "" : "&page=" + page)));
+      for (Object pr : open) {
+        OpenChangeRequest r =
+            RestClient.pullFrom(pr, repository, branchPrefix, targetBranch, "GitHub");
+        if (r != null) {
+          out.add(r);
+        }
+      }
+      if (open.size() < 100) {
+        break;
       }
     }
     return out;

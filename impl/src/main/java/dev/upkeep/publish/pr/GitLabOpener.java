@@ -124,23 +124,30 @@ public final class GitLabOpener implements ChangeRequestOpener, AutoCloseable {
 
   @Override
   public List<OpenChangeRequest> openRequests(String branchPrefix, String targetBranch) {
-    List<?> open =
-        RestClient.list(
-            client.get(
-                path
-                    + "/merge_requests?state=opened&target_branch="
-                    + OpenerSettings.encode(targetBranch)
-                    + "&per_page=100"));
     List<OpenChangeRequest> out = new ArrayList<>();
-    for (Object mr : open) {
-      String ref = RestClient.text(mr, "source_branch");
-      if (ref != null && ref.startsWith(branchPrefix) && fromThisProject(mr)) {
-        out.add(
-            new OpenChangeRequest(
-                RestClient.number(mr, "iid", "GitLab"),
-                URI.create(RestClient.text(mr, "web_url")),
-                ref,
-                targetBranch));
+    // up to 2,000 open merge requests, 100 a page
+    for (int page = 1; page <= 20; page++) {
+      List<?> open =
+          RestClient.list(
+              client.get(
+                  path
+                      + "/merge_requests?state=opened&target_branch="
+                      + OpenerSettings.encode(targetBranch)
+                      + "&per_page=100"
+                      + (page == 1 ? "" : "&page=" + page)));
+      for (Object mr : open) {
+        String ref = RestClient.text(mr, "source_branch");
+        if (ref != null && ref.startsWith(branchPrefix) && fromThisProject(mr)) {
+          out.add(
+              new OpenChangeRequest(
+                  RestClient.number(mr, "iid", "GitLab"),
+                  URI.create(RestClient.text(mr, "web_url")),
+                  ref,
+                  targetBranch));
+        }
+      }
+      if (open.size() < 100) {
+        break;
       }
     }
     return out;

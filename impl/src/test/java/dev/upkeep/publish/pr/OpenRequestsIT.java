@@ -65,6 +65,27 @@ class OpenRequestsIT {
     }
 
     @Test
+    void listsTheOpenPullRequestsOnTheSecondPageToo() {
+      StringBuilder first = new StringBuilder("[");
+      for (int i = 1; i <= 100; i++) {
+        first.append(i == 1 ? "" : ",").append(pull(100 + i, "feature/" + i, "org/fleet", "main"));
+      }
+      host.on(
+              "GET /api/repos/org/fleet/pulls?state=open&base=main&per_page=100",
+              200,
+              first.append("]").toString())
+          .on(
+              "GET /api/repos/org/fleet/pulls?state=open&base=main&per_page=100&page=2",
+              200,
+              "[" + pull(1, "upkeep/update-podinfo", "org/fleet", "main") + "]");
+
+      assertThat(opener().openRequests("upkeep/update-", "main"))
+          .containsExactly(
+              new OpenChangeRequest(
+                  1, URI.create("https://forge.test/pull/1"), "upkeep/update-podinfo", "main"));
+    }
+
+    @Test
     void commentsThenClosesWithoutMerging() {
       host.on("POST /api/repos/org/fleet/issues/7/comments", 201, "{}")
           .on("PATCH /api/repos/org/fleet/pulls/7", 200, "{}");
@@ -96,6 +117,36 @@ class OpenRequestsIT {
               + " \"upkeep/update-web\", \"source_project_id\": 9, \"target_project_id\": 9},"
               + "{\"iid\": 5, \"web_url\": \"https://gitlab.test/mr/5\", \"source_branch\":"
               + " \"upkeep/update-db\", \"source_project_id\": 10, \"target_project_id\": 9}]");
+
+      assertThat(opener().openRequests("upkeep/update-", "main"))
+          .containsExactly(
+              new OpenChangeRequest(
+                  4, URI.create("https://gitlab.test/mr/4"), "upkeep/update-web", "main"));
+    }
+
+    @Test
+    void listsTheOpenMergeRequestsOnTheSecondPageToo() {
+      StringBuilder first = new StringBuilder("[");
+      for (int i = 1; i <= 100; i++) {
+        first
+            .append(i == 1 ? "" : ",")
+            .append("{\"iid\": ")
+            .append(100 + i)
+            .append(", \"web_url\": \"u\", \"source_branch\": \"feature/")
+            .append(i)
+            .append("\", \"source_project_id\": 9, \"target_project_id\": 9}");
+      }
+      host.on(
+              "GET " + PROJECT + "/merge_requests?state=opened&target_branch=main&per_page=100",
+              200,
+              first.append("]").toString())
+          .on(
+              "GET "
+                  + PROJECT
+                  + "/merge_requests?state=opened&target_branch=main&per_page=100&page=2",
+              200,
+              "[{\"iid\": 4, \"web_url\": \"https://gitlab.test/mr/4\", \"source_branch\":"
+                  + " \"upkeep/update-web\", \"source_project_id\": 9, \"target_project_id\": 9}]");
 
       assertThat(opener().openRequests("upkeep/update-", "main"))
           .containsExactly(
