@@ -61,7 +61,10 @@ final class IgnoreRules {
       Path file = dir.resolve(name);
       if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         try {
-          text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+          // as git: bytes, not necessarily UTF-8 (a Latin-1 comment must not fail the walk), and
+          // a byte order mark before the first pattern is skipped
+          String read = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+          text.append(read.startsWith("\uFEFF") ? read.substring(1) : read).append('\n');
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + file, e);
         }
