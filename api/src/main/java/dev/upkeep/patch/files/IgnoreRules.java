@@ -161,11 +161,17 @@ final class IgnoreRules {
       if (p.startsWith("/")) {
         p = p.substring(1);
       }
-      return new Rule(negated, directoryOnly, anchored, Pattern.compile(regex(p), Pattern.DOTALL));
+      String regex = regex(p);
+      // a pattern git's wildmatch gives up on (an unclosed "[") matches nothing
+      return new Rule(
+          negated,
+          directoryOnly,
+          anchored,
+          regex == null ? null : Pattern.compile(regex, Pattern.DOTALL));
     }
 
     boolean matches(String path, boolean directory) {
-      if (directoryOnly && !directory) {
+      if (pattern == null || (directoryOnly && !directory)) {
         return false;
       }
       String subject = anchored ? path : path.substring(path.lastIndexOf('/') + 1);
@@ -180,7 +186,10 @@ final class IgnoreRules {
       return line.substring(0, end);
     }
 
-    /** The glob as a regular expression over slash-separated paths. */
+    /**
+     * The glob as a regular expression over slash-separated paths, or null when it can match
+     * nothing.
+     */
     private static String regex(String glob) {
       StringBuilder out = new StringBuilder();
       int n = glob.length();
@@ -210,12 +219,9 @@ final class IgnoreRules {
             break;
           case '[':
             {
-              int close = classEnd(glob, i);
-              if (close < 0) {
-                out.append("\\[");
-              } else {
-                out.append(characterClass(glob.substring(i + 1, close)));
-                i = close;
+              i = characterClass(glob, i, out);
+              if (i < 0) {
+                return null;
               }
               break;
             }
@@ -231,40 +237,95 @@ final class IgnoreRules {
       return out.toString();
     }
 
-    private static int classEnd(String glob, int open) {
+    private static final String[][] POSIX_CLASSES = {
+      {"alnum", "\\p{Alnum}"}, {"alpha", "\\p{Alpha}"}, {"blank", "\\p{Blank}"},
+      {"cntrl", "\\p{Cntrl}"}, {"digit", "\\p{Digit}"}, {"graph", "\\p{Graph}"},
+      {"lower", "\\p{Lower}"}, {"print", "\\p{Print}"}, {"punct", "\\p{Punct}"},
+      {"space", "\\p{Space}"}, {"upper", "\\p{Upper}"}, {"xdigit", "\\p{XDigit}"}
+    };
+
+    /**
+     * Appends the character class opening at {@code open} as git's wildmatch reads it: {@code !} or
+     * {@code ^} negates, a {@code ]} first is literal, {@code \} escapes, {@code a-z} is a range (a
+     * reversed one matches nothing), {@code [:digit:]} and the other POSIX classes, and it never
+     * matches {@code /}. Returns the index of its closing {@code ]}, or -1 when there is none or a
+     * POSIX class is unknown: git then matches nothing.
+     */
+    private static int characterClass(String glob, int open, StringBuilder out) {
+      int n = glob.length();
       int i = open + 1;
-      if (i < glob.length() && (glob.charAt(i) == '!' || glob.charAt(i) == '^')) {
+      boolean negated = i < n && (glob.charAt(i) == '!' || glob.charAt(i) == '^');
+      if (negated) {
         i++;
       }
-      if (i < glob.length() && glob.charAt(i) == ']') {
-        i++;
-      }
-      for (; i < glob.length(); i++) {
-        if (glob.charAt(i) == ']') {
-          return i;
+      StringBuilder items = new StringBuilder();
+      int prev = -1; // the last literal character, which a "-" may start a range from
+      for (boolean first = true; ; first = false) {
+        if (i >= n) {
+          return -1;
         }
+        char c = glob.charAt(i);
+        if (c == ']' && !first) {
+          break;
+        }
+        if (c == '\\') {
+          if (++i >= n) {
+            return -1;
+          }
+          c = glob.charAt(i);
+          items.append(literal(c));
+          prev = c;
+        } else if (c == '-' && prev >= 0 && i + 1 < n && glob.charAt(i + 1) != ']') {
+          char hi = glob.charAt(++i);
+          if (hi == '\\') {
+            if (++i >= n) {
+              return -1;
+            }
+            hi = glob.charAt(i);
+          }
+          if (prev <= hi) {
+            items.append(literal((char) prev)).append('-').append(literal(hi));
+          }
+          prev = -1;
+        } else if (c == '[' && i + 1 < n && glob.charAt(i + 1) == ':') {
+          int close = glob.indexOf(']', i + 2);
+          if (close < 0) {
+            return -1;
+          }
+          if (close - 1 < i + 2 || glob.charAt(close - 1) != ':') {
+            items.append(literal('[')); // no ":]": a plain "["
+            prev = '[';
+          } else {
+            String name = glob.substring(i + 2, close - 1);
+            String property = null;
+            for (String[] posix : POSIX_CLASSES) {
+              if (posix[0].equals(name)) {
+                property = posix[1];
+              }
+            }
+            if (property == null) {
+              return -1;
+            }
+            items.append(property);
+            i = close;
+            prev = -1;
+          }
+        } else {
+          items.append(literal(c));
+          prev = c;
+        }
+        i++;
       }
-      return -1;
+      if (items.length() == 0) {
+        out.append(negated ? "[^/]" : "(?!)");
+      } else {
+        out.append(negated ? "[^/" : "(?!/)[").append(items).append(']');
+      }
+      return i;
     }
 
-    private static String characterClass(String body) {
-      StringBuilder out = new StringBuilder("[");
-      int i = 0;
-      if (!body.isEmpty() && (body.charAt(0) == '!' || body.charAt(0) == '^')) {
-        out.append('^');
-        i = 1;
-      }
-      for (; i < body.length(); i++) {
-        char c = body.charAt(i);
-        if (c == '-' && i > 0 && i < body.length() - 1) {
-          out.append('-');
-        } else if (Character.isLetterOrDigit(c)) {
-          out.append(c);
-        } else {
-          out.append('\\').append(c);
-        }
-      }
-      return out.append("&&[^/]]").toString();
+    private static String literal(char c) {
+      return Character.isLetterOrDigit(c) ? String.valueOf(c) : "\\" + c;
     }
   }
 }

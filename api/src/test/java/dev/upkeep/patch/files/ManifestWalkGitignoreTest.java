@@ -177,4 +177,28 @@ class ManifestWalkGitignoreTest {
     touch("a.yaml", "b.yaml");
     assertListsLikeGit("b.yaml");
   }
+
+  @Test
+  void aNegatedCharacterClassNeverMatchesASlash() throws Exception {
+    write(".gitignore", "/env[!0-9]*.yaml\n");
+    touch("env/app.yaml", "env-a.yaml", "env1.yaml");
+    assertListsLikeGit("env/app.yaml", "env1.yaml");
+  }
+
+  @Test
+  void characterClassesFollowGitsWildmatch() throws Exception {
+    write(".gitignore", "v[[:digit:]].yaml\n[[:upper:]]*.yml\n[\\]]s.yaml\n[z-a].yaml\na[b.yaml\n");
+    touch(
+        "v1.yaml",
+        "va.yaml",
+        "A.yml",
+        "a.yml",
+        "]s.yaml",
+        "s.yaml",
+        "z.yaml",
+        "a[b.yaml",
+        "ab.yaml");
+    // a reversed range matches its first character only, and does not fail the walk
+    assertListsLikeGit("va.yaml", "a.yml", "s.yaml", "a[b.yaml", "ab.yaml");
+  }
 }
