@@ -151,8 +151,8 @@ final class IgnoreRules {
         p = p.substring(1);
       }
       boolean directoryOnly = p.endsWith("/") && !p.endsWith("\\/");
-      while (p.endsWith("/")) {
-        p = p.substring(0, p.length() - 1);
+      if (directoryOnly) {
+        p = p.substring(0, p.length() - 1); // one only: "d//" leaves "d/", which matches nothing
       }
       if (p.isEmpty()) {
         return null;
@@ -226,9 +226,10 @@ final class IgnoreRules {
               break;
             }
           case '\\':
-            if (i + 1 < n) {
-              out.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+            if (i + 1 >= n) {
+              return null; // a trailing backslash: git matches nothing
             }
+            out.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
             break;
           default:
             out.append(Pattern.quote(String.valueOf(c)));

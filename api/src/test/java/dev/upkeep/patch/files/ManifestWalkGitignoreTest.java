@@ -201,4 +201,11 @@ class ManifestWalkGitignoreTest {
     // a reversed range matches its first character only, and does not fail the walk
     assertListsLikeGit("va.yaml", "a.yml", "s.yaml", "a[b.yaml", "ab.yaml");
   }
+
+  @Test
+  void aTrailingBackslashOrASecondTrailingSlashMatchesNothingLikeGit() throws Exception {
+    write(".gitignore", "a.yaml\\\nd//\n");
+    touch("a.yaml", "d/x.yaml");
+    assertListsLikeGit("a.yaml", "d/x.yaml");
+  }
 }
