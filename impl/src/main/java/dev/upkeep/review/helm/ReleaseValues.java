@@ -223,11 +223,15 @@ final class ReleaseValues {
       }
     }
     if (targetPath != null) {
-      // The whole value goes to one key (Helm's --set syntax; dotted paths only here).
-      List<String> path = List.of(targetPath.split("\\."));
+      // The whole value goes to one key, as Helm's --set parser reads "targetPath=value".
+      List<String> path = new ArrayList<>();
+      boolean indexed = keys(targetPath, path);
       Values values =
           Values.leaf(path, new ScalarNode(scalar.getTag(), text, ScalarStyle.PLAIN), at);
-      return Optional.of(new Source(found.file, values, nest(path, text), kind.equals("Secret")));
+      // an item of a list is not checked against the schema: the rest of the list is not known
+      Object object =
+          indexed ? null : nest(path, "true".equals(scalar(ref, "literal")) ? text : typed(text));
+      return Optional.of(new Source(found.file, values, object, kind.equals("Secret")));
     }
     Optional<Node> inner;
     try {
@@ -246,7 +250,60 @@ final class ReleaseValues {
             found.file, values, inner.map(this::construct).orElse(null), kind.equals("Secret")));
   }
 
-  private static Object nest(List<String> path, String value) {
+  /**
+   * Adds the keys of {@code targetPath} to {@code keys} as Helm's --set parser reads them: a dot
+   * after a backslash is part of a key; a key with an index ({@code [0]}) names a list, where the
+   * keys stop (a list is replaced whole). Whether there was an index.
+   */
+  static boolean keys(String targetPath, List<String> keys) {
+    StringBuilder key = new StringBuilder();
+    for (int i = 0; i < targetPath.length(); i++) {
+      char c = targetPath.charAt(i);
+      if (c == '\\' && i + 1 < targetPath.length()) {
+        key.append(targetPath.charAt(++i));
+      } else if (c == '.') {
+        keys.add(key.toString());
+        key.setLength(0);
+      } else if (c == '[') {
+        keys.add(key.toString());
+        return true;
+      } else {
+        key.append(c);
+      }
+    }
+    keys.add(key.toString());
+    return false;
+  }
+
+  /**
+   * {@code value} as Helm's --set parser types it (strvals typedVal), after Flux's rule that a
+   * value in quotes is a string: true, false, null, and integers without a leading zero.
+   */
+  static Object typed(String value) {
+    if (value.startsWith("'") && value.endsWith("'")
+        || value.startsWith("\"") && value.endsWith("\"")) {
+      return value.replaceAll("^['\"]+|['\"]+$", "");
+    }
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.valueOf(value);
+    }
+    if (value.equalsIgnoreCase("null")) {
+      return null;
+    }
+    if (value.equals("0")) {
+      return 0L;
+    }
+    if (!value.isEmpty() && value.charAt(0) != '0') {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return value;
+      }
+    }
+    return value;
+  }
+
+  private static Object nest(List<String> path, Object value) {
     Object out = value;
     for (int i = path.size() - 1; i >= 0; i--) {
       Map<String, Object> m = new HashMap<>();

@@ -451,4 +451,82 @@ class HelmChartReviewerTest {
       assertThat(review.warnings()).isEmpty();
     }
   }
+
+  /**
+   * The dev release of podinfo at {@code version}, with the ConfigMap podinfo-extra's key {@code
+   * key} at {@code targetPath}.
+   */
+  private void writeReleaseWithTargetPath(
+      String version, String key, String targetPath, String value) throws Exception {
+    write(
+        "clusters/dev/podinfo.yaml",
+        Podinfo.release("dev", version, "flux-system:podinfo-dev", "    ui:\n      message: hi\n")
+            .replace(
+                "  values:\n",
+                "  valuesFrom:\n    - kind: ConfigMap\n      name: podinfo-extra\n"
+                    + "      valuesKey: "
+                    + key
+                    + "\n      targetPath: "
+                    + targetPath
+                    + "\n  values:\n"));
+    write(
+        "clusters/dev/extra.yaml",
+        "apiVersion: v1\n"
+            + "kind: ConfigMap\n"
+            + "metadata:\n"
+            + "  name: podinfo-extra\n"
+            + "  namespace: dev\n"
+            + "data:\n"
+            + "  "
+            + key
+            + ": "
+            + value
+            + "\n");
+  }
+
+  @Test
+  void aValueSetAtATargetPathIsTypedAsFluxTypesItBeforeTheSchemaChecksIt() throws Exception {
+    registry.pushChart(
+        "charts/podinfo",
+        Podinfo.V1_3_0
+            .withSchema(
+                "{\"type\":\"object\",\"properties\":{\"replicaCount\":{\"type\":\"integer\"},"
+                    + "\"ui\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\"}}}}}")
+            .withValues("replicaCount: 2\nui:\n  enabled: false\n  message: \"\"\n")
+            .withDescription("1.3.1")
+            .withAnnotation("v", "1.3.1"));
+    // Flux hands "3" to Helm's --set parser, which makes it the integer 3
+    writeReleaseWithTargetPath("1.2.3", "replicas", "replicaCount", "\"3\"");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.SCHEMA)
+        .isEmpty();
+  }
+
+  @Test
+  void warnsAboutATargetPathWithAnEscapedDotThatNamesAKeyTheNewChartDropped() throws Exception {
+    registry.pushChart(
+        "charts/podinfo",
+        HelmChart.of("podinfo", "1.4.0")
+            .withValues("podAnnotations:\n  prometheus.io/scrape: \"true\"\n  team: web\n"));
+    registry.pushChart(
+        "charts/podinfo",
+        HelmChart.of("podinfo", "1.4.1").withValues("podAnnotations:\n  team: web\n"));
+    writeReleaseWithTargetPath(
+        "1.4.0", "scrape", "podAnnotations.prometheus\\.io/scrape", "\"false\"");
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.REMOVED_KEY)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.key()).isEqualTo("podAnnotations.\"prometheus.io/scrape\"");
+              assertThat(w.file()).isEqualTo("clusters/dev/extra.yaml");
+              assertThat(w.line()).isEqualTo(7);
+            });
+  }
 }
