@@ -367,10 +367,13 @@ public final class HelmChartReviewer implements ChartReviewer {
     if (now.schema().isEmpty()) {
       return List.of();
     }
-    Object merged = now.defaultsObject();
+    // Flux merges the release's values first, then Helm coalesces the chart's defaults under them
+    Object user = null;
     for (ReleaseValues.Source s : release.sources()) {
-      merged = merge(merged, s.object());
+      user = overlay(user, s.object());
     }
+    Object merged =
+        user == null ? now.defaultsObject() : coalesce(user, now.defaultsObject(), true);
     List<ValuesSchema.Violation> violations;
     try {
       violations = ValuesSchema.validate(now.schema().get(), merged);
@@ -433,20 +436,49 @@ public final class HelmChartReviewer implements ChartReviewer {
         && path.subList(0, prefix.size()).equals(prefix);
   }
 
-  /** Helm's merge: maps merge key by key, anything else replaces; null deletes a default. */
+  /**
+   * Flux's merge of one values source over the ones before (chartutil.MergeMaps): maps merge key by
+   * key, anything else, null too, replaces.
+   */
   @SuppressWarnings("unchecked")
-  static Object merge(Object base, Object override) {
-    if (!(base instanceof Map) || !(override instanceof Map)) {
-      return override == null ? base : override;
+  static Object overlay(Object base, Object override) {
+    if (!(override instanceof Map)) {
+      return base;
     }
-    Map<Object, Object> out = new java.util.LinkedHashMap<>((Map<Object, Object>) base);
+    Map<Object, Object> out =
+        base instanceof Map
+            ? new java.util.LinkedHashMap<>((Map<Object, Object>) base)
+            : new java.util.LinkedHashMap<>();
     ((Map<Object, Object>) override)
         .forEach(
-            (k, v) -> {
-              if (v == null) {
-                out.remove(k);
-              } else {
-                out.put(k, merge(out.get(k), v));
+            (k, v) ->
+                out.put(
+                    k, v instanceof Map && out.get(k) instanceof Map ? overlay(out.get(k), v) : v));
+    return out;
+  }
+
+  /**
+   * Helm's coalescing of a chart's {@code defaults} under the {@code user} values (chartutil
+   * coalesce.go): maps merge key by key and the user's value wins; a user null deletes the key when
+   * the chart has a default for it (at the top, any default, null too), else stays null.
+   */
+  @SuppressWarnings("unchecked")
+  static Object coalesce(Object user, Object defaults, boolean top) {
+    if (!(user instanceof Map) || !(defaults instanceof Map)) {
+      return user;
+    }
+    Map<Object, Object> out = new java.util.LinkedHashMap<>((Map<Object, Object>) user);
+    ((Map<Object, Object>) defaults)
+        .forEach(
+            (k, d) -> {
+              if (!out.containsKey(k)) {
+                out.put(k, d);
+              } else if (out.get(k) == null) {
+                if (top || d != null) {
+                  out.remove(k);
+                }
+              } else if (out.get(k) instanceof Map && d instanceof Map) {
+                out.put(k, coalesce(out.get(k), d, false));
               }
             });
     return out;

@@ -529,4 +529,61 @@ class HelmChartReviewerTest {
               assertThat(w.line()).isEqualTo(7);
             });
   }
+
+  @Test
+  void aNullForAKeyTheChartDoesNotHaveStaysInTheValuesTheNewSchemaChecks() throws Exception {
+    registry.pushChart(
+        "charts/podinfo",
+        HelmChart.of("podinfo", "1.3.1")
+            .withValues("replicaCount: 2\nui:\n  message: \"\"\n")
+            .withSchema(
+                "{\"type\":\"object\",\"additionalProperties\":false,"
+                    + "\"properties\":{\"replicaCount\":{},\"ui\":{}}}"));
+    // Helm deletes a default set to null; a key the chart has no default for keeps its null
+    write(
+        "clusters/dev/podinfo.yaml",
+        Podinfo.release(
+            "dev", "1.2.3", "flux-system:podinfo-dev", "    ui: null\n    extra: null\n"));
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.SCHEMA)
+        .singleElement()
+        .satisfies(w -> assertThat(w.message()).contains("extra"));
+  }
+
+  @Test
+  void aNullFromValuesFromThatSpecValuesSetsAgainKeepsTheChartDefaultsBeside() throws Exception {
+    registry.pushChart(
+        "charts/podinfo",
+        HelmChart.of("podinfo", "1.3.1")
+            .withValues("ui:\n  color: blue\n  message: \"\"\n")
+            .withSchema(
+                "{\"type\":\"object\",\"properties\":{\"ui\":{\"type\":\"object\","
+                    + "\"required\":[\"color\"]}}}"));
+    // Flux merges the valuesFrom and spec.values first (ui is {message: hi}), then Helm adds the
+    // chart's defaults under it (ui.color)
+    writeReleaseWithValuesFromConfigMap();
+    write(
+        "clusters/dev/values.yaml",
+        "apiVersion: v1\n"
+            + "kind: ConfigMap\n"
+            + "metadata:\n"
+            + "  name: podinfo-values\n"
+            + "  namespace: dev\n"
+            + "data:\n"
+            + "  values.yaml: |\n"
+            + "    ui: null\n");
+    write(
+        "clusters/dev/podinfo.yaml",
+        Files.readString(repo.resolve("clusters/dev/podinfo.yaml"))
+            .replace("    replicaCount: 1\n", "    ui:\n      message: hi\n"));
+
+    UpdateReport report = plan(HelmChartReviewer.create());
+
+    assertThat(report.charts().get(0).warnings())
+        .filteredOn(w -> w.kind() == ChartReview.Kind.SCHEMA)
+        .isEmpty();
+  }
 }
