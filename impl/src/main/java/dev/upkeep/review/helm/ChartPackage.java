@@ -49,7 +49,7 @@ public final class ChartPackage {
   private static final long MAX_FILE_BYTES = 32L << 20;
   private static final Pattern KEPT =
       Pattern.compile(
-          "[^/]+/(Chart\\.yaml|values\\.yaml|values\\.schema\\.json|crds/.+|templates/.+)");
+          "[^/]+/(Chart\\.yaml|requirements\\.yaml|values\\.yaml|values\\.schema\\.json|crds/.+|templates/.+)");
   private static final Pattern GROUP = Pattern.compile("(?m)^\\s*group:\\s*[\"']?([^\"'\\s#]+)");
   private static final Pattern NAMES_KIND =
       Pattern.compile("(?ms)^(\\s*)names:\\s*$.*?^\\s*kind:\\s*[\"']?([^\"'\\s#]+)");
@@ -131,6 +131,15 @@ public final class ChartPackage {
           }
         });
     Map<?, ?> chartMap = (Map<?, ?>) chart;
+    // Helm reads requirements.yaml (Helm 2's, apiVersion v1) over Chart.yaml: its dependencies win
+    byte[] requirements = files.get(top + "requirements.yaml");
+    if (requirements != null
+        && load(text(requirements), "requirements.yaml") instanceof Map<?, ?> r
+        && r.containsKey("dependencies")) {
+      Map<Object, Object> merged = new LinkedHashMap<>(chartMap);
+      merged.put("dependencies", r.get("dependencies"));
+      chartMap = merged;
+    }
     return new ChartPackage(
         new Chart(
             String.valueOf(chartMap.get("name")),

@@ -156,6 +156,36 @@ class ChartPackageTest {
                   "17.0.0 oci://registry-1.docker.io/bitnamicharts",
                   "18.1.0 oci://registry-1.docker.io/bitnamicharts"));
     }
+
+    @Test
+    void readsTheDependenciesOfAnApiVersionV1ChartFromRequirementsYaml() {
+      ChartDiff d =
+          ChartPackage.read(v1Chart("1.2.3", "17.0.0"))
+              .diffTo(ChartPackage.read(v1Chart("1.3.0", "18.1.0")));
+
+      assertThat(d.chart())
+          .containsExactly(
+              new ChartDiff.FieldChange(
+                  "dependencies.redis",
+                  "17.0.0 https://charts.bitnami.com/bitnami",
+                  "18.1.0 https://charts.bitnami.com/bitnami"));
+    }
+
+    /** A chart of Helm 2's shape: apiVersion v1, its dependencies in requirements.yaml. */
+    private byte[] v1Chart(String version, String redis) {
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      files.put(
+          "podinfo/Chart.yaml",
+          ("apiVersion: v1\nname: podinfo\nversion: " + version + "\n")
+              .getBytes(StandardCharsets.UTF_8));
+      files.put(
+          "podinfo/requirements.yaml",
+          ("dependencies:\n  - name: redis\n    version: "
+                  + redis
+                  + "\n    repository: https://charts.bitnami.com/bitnami\n")
+              .getBytes(StandardCharsets.UTF_8));
+      return Tarball.gzip(files);
+    }
   }
 
   @Nested
