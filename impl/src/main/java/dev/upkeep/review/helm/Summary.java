@@ -35,10 +35,12 @@ final class Summary {
   /**
    * The form's name and the version of Upkeep that wrote it: a summary holds what this version's
    * {@link ChartPackage#read} made of a package, so another version reads the package again rather
-   * than trust a summary made by other rules. (Change the number when the form changes.)
+   * than trust a summary made by other rules. (Change the number when the form or those rules
+   * change, so that builds of one snapshot version do not share summaries: 2 reads an apiVersion v1
+   * chart's requirements.yaml.)
    */
   private static final String MAGIC =
-      "upkeep chart summary 1 "
+      "upkeep chart summary 2 "
           + Optional.ofNullable(Summary.class.getPackage().getImplementationVersion())
               .orElse("development");
 
