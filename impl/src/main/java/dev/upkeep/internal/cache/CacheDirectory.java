@@ -1,8 +1,8 @@
 package dev.upkeep.internal.cache;
 
 import dev.upkeep.Redaction;
+import dev.upkeep.internal.BoundedOutputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -180,9 +180,10 @@ public final class CacheDirectory {
     Path temporary = Files.createTempFile(dir, TEMPORARY_PREFIX, TEMPORARY_SUFFIX);
     try {
       try (OutputStream out =
-          new Bounded(new BufferedOutputStream(Files.newOutputStream(temporary)), maxBytes)) {
+          new BoundedOutputStream(
+              new BufferedOutputStream(Files.newOutputStream(temporary)), maxBytes)) {
         content.writeTo(out);
-      } catch (Bounded.TooLarge e) {
+      } catch (BoundedOutputStream.TooLarge e) {
         return false; // stopped at the limit: nothing more is written to be thrown away
       }
       try {
@@ -200,44 +201,6 @@ public final class CacheDirectory {
         } catch (IOException ignored) {
           // a leftover temporary file is deleted by a later prune
         }
-      }
-    }
-  }
-
-  /** A stream that fails once more than its limit is written to it. */
-  private static final class Bounded extends FilterOutputStream {
-    /** More than the limit was written. */
-    static final class TooLarge extends IOException {
-      private static final long serialVersionUID = 1L;
-
-      TooLarge() {
-        super("over the limit", null);
-      }
-    }
-
-    private long left;
-
-    Bounded(OutputStream out, long limit) {
-      super(out);
-      this.left = limit;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      take(1);
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      take(len);
-      out.write(b, off, len);
-    }
-
-    private void take(int n) throws TooLarge {
-      left -= n;
-      if (left < 0) {
-        throw new TooLarge();
       }
     }
   }

@@ -1,10 +1,10 @@
 package dev.upkeep.review.helm;
 
+import dev.upkeep.internal.BoundedOutputStream;
 import dev.upkeep.review.ChartException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -172,37 +172,14 @@ final class Summary {
     long[] budget = {MAX_DIGESTED_BYTES};
     try (DataOutputStream out =
         new DataOutputStream(
-            bounded(new DigestOutputStream(OutputStream.nullOutputStream(), sha), budget))) {
+            new BoundedOutputStream(
+                new DigestOutputStream(OutputStream.nullOutputStream(), sha), budget))) {
       new Encoder(out, budget).value(content, 0);
     } catch (IOException e) {
       throw new ChartException(
           "a CustomResourceDefinition cannot be compared: " + e.getMessage(), e);
     }
     return "sha256:" + HexFormat.of().formatHex(sha.digest());
-  }
-
-  /** {@code out}, failing once the bytes written to it exceed what is {@code left} (shared). */
-  private static OutputStream bounded(OutputStream out, long[] left) {
-    return new FilterOutputStream(out) {
-      @Override
-      public void write(int b) throws IOException {
-        count(1);
-        out.write(b);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        count(len);
-        out.write(b, off, len);
-      }
-
-      private void count(int n) throws IOException {
-        left[0] -= n;
-        if (left[0] < 0) {
-          throw new IOException("too many bytes");
-        }
-      }
-    };
   }
 
   // ---- values -------------------------------------------------------------------------------
@@ -325,7 +302,7 @@ final class Summary {
     /** {@code v} encoded on its own (charged to the budget), to be sorted by. */
     private byte[] encoded(Object v, int depth) throws IOException {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
-      DataOutputStream d = new DataOutputStream(bounded(b, budget));
+      DataOutputStream d = new DataOutputStream(new BoundedOutputStream(b, budget));
       new Encoder(d, budget).value(v, depth + 1);
       d.flush();
       return b.toByteArray();
