@@ -124,9 +124,9 @@ public final class FluxAutomation {
   private final List<Policy> policies;
   private final List<Automation> automations;
   private final List<Finding> findings;
-  // the ImagePolicy each policy of that kind was read from, and each automation's policySelector
+  // the ImagePolicy each policy of that kind was read from, and each automation's object
   private final Map<String, FluxObject> imagePolicies;
-  private final Map<String, Object> selectors;
+  private final Map<String, FluxObject> automationObjects;
 
   private FluxAutomation(
       FluxObjects objects,
@@ -134,13 +134,13 @@ public final class FluxAutomation {
       List<Automation> automations,
       List<Finding> findings,
       Map<String, FluxObject> imagePolicies,
-      Map<String, Object> selectors) {
+      Map<String, FluxObject> automationObjects) {
     this.objects = objects;
     this.policies = List.copyOf(policies);
     this.automations = List.copyOf(automations);
     this.findings = List.copyOf(findings);
     this.imagePolicies = imagePolicies;
-    this.selectors = selectors;
+    this.automationObjects = automationObjects;
   }
 
   /** Reads the Flux objects under {@code root}. */
@@ -183,15 +183,13 @@ public final class FluxAutomation {
               });
     }
     List<Automation> automations = new ArrayList<>();
-    Map<String, Object> selectors = new HashMap<>();
+    Map<String, FluxObject> automationObjects = new HashMap<>();
     for (FluxObject a : objects.ofKind("ImageUpdateAutomation")) {
       automation(a, findings)
           .ifPresent(
               auto -> {
                 automations.add(auto);
-                if (a.spec().get("policySelector") != null) {
-                  selectors.putIfAbsent(auto.name(), a.spec().get("policySelector"));
-                }
+                automationObjects.putIfAbsent(auto.name(), a);
               });
     }
     Map<String, FluxObject> imagePolicies = new HashMap<>();
@@ -201,7 +199,12 @@ public final class FluxAutomation {
       }
     }
     return new FluxAutomation(
-        objects, distinct(policies, findings), automations, findings, imagePolicies, selectors);
+        objects,
+        distinct(policies, findings),
+        automations,
+        findings,
+        imagePolicies,
+        automationObjects);
   }
 
   /**
@@ -560,17 +563,23 @@ public final class FluxAutomation {
     if (out.isEmpty()) {
       return Optional.empty();
     }
-    String[] where = automation.definedIn().split(":(?=\\d+$)");
+    FluxObject object = automationObjects.get(automation.name());
     return Optional.of(
         Finding.warning(
-            where[0],
-            where.length > 1 ? Integer.parseInt(where[1]) : 0,
+            object != null ? object.file() : automation.definedIn(),
+            object != null ? object.line() : 0,
             "ImageUpdateAutomation "
                 + automation.name()
                 + " applies only the ImagePolicies of its namespace"
-                + (selectors.containsKey(automation.name()) ? " that match its policySelector" : "")
+                + (selector(automation) != null ? " that match its policySelector" : "")
                 + ", as Flux does; left out: "
                 + String.join(", ", out)));
+  }
+
+  /** {@code automation}'s {@code spec.policySelector}, or null when it has none. */
+  private Object selector(Automation automation) {
+    FluxObject object = automationObjects.get(automation.name());
+    return object == null ? null : object.spec().get("policySelector");
   }
 
   private boolean applies(Automation automation, Policy p) {
@@ -583,8 +592,7 @@ public final class FluxAutomation {
         namespace.equals(source.namespace())
             || namespace.equals("default")
             || source.namespace().equals("default");
-    return sameNamespace
-        && LabelSelector.matches(selectors.get(automation.name()), source.labels());
+    return sameNamespace && LabelSelector.matches(selector(automation), source.labels());
   }
 
   /** The policies, ImagePolicies first, in file order. */
